@@ -1,0 +1,1 @@
+//! `connector-gen check`: load specs and report the connector model and diagnostics.

@@ -1,0 +1,268 @@
+//! The connector model: what code generation and the runtime need to know
+//! about a spec, independent of whether it was Swagger 2.0 or OpenAPI 3.x.
+//!
+//! Schemas are not copied here: they stay in the normalised
+//! [`openapiv3::OpenAPI`] document ([`crate::Loaded::openapi`]) and the model
+//! refers to them as `ReferenceOr<Schema>` values that resolve against its
+//! `components`.
+
+use openapiv3::{ReferenceOr, Schema};
+use serde::Serialize;
+
+/// One connector: every operation as an action, plus the triggers among them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Connector {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`, if any.
+    pub description: Option<String>,
+    /// `info.version`.
+    pub version: String,
+    /// Base URL from servers (3.x) or host/basePath/schemes (2.0); may be relative or empty.
+    pub base_url: String,
+    /// Security schemes the spec declares, in declaration order.
+    pub security: Vec<SecurityScheme>,
+    /// Every operation, in path order then method order (get, put, post, delete, options, head, patch, trace).
+    pub actions: Vec<Action>,
+    /// Every trigger (`x-ms-trigger`, 3.0 callbacks, 3.1 webhooks), in action order.
+    pub triggers: Vec<Trigger>,
+}
+
+/// A security scheme, reduced to what a client needs.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SecurityScheme {
+    /// HTTP basic (user name + password).
+    Basic {
+        /// Scheme name in the spec.
+        name: String,
+    },
+    /// HTTP bearer, or OAuth2 (sent as a bearer token).
+    Bearer {
+        /// Scheme name in the spec.
+        name: String,
+    },
+    /// An API key in a header.
+    ApiKeyHeader {
+        /// Scheme name in the spec.
+        name: String,
+        /// Header name.
+        header: String,
+    },
+    /// An API key in the query string.
+    ApiKeyQuery {
+        /// Scheme name in the spec.
+        name: String,
+        /// Query parameter name.
+        param: String,
+    },
+}
+
+/// HTTP method of an operation, lower-case on the wire of a spec.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// Upper-case HTTP name, e.g. `"POST"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// `x-ms-visibility`.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    /// No marker, or `none`.
+    #[default]
+    Normal,
+    /// `important`.
+    Important,
+    /// `advanced`.
+    Advanced,
+    /// `internal`: hidden from users, filled in from its default.
+    Internal,
+}
+
+/// One operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    /// `operationId` as written, or a synthesised `method_path` id when absent.
+    pub operation_id: String,
+    /// A valid, unique (within the connector) snake_case Rust identifier (keywords escaped with `r#`
+    /// are NOT used: a trailing `_` is appended instead, so it works in every position).
+    pub rust_name: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template, e.g. `/repos/{owner}/{repo}/hooks`.
+    pub path: String,
+    /// JSON pointer of the operation in the normalised document, e.g. `/paths/~1hooks/post`.
+    pub pointer: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `x-ms-summary` of the operation, if any.
+    pub x_ms_summary: Option<String>,
+    /// `x-ms-visibility`.
+    pub visibility: Visibility,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Parameters (path-level merged in), in spec order; body/formData are in `request_body`.
+    pub parameters: Vec<Parameter>,
+    /// The request body, if any.
+    pub request_body: Option<RequestBody>,
+    /// Responses by status code (`"200"`, `"2XX"`, `"default"`), in spec order.
+    pub responses: Vec<Response>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ParameterLocation {
+    /// Path segment.
+    Path,
+    /// Query string.
+    Query,
+    /// Request header.
+    Header,
+    /// Cookie.
+    Cookie,
+}
+
+/// One non-body parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Parameter {
+    /// Wire name.
+    pub name: String,
+    /// snake_case Rust identifier, unique within the action (keywords get a trailing `_`).
+    pub rust_name: String,
+    /// Location.
+    pub location: ParameterLocation,
+    /// `required` (always true for path parameters).
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// `x-ms-summary`.
+    pub x_ms_summary: Option<String>,
+    /// `x-ms-visibility`.
+    pub visibility: Visibility,
+    /// The value's schema.
+    pub schema: ReferenceOr<Schema>,
+    /// Default value (`default` of the parameter or its schema).
+    pub default: Option<serde_json::Value>,
+    /// For arrays: `explode` (true = repeated `a=1&a=2`, false = comma-separated).
+    pub explode: bool,
+}
+
+/// Media types a request body may be sent as.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestBody {
+    /// `required`.
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// Content by media type, in spec order (e.g. `application/json`,
+    /// `application/x-www-form-urlencoded`, `multipart/form-data`, `application/octet-stream`).
+    pub content: Vec<MediaType>,
+}
+
+/// One media type with its schema.
+#[derive(Debug, Clone, Serialize)]
+pub struct MediaType {
+    /// e.g. `application/json`.
+    pub media_type: String,
+    /// The schema, if declared.
+    pub schema: Option<ReferenceOr<Schema>>,
+}
+
+/// One response.
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    /// `"200"`, `"2XX"` or `"default"`.
+    pub status: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// Header names the response declares (e.g. `Location`).
+    pub headers: Vec<String>,
+    /// Content by media type.
+    pub content: Vec<MediaType>,
+}
+
+/// Webhook (push) or polling trigger.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TriggerKind {
+    /// Has a notification URL or notification content.
+    Webhook,
+    /// Neither: the platform polls the operation.
+    Polling,
+}
+
+/// A trigger: an action marked `x-ms-trigger`, or a 3.0 callback / 3.1 webhook.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trigger {
+    /// The subscribe (webhook) or poll (polling) action's operation id. For 3.0 callbacks and 3.1
+    /// webhooks with no subscribe operation this is a synthesised id.
+    pub operation_id: String,
+    /// Index into [`Connector::actions`] of the subscribe/poll action, when there is one.
+    pub action: Option<usize>,
+    /// Webhook or polling.
+    pub kind: TriggerKind,
+    /// `x-ms-trigger: batch` (one run per array item).
+    pub batch: bool,
+    /// The notification payload schema (`x-ms-notification-content`, the callback request body,
+    /// or for polling the success response).
+    pub notification_schema: Option<ReferenceOr<Schema>>,
+    /// A human name for the notification type: the `$ref` target name when there is one
+    /// (e.g. `WebhookPushResponse`), else `<OperationId>Notification`.
+    pub notification_type: Option<String>,
+    /// JSON pointer inside the subscribe body where the callback URL goes, e.g. `/config/url`.
+    /// `Some("")` means the body itself is the URL; `None` when not found.
+    pub callback_pointer: Option<String>,
+    /// How to unsubscribe when the subscribe answer has no `Location` header.
+    pub unsubscribe: Option<Unsubscribe>,
+}
+
+/// The DELETE operation that removes a subscription.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Unsubscribe {
+    /// operationId of the DELETE action.
+    pub operation_id: String,
+    /// Index into [`Connector::actions`].
+    pub action: usize,
+    /// Path template of the DELETE, e.g. `/hooks/{id}`.
+    pub path: String,
+    /// The path parameter that takes the subscription id, e.g. `id`.
+    pub id_param: Option<String>,
+    /// JSON pointer into the subscribe response body that supplies the id, e.g. `/id`; `None`
+    /// when the response declares no matching field.
+    pub id_from: Option<String>,
+}

@@ -1,0 +1,162 @@
+//! The contract between generated connector crates and the runtime.
+//!
+//! Generated code implements [`WebhookTrigger`] for each webhook trigger of a spec; the runtime
+//! host calls it to build the subscribe request, and parses each callback body into
+//! [`WebhookTrigger::Notification`]. Everything the runtime must *store* (so it can unsubscribe
+//! after a restart) is plain data: [`RequestSpec`] and [`UnsubscribeRoute`].
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// An HTTP request described as data, so it can be persisted and retried.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RequestSpec {
+    /// Upper-case method, e.g. `"POST"`.
+    pub method: String,
+    /// Absolute URL, or a path starting with `/` relative to the connection's base URL
+    /// (already percent-encoded, path parameters substituted).
+    pub url: String,
+    /// Query parameters, in order (not yet encoded).
+    #[serde(default)]
+    pub query: Vec<(String, String)>,
+    /// Extra request headers (auth is added by the runtime from the [`crate::Auth`] of the connection).
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// JSON body, if any.
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
+}
+
+/// How to remove a subscription when the subscribe answer carried no `Location` header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsubscribeRoute {
+    /// Upper-case method, normally `"DELETE"`.
+    pub method: String,
+    /// Path relative to the connection base URL, with every parameter substituted except
+    /// `{<id_param>}`, e.g. `/repos/octo/hello/hooks/{hook_Id}`.
+    pub path: String,
+    /// The placeholder the subscription id replaces, e.g. `hook_Id`.
+    pub id_param: Option<String>,
+    /// JSON pointer into the subscribe response body giving the id, e.g. `/id`. When `None` the
+    /// runtime tries `/id`, `/subscriptionId`, `/webhookId`, `/hookId`, `/data/id`.
+    pub id_from: Option<String>,
+}
+
+/// Error building a subscribe request.
+#[derive(Debug, thiserror::Error)]
+pub enum TriggerError {
+    /// The callback pointer cannot be set in the body (e.g. a scalar stands on the way).
+    #[error("cannot place the callback URL at {pointer}: {reason}")]
+    CallbackPointer {
+        /// The JSON pointer.
+        pointer: String,
+        /// Why.
+        reason: String,
+    },
+    /// Serialising the subscribe parameters failed.
+    #[error("cannot serialise the subscribe body: {0}")]
+    Body(#[from] serde_json::Error),
+}
+
+/// A webhook trigger as generated code (or a spec-less definition) describes it.
+pub trait WebhookTrigger: Send + Sync + 'static {
+    /// One notification item: the callback body for `single`, one array element for `batch`.
+    type Notification: DeserializeOwned + Send + 'static;
+
+    /// Stable name stored with each subscription (the subscribe operation id).
+    fn name(&self) -> &str;
+
+    /// `x-ms-trigger: batch`: the callback body is an array, one handler run per item.
+    fn batch(&self) -> bool {
+        false
+    }
+
+    /// The subscribe request with `callback_url` placed at the callback pointer.
+    fn subscribe_request(&self, callback_url: &str) -> Result<RequestSpec, TriggerError>;
+
+    /// The unsubscribe route used when the subscribe answer has no `Location` header.
+    fn unsubscribe_route(&self) -> Option<UnsubscribeRoute> {
+        None
+    }
+}
+
+/// Set `value` at JSON `pointer` inside `target`, creating intermediate objects.
+/// `""` replaces the whole target. Used by generated code to place the callback URL.
+pub fn set_pointer(
+    target: &mut serde_json::Value,
+    pointer: &str,
+    value: serde_json::Value,
+) -> Result<(), TriggerError> {
+    if pointer.is_empty() {
+        *target = value;
+        return Ok(());
+    }
+    let fail = |reason: &str| TriggerError::CallbackPointer {
+        pointer: pointer.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return Err(fail("a JSON pointer starts with '/'"));
+    };
+    let tokens: Vec<String> = rest
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut current = target;
+    for (i, token) in tokens.iter().enumerate() {
+        if current.is_null() {
+            *current = serde_json::Value::Object(serde_json::Map::new());
+        }
+        let serde_json::Value::Object(map) = current else {
+            return Err(fail("a non-object value stands on the path"));
+        };
+        if i + 1 == tokens.len() {
+            map.insert(token.clone(), value);
+            return Ok(());
+        }
+        current = map
+            .entry(token.clone())
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    }
+    Ok(())
+}
+
+/// What a handler receives for each callback (Logic Apps' `{headers, body, statusCode}`).
+#[derive(Debug, Clone)]
+pub struct Callback<T> {
+    /// Request headers of the callback, lower-case names, in arrival order.
+    pub headers: Vec<(String, String)>,
+    /// The typed body (one item for batch triggers).
+    pub body: T,
+    /// The status code the runtime answered the sender with (202).
+    pub status_code: u16,
+}
+
+impl<T> Callback<T> {
+    /// First header value by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn set_pointer_creates_intermediate_objects() {
+        let mut body = json!({"events": ["push"]});
+        set_pointer(&mut body, "/config/url", json!("https://cb")).unwrap();
+        assert_eq!(body, json!({"events": ["push"], "config": {"url": "https://cb"}}));
+    }
+
+    #[test]
+    fn set_pointer_refuses_scalars_on_the_path() {
+        let mut body = json!({"config": 3});
+        assert!(set_pointer(&mut body, "/config/url", json!("x")).is_err());
+    }
+}
