@@ -10,6 +10,96 @@
 //! `Loaded { openapi, connector, diagnostics, source }`, `Diagnostic`, `Severity`, `Error`, `Result`.
 #![deny(missing_docs)]
 
+pub mod build;
+pub mod diagnostics;
+pub mod load;
 pub mod model;
+pub mod names;
+pub mod normalise;
 
+pub use diagnostics::{Diagnostic, Error, Result, Severity};
 pub use model::*;
+
+use std::path::Path;
+
+/// How to load a spec.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    strict: bool,
+    callback_field: Option<String>,
+}
+
+impl LoadOptions {
+    /// Lenient loading, callback pointers found from the spec.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// When `true`, every repair the lenient loader would make is an error instead.
+    pub fn with_strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Overrides the callback pointer of every webhook trigger (`--callback-field`).
+    pub fn with_callback_field(mut self, pointer: Option<String>) -> Self {
+        self.callback_field = pointer;
+        self
+    }
+
+    /// Whether repairs are errors.
+    pub fn strict(&self) -> bool {
+        self.strict
+    }
+
+    /// The callback pointer override, if any.
+    pub fn callback_field(&self) -> Option<&str> {
+        self.callback_field.as_deref()
+    }
+}
+
+/// A loaded spec.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// File name or display name.
+    pub source: String,
+    /// The normalised OpenAPI 3.0 document; every `x-` extension is kept where it stood.
+    pub openapi: openapiv3::OpenAPI,
+    /// The connector model built from it.
+    pub connector: Connector,
+    /// Warnings: repairs and degradations, in the order they were made.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and loads the spec at `path`.
+pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    load_bytes(&path.display().to_string(), &bytes, opts)
+}
+
+/// Loads a spec from bytes; `name` is used in messages.
+pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded> {
+    let mut diagnostics = diagnostics::Diagnostics::new();
+    let value = load::parse(name, bytes, &mut diagnostics)?;
+    if opts.strict() && !diagnostics.is_empty() {
+        return Err(Error::Strict {
+            file: name.to_string(),
+            repairs: diagnostics
+                .into_vec()
+                .into_iter()
+                .map(|d| d.with_severity(Severity::Error))
+                .collect(),
+        });
+    }
+    let openapi = normalise::normalise(name, value, &mut diagnostics)?;
+    let connector = build::build(&openapi, opts, &mut diagnostics);
+    Ok(Loaded {
+        source: name.to_string(),
+        openapi,
+        connector,
+        diagnostics: diagnostics.into_vec(),
+    })
+}
