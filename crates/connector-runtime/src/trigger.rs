@@ -78,6 +78,14 @@ pub trait WebhookTrigger: Send + Sync + 'static {
     fn unsubscribe_route(&self) -> Option<UnsubscribeRoute> {
         None
     }
+
+    /// An explicit unsubscribe request, known before subscribing, that takes precedence over
+    /// the `Location` header and [`WebhookTrigger::unsubscribe_route`] (spec-less definitions
+    /// such as Logic Apps' HTTP Webhook describe it this way). Default: none.
+    fn unsubscribe_request(&self, callback_url: &str) -> Option<RequestSpec> {
+        let _ = callback_url;
+        None
+    }
 }
 
 /// Set `value` at JSON `pointer` inside `target`, creating intermediate objects.
@@ -151,7 +159,10 @@ mod tests {
     fn set_pointer_creates_intermediate_objects() {
         let mut body = json!({"events": ["push"]});
         set_pointer(&mut body, "/config/url", json!("https://cb")).unwrap();
-        assert_eq!(body, json!({"events": ["push"], "config": {"url": "https://cb"}}));
+        assert_eq!(
+            body,
+            json!({"events": ["push"], "config": {"url": "https://cb"}})
+        );
     }
 
     #[test]

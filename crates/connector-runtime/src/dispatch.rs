@@ -1,0 +1,176 @@
+//! At-least-once dispatch from the inbox to a trigger's handler.
+//!
+//! Each trigger has a bounded queue. A callback reserves a slot *before* it is stored (a full
+//! queue answers 429 and stores nothing), is written to the inbox, and then takes the slot. The
+//! worker runs handlers with bounded concurrency; a row is marked done only after its handler
+//! returned `Ok`, so a crash in between means the row is redelivered on the next start.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, Semaphore};
+
+use crate::registry::{HandlerFn, Item, ParseFn, TriggerOptions};
+use crate::store::Store;
+
+/// One stored delivery on its way to the handler.
+pub(crate) struct Job {
+    pub inbox_id: i64,
+    pub headers: Arc<Vec<(String, String)>>,
+    pub body: Arc<[u8]>,
+    /// Already parsed at receive time (live path); `None` when redelivered from the store.
+    pub items: Option<Vec<Item>>,
+}
+
+/// Inbox rows queued or running in this process, so a redelivery sweep never doubles them.
+#[derive(Default)]
+pub(crate) struct InFlight(Mutex<HashSet<i64>>);
+
+impl InFlight {
+    /// Claim a row; false when it is already queued or running.
+    pub fn claim(&self, id: i64) -> bool {
+        self.0.lock().map(|mut set| set.insert(id)).unwrap_or(false)
+    }
+
+    pub fn release(&self, id: i64) {
+        if let Ok(mut set) = self.0.lock() {
+            set.remove(&id);
+        }
+    }
+}
+
+/// The sending side of a trigger's queue.
+#[derive(Clone)]
+pub(crate) struct DispatchQueue {
+    sender: mpsc::Sender<Job>,
+}
+
+impl DispatchQueue {
+    /// Start the worker for one trigger and return its queue.
+    pub fn start(
+        name: String,
+        options: &TriggerOptions,
+        parse: ParseFn,
+        handler: HandlerFn,
+        store: Arc<dyn Store>,
+        in_flight: Arc<InFlight>,
+    ) -> Self {
+        let (sender, receiver) = mpsc::channel(options.queue_capacity);
+        let worker = Worker {
+            name,
+            parse,
+            handler,
+            store,
+            in_flight,
+            max_attempts: options.max_attempts,
+            backoff: options.retry_backoff,
+        };
+        tokio::spawn(worker.run(receiver, options.concurrency));
+        DispatchQueue { sender }
+    }
+
+    /// Reserve a queue slot without waiting; `None` when the queue is full.
+    pub fn try_reserve(&self) -> Option<mpsc::OwnedPermit<Job>> {
+        self.sender.clone().try_reserve_owned().ok()
+    }
+
+    /// Queue a job, waiting for room (redelivery path).
+    pub async fn send(&self, job: Job) -> bool {
+        self.sender.send(job).await.is_ok()
+    }
+}
+
+struct Worker {
+    name: String,
+    parse: ParseFn,
+    handler: HandlerFn,
+    store: Arc<dyn Store>,
+    in_flight: Arc<InFlight>,
+    max_attempts: u32,
+    backoff: Duration,
+}
+
+impl Worker {
+    async fn run(self, mut receiver: mpsc::Receiver<Job>, concurrency: usize) {
+        let worker = Arc::new(self);
+        let slots = Arc::new(Semaphore::new(concurrency));
+        loop {
+            // Take a slot before taking a job, so jobs wait in the bounded queue (and a full
+            // queue turns into 429s) instead of piling up here.
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                return;
+            };
+            let Some(job) = receiver.recv().await else {
+                return;
+            };
+            let worker = worker.clone();
+            tokio::spawn(async move {
+                worker.deliver(job).await;
+                drop(slot);
+            });
+        }
+    }
+
+    async fn deliver(&self, job: Job) {
+        let id = job.inbox_id;
+        let span = tracing::info_span!("dispatch", trigger = %self.name, inbox_id = id);
+        let mut items = job.items;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let outcome = self.attempt(&job.headers, &job.body, items.take()).await;
+            match outcome {
+                Ok(()) => {
+                    if let Err(error) = self.store.mark_delivered(id).await {
+                        // Stays pending: delivered again after a restart (at-least-once).
+                        tracing::error!(parent: &span, %error, "cannot mark the delivery done");
+                    }
+                    tracing::debug!(parent: &span, attempt, "handled");
+                    break;
+                }
+                Err(error) => {
+                    let give_up = attempt >= self.max_attempts;
+                    tracing::warn!(parent: &span, attempt, give_up, %error, "handler failed");
+                    if let Err(store_error) = self.store.record_failure(id, &error, give_up).await {
+                        tracing::error!(parent: &span, %store_error, "cannot record the failure");
+                    }
+                    if give_up {
+                        break;
+                    }
+                    let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+                    let wait = self
+                        .backoff
+                        .saturating_mul(factor)
+                        .min(Duration::from_secs(60));
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+        self.in_flight.release(id);
+    }
+
+    async fn attempt(
+        &self,
+        headers: &Arc<Vec<(String, String)>>,
+        body: &Arc<[u8]>,
+        items: Option<Vec<Item>>,
+    ) -> Result<(), String> {
+        let items = match items {
+            Some(items) => items,
+            None => (self.parse)(body).map_err(|e| format!("stored body no longer parses: {e}"))?,
+        };
+        for item in items {
+            // Run the handler as its own task so a panic fails this attempt instead of
+            // silently dropping the delivery.
+            let run = tokio::spawn((self.handler)(headers.as_ref().clone(), item));
+            match run.await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => return Err(error.0),
+                Err(join) if join.is_panic() => return Err("handler panicked".to_owned()),
+                Err(_) => return Err("handler cancelled".to_owned()),
+            }
+        }
+        Ok(())
+    }
+}

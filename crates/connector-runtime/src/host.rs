@@ -1,0 +1,404 @@
+//! The host: builder, shared state, the callback server (plain HTTP or TLS 1.2+).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use axum::routing::post;
+use axum::Router;
+use rand::RngCore;
+
+use crate::action::WaitSlot;
+use crate::dispatch::InFlight;
+use crate::error::{Error, Result};
+use crate::http_client::{Outbound, RetryPolicy};
+use crate::registry::Registration;
+use crate::store::{
+    Intent, SqliteStore, Store, SubscriptionKind, SubscriptionRecord, SubscriptionState,
+};
+use crate::verify::CallbackSigner;
+use crate::SubscriptionId;
+
+/// Default largest callback body accepted: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+enum StoreChoice {
+    Sqlite(PathBuf),
+    Custom(Arc<dyn Store>),
+}
+
+/// Configures and starts a [`Host`]. Obtain one with [`Host::builder`].
+pub struct HostBuilder {
+    public_url: Option<String>,
+    bind: SocketAddr,
+    tls: Option<(PathBuf, PathBuf)>,
+    store: StoreChoice,
+    signing_key: Option<Vec<u8>>,
+    previous_signing_key: Option<Vec<u8>>,
+    retry_policy: RetryPolicy,
+    body_limit: usize,
+    http_client: Option<reqwest::Client>,
+    sweep_interval: Duration,
+    busy_retry_after: Duration,
+}
+
+impl Default for HostBuilder {
+    fn default() -> Self {
+        HostBuilder {
+            public_url: None,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tls: None,
+            store: StoreChoice::Sqlite(PathBuf::from("connector-runtime.db")),
+            signing_key: None,
+            previous_signing_key: None,
+            retry_policy: RetryPolicy::logic_apps_default(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            http_client: None,
+            sweep_interval: Duration::from_secs(60),
+            busy_retry_after: Duration::from_secs(1),
+        }
+    }
+}
+
+impl HostBuilder {
+    /// The public base URL third parties reach this host at, e.g. `https://hooks.example.com`.
+    /// Default: `http(s)://{local address}`.
+    pub fn with_public_url(mut self, url: impl Into<String>) -> Self {
+        self.public_url = Some(url.into());
+        self
+    }
+
+    /// Address to listen on (default `127.0.0.1:0`, an ephemeral port).
+    pub fn with_bind(mut self, addr: SocketAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// Serve HTTPS (rustls, TLS 1.2 minimum) with a PEM certificate chain and PEM private key.
+    pub fn with_tls(mut self, cert_pem: impl Into<PathBuf>, key_pem: impl Into<PathBuf>) -> Self {
+        self.tls = Some((cert_pem.into(), key_pem.into()));
+        self
+    }
+
+    /// Keep state in the SQLite file at `path` (the default is `connector-runtime.db` in the
+    /// working directory); `":memory:"` keeps it in memory (tests).
+    pub fn with_sqlite(mut self, path: impl Into<PathBuf>) -> Self {
+        self.store = StoreChoice::Sqlite(path.into());
+        self
+    }
+
+    /// Use another [`Store`] implementation.
+    pub fn with_store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = StoreChoice::Custom(store);
+        self
+    }
+
+    /// Key for the callback URL tokens. Keep it stable across restarts, or callback URLs
+    /// registered earlier stop working. Default: a random key (with a warning).
+    pub fn with_signing_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.signing_key = Some(key.into());
+        self
+    }
+
+    /// The key before a rotation: tokens made with it stay valid.
+    pub fn with_previous_signing_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.previous_signing_key = Some(key.into());
+        self
+    }
+
+    /// Retry policy for subscribe and unsubscribe (default: Logic Apps' default policy).
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// Largest callback body accepted; larger ones get 413 (default 1 MiB).
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// HTTP client for subscribe and unsubscribe requests (default: reqwest with a 30 s timeout).
+    pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// How often unsubscribes left pending (API down, retries exhausted) are tried again
+    /// (default 60 s).
+    pub fn with_sweep_interval(mut self, interval: Duration) -> Self {
+        self.sweep_interval = interval;
+        self
+    }
+
+    /// `Retry-After` sent with 429 when a trigger's queue is full (default 1 s).
+    pub fn with_busy_retry_after(mut self, after: Duration) -> Self {
+        self.busy_retry_after = after;
+        self
+    }
+
+    /// Open the store, bind the listener and start serving callbacks.
+    ///
+    /// Then [`Host::register`] every trigger and call [`Host::resume`] once, so stored
+    /// subscriptions, pending deliveries and pending unsubscribes pick up where they left off.
+    pub async fn build(self) -> Result<Host> {
+        let store: Arc<dyn Store> = match self.store {
+            StoreChoice::Custom(store) => store,
+            StoreChoice::Sqlite(path) => {
+                let opened = tokio::task::spawn_blocking(move || {
+                    if path.as_os_str() == ":memory:" {
+                        SqliteStore::in_memory()
+                    } else {
+                        SqliteStore::open(&path)
+                    }
+                })
+                .await
+                .map_err(|e| Error::Config(format!("store open task failed: {e}")))??;
+                Arc::new(opened)
+            }
+        };
+        let signing_key = match self.signing_key {
+            Some(key) if !key.is_empty() => key,
+            Some(_) => return Err(Error::Config("the signing key is empty".into())),
+            None => {
+                tracing::warn!(
+                    "no signing key configured: using a random one, so callback URLs will not \
+                     survive a restart (set HostBuilder::with_signing_key)"
+                );
+                let mut key = vec![0u8; 32];
+                rand::thread_rng().fill_bytes(&mut key);
+                key
+            }
+        };
+        let mut signer = CallbackSigner::new(signing_key);
+        if let Some(previous) = self.previous_signing_key {
+            signer = signer.with_previous(previous);
+        }
+        let client = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+
+        let listener = std::net::TcpListener::bind(self.bind)?;
+        listener.set_nonblocking(true)?;
+        let local_addr = listener.local_addr()?;
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        let public_url = self
+            .public_url
+            .unwrap_or_else(|| format!("{scheme}://{local_addr}"))
+            .trim_end_matches('/')
+            .to_owned();
+        url::Url::parse(&public_url).map_err(|e| Error::Config(format!("public URL: {e}")))?;
+
+        let records = store.subscriptions().await?;
+        let cache = records
+            .iter()
+            .map(|r| (r.id.clone(), CachedSubscription::from(r)))
+            .collect();
+
+        let (shutdown, _) = tokio::sync::watch::channel(false);
+        let server = axum_server::Handle::new();
+        let inner = Arc::new(HostInner {
+            public_url,
+            local_addr,
+            store,
+            signer,
+            outbound: Outbound::new(client, self.retry_policy),
+            body_limit: self.body_limit,
+            busy_retry_after: self.busy_retry_after,
+            registry: RwLock::new(HashMap::new()),
+            subscriptions: RwLock::new(cache),
+            waits: Mutex::new(HashMap::new()),
+            locks: Mutex::new(HashMap::new()),
+            in_flight: Arc::new(InFlight::default()),
+            server: server.clone(),
+            shutdown,
+            sweep_interval: self.sweep_interval,
+        });
+
+        let router = Router::new()
+            .route("/callbacks/{id}", post(crate::receive::callback))
+            .route("/healthz", axum::routing::get(|| async { "ok" }))
+            .with_state(inner.clone());
+        let service = router.into_make_service();
+        match self.tls {
+            Some((cert, key)) => {
+                let config = crate::tls::server_config(&cert, &key)?;
+                let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
+                let server = axum_server::from_tcp_rustls(listener, config)?.handle(server);
+                tokio::spawn(async move {
+                    if let Err(error) = server.serve(service).await {
+                        tracing::error!(%error, "callback server stopped");
+                    }
+                });
+            }
+            None => {
+                let server = axum_server::from_tcp(listener)?.handle(server);
+                tokio::spawn(async move {
+                    if let Err(error) = server.serve(service).await {
+                        tracing::error!(%error, "callback server stopped");
+                    }
+                });
+            }
+        }
+        let host = Host { inner };
+        host.start_sweeper();
+        tracing::info!(%local_addr, public_url = %host.inner.public_url, "host started");
+        Ok(host)
+    }
+}
+
+/// What the receive path needs to know about a subscription without a store read.
+#[derive(Debug, Clone)]
+pub(crate) struct CachedSubscription {
+    pub trigger: Arc<str>,
+    pub kind: SubscriptionKind,
+    pub state: SubscriptionState,
+    pub intent: Intent,
+}
+
+impl From<&SubscriptionRecord> for CachedSubscription {
+    fn from(record: &SubscriptionRecord) -> Self {
+        CachedSubscription {
+            trigger: Arc::from(record.trigger.as_str()),
+            kind: record.kind,
+            state: record.state,
+            intent: record.intent,
+        }
+    }
+}
+
+pub(crate) struct HostInner {
+    pub public_url: String,
+    pub local_addr: SocketAddr,
+    pub store: Arc<dyn Store>,
+    pub signer: CallbackSigner,
+    pub outbound: Outbound,
+    pub body_limit: usize,
+    pub busy_retry_after: Duration,
+    pub registry: RwLock<HashMap<String, Arc<Registration>>>,
+    pub subscriptions: RwLock<HashMap<SubscriptionId, CachedSubscription>>,
+    pub waits: Mutex<HashMap<SubscriptionId, WaitSlot>>,
+    /// One async lock per subscription, so enable/disable/update/delete/sweep never overlap.
+    pub locks: Mutex<HashMap<SubscriptionId, Arc<tokio::sync::Mutex<()>>>>,
+    pub in_flight: Arc<InFlight>,
+    pub server: axum_server::Handle<SocketAddr>,
+    pub shutdown: tokio::sync::watch::Sender<bool>,
+    pub sweep_interval: Duration,
+}
+
+impl HostInner {
+    pub fn callback_url(&self, id: &SubscriptionId) -> String {
+        format!(
+            "{}/callbacks/{}?sig={}",
+            self.public_url,
+            id,
+            self.signer.token(id.as_str())
+        )
+    }
+
+    pub fn registration(&self, name: &str) -> Option<Arc<Registration>> {
+        self.registry.read().ok()?.get(name).cloned()
+    }
+
+    pub fn cached(&self, id: &SubscriptionId) -> Option<CachedSubscription> {
+        self.subscriptions.read().ok()?.get(id).cloned()
+    }
+
+    /// Persist a record and mirror it in the cache.
+    pub async fn save(&self, record: &mut SubscriptionRecord) -> Result<()> {
+        record.updated_ms = crate::store::now_ms();
+        self.store.put_subscription(record).await?;
+        if let Ok(mut cache) = self.subscriptions.write() {
+            cache.insert(record.id.clone(), CachedSubscription::from(&*record));
+        }
+        Ok(())
+    }
+
+    pub fn lock_for(&self, id: &SubscriptionId) -> Arc<tokio::sync::Mutex<()>> {
+        match self.locks.lock() {
+            Ok(mut locks) => locks.entry(id.clone()).or_default().clone(),
+            // A poisoned map only means another thread panicked mid-insert; a fresh lock is
+            // still correct for this caller.
+            Err(_) => Arc::default(),
+        }
+    }
+
+    pub fn is_shut_down(&self) -> bool {
+        *self.shutdown.borrow()
+    }
+}
+
+/// A running webhook host. Cheap to clone; all clones drive the same host.
+#[derive(Clone)]
+pub struct Host {
+    pub(crate) inner: Arc<HostInner>,
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Host")
+            .field("local_addr", &self.inner.local_addr)
+            .field("public_url", &self.inner.public_url)
+            .finish()
+    }
+}
+
+impl Host {
+    /// Start configuring a host.
+    pub fn builder() -> HostBuilder {
+        HostBuilder::default()
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.inner.local_addr
+    }
+
+    /// The public base URL (no trailing slash).
+    pub fn public_url(&self) -> &str {
+        &self.inner.public_url
+    }
+
+    /// The callback URL for a subscription: `{public}/callbacks/{id}?sig={token}`.
+    pub fn callback_url(&self, id: &SubscriptionId) -> String {
+        self.inner.callback_url(id)
+    }
+
+    /// The store behind this host.
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.inner.store.clone()
+    }
+
+    /// One subscription's stored record.
+    pub async fn subscription(&self, id: &SubscriptionId) -> Result<Option<SubscriptionRecord>> {
+        Ok(self.inner.store.subscription(id).await?)
+    }
+
+    /// Every stored subscription, oldest first.
+    pub async fn subscriptions(&self) -> Result<Vec<SubscriptionRecord>> {
+        Ok(self.inner.store.subscriptions().await?)
+    }
+
+    /// Stop accepting callbacks and background work. Stored state stays as it is: subscriptions
+    /// stay subscribed, so a host started later on the same store continues.
+    pub async fn shutdown(&self) {
+        let _ = self.inner.shutdown.send(true);
+        self.inner
+            .server
+            .graceful_shutdown(Some(Duration::from_secs(5)));
+        // Wake every pending action wait so callers are not left hanging.
+        let slots: Vec<WaitSlot> = match self.inner.waits.lock() {
+            Ok(mut waits) => waits.drain().map(|(_, slot)| slot).collect(),
+            Err(_) => Vec::new(),
+        };
+        drop(slots);
+        // Give the server a moment to close its listener before a restart on the same port.
+        tokio::task::yield_now().await;
+    }
+}

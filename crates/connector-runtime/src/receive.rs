@@ -1,0 +1,318 @@
+//! The callback endpoint: `POST /callbacks/{id}?sig=…`.
+//!
+//! Checks run cheapest first and nothing is stored or dispatched unless every one passes:
+//! token (401), subscription known (404) and live (410), size (413), media type (415),
+//! inbound signature (401), body parses (400), queue room (429). Then the delivery is written
+//! to the inbox, and only after the write is durable does the sender get 202.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tracing::Instrument;
+
+use crate::action::{Claim, WaitEvent};
+use crate::dispatch::Job;
+use crate::host::HostInner;
+use crate::redact::is_secret_header;
+use crate::store::{InsertOutcome, Intent, NewDelivery, SubscriptionKind, SubscriptionState};
+use crate::SubscriptionId;
+
+/// Headers whose value is the sender's delivery id (the dedupe key), in order of preference.
+const DELIVERY_ID_HEADERS: &[&str] = &[
+    "x-github-delivery",
+    "webhook-id",
+    "svix-id",
+    "x-delivery-id",
+];
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CallbackQuery {
+    sig: Option<String>,
+}
+
+fn answer(status: StatusCode, message: &'static str) -> Response {
+    (status, message).into_response()
+}
+
+fn retry_later(status: StatusCode, seconds: u64, message: &'static str) -> Response {
+    let mut response = answer(status, message);
+    if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// JSON and JSON-suffixed media types are accepted; so is a missing `Content-Type` (many
+/// senders omit it and send JSON anyway).
+fn acceptable_media_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return true;
+    };
+    let Ok(value) = value.to_str() else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
+
+fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter_map(|(name, value)| {
+            value
+                .to_str()
+                .ok()
+                .map(|v| (name.as_str().to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+fn delivery_id(headers: &HeaderMap) -> Option<String> {
+    DELIVERY_ID_HEADERS.iter().find_map(|name| {
+        headers
+            .get(*name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && v.len() <= 200)
+            .map(str::to_owned)
+    })
+}
+
+pub(crate) async fn callback(
+    State(host): State<Arc<HostInner>>,
+    Path(raw_id): Path<String>,
+    Query(query): Query<CallbackQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Some(id) = SubscriptionId::parse(&raw_id) else {
+        return answer(StatusCode::NOT_FOUND, "unknown subscription");
+    };
+    let span = tracing::info_span!(
+        "callback",
+        subscription = %id,
+        delivery = tracing::field::Empty,
+        status = tracing::field::Empty,
+    );
+    let response = receive(host, id, query, headers, body)
+        .instrument(span.clone())
+        .await;
+    span.record("status", response.status().as_u16());
+    response
+}
+
+async fn receive(
+    host: Arc<HostInner>,
+    id: SubscriptionId,
+    query: CallbackQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let token_ok = query
+        .sig
+        .as_deref()
+        .is_some_and(|sig| host.signer.verify(id.as_str(), sig));
+    if !token_ok {
+        tracing::info!("bad or missing callback token");
+        return answer(StatusCode::UNAUTHORIZED, "invalid callback token");
+    }
+    let Some(cached) = host.cached(&id) else {
+        return answer(StatusCode::NOT_FOUND, "unknown subscription");
+    };
+    let live = cached.intent == Intent::Enabled
+        && matches!(
+            cached.state,
+            SubscriptionState::Subscribing | SubscriptionState::Active
+        );
+    if !live || host.is_shut_down() {
+        return answer(StatusCode::GONE, "subscription disabled or deleted");
+    }
+    let Some(registration) = host.registration(&cached.trigger) else {
+        // Stored before a restart, but its trigger is not registered yet: ask to come back.
+        tracing::warn!(trigger = %cached.trigger, "callback for an unregistered trigger");
+        return retry_later(
+            StatusCode::SERVICE_UNAVAILABLE,
+            5,
+            "trigger not registered yet",
+        );
+    };
+
+    let declared_length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared_length.is_some_and(|len| len > host.body_limit as u64) {
+        return answer(StatusCode::PAYLOAD_TOO_LARGE, "body over the limit");
+    }
+    if !acceptable_media_type(&headers) {
+        return answer(StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected a JSON body");
+    }
+    let bytes = match to_bytes(body, host.body_limit).await {
+        Ok(bytes) => bytes,
+        Err(_) => return answer(StatusCode::PAYLOAD_TOO_LARGE, "body over the limit"),
+    };
+    let lookup = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Err(error) = registration
+        .options
+        .signature
+        .verify(lookup, &bytes, SystemTime::now())
+    {
+        tracing::info!(%error, "inbound signature refused");
+        return answer(StatusCode::UNAUTHORIZED, "invalid signature");
+    }
+    let items = match (registration.parse)(&bytes) {
+        Ok(items) => items,
+        Err(error) => {
+            tracing::info!(%error, "unparseable callback body");
+            return answer(
+                StatusCode::BAD_REQUEST,
+                "body does not match the notification schema",
+            );
+        }
+    };
+    let delivery = delivery_id(&headers);
+    if let Some(delivery) = &delivery {
+        tracing::Span::current().record("delivery", delivery.as_str());
+    }
+    if tracing::enabled!(tracing::Level::TRACE) {
+        let shown: Vec<(String, String)> = header_pairs(&headers)
+            .into_iter()
+            .map(|(k, v)| {
+                let v = if is_secret_header(&k) {
+                    "<redacted>".to_owned()
+                } else {
+                    v
+                };
+                (k, v)
+            })
+            .collect();
+        tracing::trace!(headers = ?shown, "callback headers");
+    }
+    let pairs = header_pairs(&headers);
+    let new_delivery = NewDelivery {
+        subscription: id.clone(),
+        delivery_id: delivery,
+        headers: pairs.clone(),
+        body: bytes.to_vec(),
+    };
+
+    match cached.kind {
+        SubscriptionKind::Trigger => {
+            let Some(queue) = &registration.dispatch else {
+                return answer(StatusCode::GONE, "no handler for this subscription");
+            };
+            let Some(permit) = queue.try_reserve() else {
+                tracing::warn!("handler queue full");
+                return retry_later(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    host.busy_retry_after.as_secs(),
+                    "handler queue full",
+                );
+            };
+            match host.store.insert_delivery(new_delivery).await {
+                Ok(InsertOutcome::Inserted(inbox_id)) => {
+                    host.in_flight.claim(inbox_id);
+                    permit.send(Job {
+                        inbox_id,
+                        headers: Arc::new(pairs),
+                        body: Arc::from(bytes.as_ref()),
+                        items: Some(items),
+                    });
+                    answer(StatusCode::ACCEPTED, "accepted")
+                }
+                Ok(InsertOutcome::Duplicate) => {
+                    tracing::info!("duplicate delivery; not dispatched again");
+                    answer(StatusCode::OK, "duplicate delivery")
+                }
+                Err(error) => {
+                    tracing::error!(%error, "cannot store the delivery");
+                    retry_later(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        5,
+                        "cannot store the delivery",
+                    )
+                }
+            }
+        }
+        SubscriptionKind::Action => {
+            let Claim::Won(sender) = host.claim_wait(&id, true) else {
+                return answer(StatusCode::GONE, "the wait has ended");
+            };
+            match host.store.insert_delivery(new_delivery).await {
+                Ok(InsertOutcome::Inserted(inbox_id)) => {
+                    if let Err(error) = host.store.mark_delivered(inbox_id).await {
+                        tracing::warn!(%error, "cannot mark the action's callback done");
+                    }
+                    let event = WaitEvent::Callback {
+                        headers: pairs,
+                        body: Arc::from(bytes.as_ref()),
+                    };
+                    let handed_over = match sender {
+                        Some(sender) => sender.send(event).is_ok(),
+                        None => false,
+                    };
+                    if !handed_over {
+                        // Nobody is waiting in this process (e.g. after a restart): finish here;
+                        // `rejoin_wait` reads the stored callback.
+                        let inner = host.clone();
+                        tokio::spawn(async move { inner.finish_wait(&id, "completed").await });
+                    }
+                    answer(StatusCode::ACCEPTED, "accepted")
+                }
+                Ok(InsertOutcome::Duplicate) => answer(StatusCode::OK, "duplicate delivery"),
+                Err(error) => {
+                    tracing::error!(%error, "cannot store the action's callback");
+                    host.unclaim_wait(&id, sender);
+                    retry_later(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        5,
+                        "cannot store the callback",
+                    )
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types() {
+        let mut headers = HeaderMap::new();
+        assert!(acceptable_media_type(&headers));
+        headers.insert(
+            header::CONTENT_TYPE,
+            "application/json; charset=utf-8".parse().unwrap(),
+        );
+        assert!(acceptable_media_type(&headers));
+        headers.insert(
+            header::CONTENT_TYPE,
+            "application/cloudevents+json".parse().unwrap(),
+        );
+        assert!(acceptable_media_type(&headers));
+        headers.insert(header::CONTENT_TYPE, "text/xml".parse().unwrap());
+        assert!(!acceptable_media_type(&headers));
+    }
+
+    #[test]
+    fn delivery_ids_prefer_github_then_standard() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(delivery_id(&headers), None);
+        headers.insert("webhook-id", "msg_1".parse().unwrap());
+        assert_eq!(delivery_id(&headers).as_deref(), Some("msg_1"));
+        headers.insert("x-github-delivery", "gh-1".parse().unwrap());
+        assert_eq!(delivery_id(&headers).as_deref(), Some("gh-1"));
+    }
+}

@@ -1,0 +1,293 @@
+//! Durable state: each subscription's state machine and the inbox of received callbacks.
+//!
+//! [`Store`] is the seam for other backends (a PostgreSQL store for several replicas can
+//! implement it); [`SqliteStore`] is the embedded default.
+
+mod sqlite;
+
+use serde::{Deserialize, Serialize};
+
+pub use sqlite::{Durability, SqliteStore};
+
+use crate::{RequestSpec, SubscriptionId};
+
+/// Result alias of store operations.
+pub type StoreResult<T> = std::result::Result<T, StoreError>;
+
+/// A store failure.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    /// The database reported an error.
+    #[error("store: {0}")]
+    Database(String),
+    /// A stored row cannot be read back (e.g. an unknown state name).
+    #[error("store: corrupt row: {0}")]
+    Corrupt(String),
+    /// The store's worker is gone (the host is shutting down).
+    #[error("store: closed")]
+    Closed,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError::Database(error.to_string())
+    }
+}
+
+/// Where a subscription stands with the third-party API.
+///
+/// `subscribing → active → unsubscribing → gone`, or `failed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionState {
+    /// The subscribe request is (or was, before a crash) in flight; its answer is not recorded.
+    Subscribing,
+    /// The API accepted the subscription.
+    Active,
+    /// The unsubscribe request is pending or being retried.
+    Unsubscribing,
+    /// The API no longer holds the subscription (or never will be asked to drop an unmanaged one).
+    Gone,
+    /// Subscribe failed, or its outcome could not be known.
+    Failed,
+}
+
+impl SubscriptionState {
+    /// Stable text form used in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubscriptionState::Subscribing => "subscribing",
+            SubscriptionState::Active => "active",
+            SubscriptionState::Unsubscribing => "unsubscribing",
+            SubscriptionState::Gone => "gone",
+            SubscriptionState::Failed => "failed",
+        }
+    }
+
+    /// Parse the text form.
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "subscribing" => SubscriptionState::Subscribing,
+            "active" => SubscriptionState::Active,
+            "unsubscribing" => SubscriptionState::Unsubscribing,
+            "gone" => SubscriptionState::Gone,
+            "failed" => SubscriptionState::Failed,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for SubscriptionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the user wants for a subscription (the state says what the API has).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    /// Receive callbacks.
+    Enabled,
+    /// Stopped by `disable`; callbacks get 410.
+    Disabled,
+    /// Removed by `delete` (or a finished action wait); callbacks get 410.
+    Deleted,
+}
+
+impl Intent {
+    /// Stable text form used in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Intent::Enabled => "enabled",
+            Intent::Disabled => "disabled",
+            Intent::Deleted => "deleted",
+        }
+    }
+
+    /// Parse the text form.
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "enabled" => Intent::Enabled,
+            "disabled" => Intent::Disabled,
+            "deleted" => Intent::Deleted,
+            _ => return None,
+        })
+    }
+}
+
+/// Whether a subscription feeds a trigger handler or one webhook action wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionKind {
+    /// Every callback runs the registered handler.
+    Trigger,
+    /// The first callback completes a `wait_for_callback`.
+    Action,
+}
+
+impl SubscriptionKind {
+    /// Stable text form used in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubscriptionKind::Trigger => "trigger",
+            SubscriptionKind::Action => "action",
+        }
+    }
+
+    /// Parse the text form.
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "trigger" => SubscriptionKind::Trigger,
+            "action" => SubscriptionKind::Action,
+            _ => return None,
+        })
+    }
+}
+
+/// One subscription as stored. Holds no secrets: the auth for unsubscribing comes from the
+/// connection registered under [`SubscriptionRecord::trigger`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscriptionRecord {
+    /// Primary key; also the callback URL's last segment.
+    pub id: SubscriptionId,
+    /// Name of the registered trigger (or action) this subscription belongs to.
+    pub trigger: String,
+    /// Trigger or action.
+    pub kind: SubscriptionKind,
+    /// Where it stands with the API.
+    pub state: SubscriptionState,
+    /// What the user wants.
+    pub intent: Intent,
+    /// The `Location` header of the subscribe answer, resolved to an absolute URL.
+    pub location: Option<String>,
+    /// The request that removes the subscription, computed at subscribe time (before the request
+    /// when it does not depend on the answer, so an orphan can be cleaned up after a crash).
+    /// `None` once subscribed means unmanaged: the API gave no way to unsubscribe.
+    pub unsubscribe: Option<RequestSpec>,
+    /// HTTP status of the subscribe answer.
+    pub subscribe_status: Option<u16>,
+    /// Body of the subscribe answer.
+    pub subscribe_body: Option<String>,
+    /// Actions: when the wait times out (ms since the Unix epoch).
+    pub deadline_ms: Option<i64>,
+    /// Actions: how the wait ended (`completed`, `cancelled`, `timed_out`); triggers: unused.
+    pub outcome: Option<String>,
+    /// The last error met (subscribe, unsubscribe, crash recovery).
+    pub last_error: Option<String>,
+    /// Creation time, ms since the Unix epoch.
+    pub created_ms: i64,
+    /// Last change, ms since the Unix epoch.
+    pub updated_ms: i64,
+}
+
+impl SubscriptionRecord {
+    /// A new record in state `subscribing`.
+    pub fn new(id: SubscriptionId, trigger: &str, kind: SubscriptionKind) -> Self {
+        let now = now_ms();
+        SubscriptionRecord {
+            id,
+            trigger: trigger.to_owned(),
+            kind,
+            state: SubscriptionState::Subscribing,
+            intent: Intent::Enabled,
+            location: None,
+            unsubscribe: None,
+            subscribe_status: None,
+            subscribe_body: None,
+            deadline_ms: None,
+            outcome: None,
+            last_error: None,
+            created_ms: now,
+            updated_ms: now,
+        }
+    }
+}
+
+/// A callback to append to the inbox.
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    /// The subscription it arrived on.
+    pub subscription: SubscriptionId,
+    /// The sender's delivery id (`X-GitHub-Delivery`, `webhook-id`), if any: the dedupe key.
+    pub delivery_id: Option<String>,
+    /// Request headers, lower-case names, in arrival order.
+    pub headers: Vec<(String, String)>,
+    /// The raw body.
+    pub body: Vec<u8>,
+}
+
+/// A stored inbox row.
+#[derive(Debug, Clone)]
+pub struct StoredDelivery {
+    /// Row id (monotonic).
+    pub id: i64,
+    /// The subscription it arrived on.
+    pub subscription: SubscriptionId,
+    /// The sender's delivery id, if any.
+    pub delivery_id: Option<String>,
+    /// Request headers.
+    pub headers: Vec<(String, String)>,
+    /// The raw body.
+    pub body: Vec<u8>,
+    /// Handler attempts so far.
+    pub attempts: u32,
+    /// Processing state.
+    pub state: DeliveryState,
+}
+
+/// Processing state of an inbox row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryState {
+    /// Not yet handled successfully.
+    Pending,
+    /// The handler returned `Ok` (or the action wait took it).
+    Done,
+    /// The handler kept failing; kept for inspection.
+    Failed,
+}
+
+/// Result of appending to the inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsertOutcome {
+    /// Stored under this row id.
+    Inserted(i64),
+    /// A row with the same subscription and delivery id exists: not stored again.
+    Duplicate,
+}
+
+/// Durable storage behind the host.
+///
+/// Implementations must make every completed call durable before returning (the host answers
+/// 202 only after `insert_delivery` returns).
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Insert or replace a subscription record.
+    async fn put_subscription(&self, record: &SubscriptionRecord) -> StoreResult<()>;
+    /// One subscription record.
+    async fn subscription(&self, id: &SubscriptionId) -> StoreResult<Option<SubscriptionRecord>>;
+    /// All subscription records, oldest first.
+    async fn subscriptions(&self) -> StoreResult<Vec<SubscriptionRecord>>;
+    /// Append a callback to the inbox, deduplicated by (subscription, delivery id).
+    async fn insert_delivery(&self, delivery: NewDelivery) -> StoreResult<InsertOutcome>;
+    /// The handler succeeded for this row.
+    async fn mark_delivered(&self, id: i64) -> StoreResult<()>;
+    /// Count one failed handler attempt; `give_up` marks the row failed for good.
+    async fn record_failure(&self, id: i64, error: &str, give_up: bool) -> StoreResult<()>;
+    /// Pending rows with id greater than `after`, oldest first, at most `limit`.
+    async fn pending_deliveries(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<StoredDelivery>>;
+    /// All rows of one subscription, oldest first (actions read their result here).
+    async fn deliveries_of(&self, id: &SubscriptionId) -> StoreResult<Vec<StoredDelivery>>;
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
