@@ -1,0 +1,271 @@
+//! The data templates render: everything about a spec, pre-digested into names, Rust type
+//! strings and small flags, so templates stay about layout.
+
+mod client;
+mod params;
+mod triggers;
+
+use crate::naming::{doc_lines, string_literal};
+use crate::typespace::{recursion_defaults, Ty, TypeDef, TypeKind, TypeSpace, Warning};
+use connector_model::Loaded;
+use serde::Serialize;
+use serde_json::Value;
+
+pub use client::{ActionContext, ClientFlags, SecurityContext};
+pub use triggers::{ReceiveOnlyContext, TriggerContext};
+
+/// Path prefix of generated types outside the models module.
+pub const MODELS: &str = "crate::models::";
+
+/// Everything the templates see.
+#[derive(Debug, Serialize)]
+pub struct CrateContext {
+    /// Cargo package name.
+    pub crate_name: String,
+    /// The crate as a Rust path segment (`-` → `_`).
+    pub crate_ident: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.description` as doc lines.
+    pub description: Vec<String>,
+    /// `info.description` flattened to one line (README, Cargo.toml).
+    pub summary: String,
+    /// TOML string literal of [`CrateContext::summary`] (or the title).
+    pub cargo_description: String,
+    /// `info.version`.
+    pub spec_version: String,
+    /// Spec source (file name).
+    pub spec: String,
+    /// The `connector-runtime` dependency value for Cargo.toml.
+    pub runtime_dependency: String,
+    /// Rust literal of the spec's base URL.
+    pub base_url: String,
+    /// The spec's base URL as written.
+    pub base_url_text: String,
+    /// Named model types.
+    pub types: Vec<TypeContext>,
+    /// Client methods.
+    pub actions: Vec<ActionContext>,
+    /// Which client helpers the methods use.
+    pub client: ClientFlags,
+    /// Security scheme constructors.
+    pub security: Vec<SecurityContext>,
+    /// Webhook triggers with a subscribe operation.
+    pub triggers: Vec<TriggerContext>,
+    /// Webhook triggers without one (3.0 callbacks / 3.1 webhooks): notification types only.
+    pub receive_only: Vec<ReceiveOnlyContext>,
+    /// Polling triggers: `(poll method, action method, summary)`.
+    pub polling: Vec<PollingContext>,
+    /// `connector-gen` version.
+    pub generator_version: String,
+}
+
+/// A polling trigger, for the README.
+#[derive(Debug, Serialize)]
+pub struct PollingContext {
+    /// The `poll_*` client method.
+    pub method: String,
+    /// What it is.
+    pub summary: String,
+}
+
+/// One named model type.
+#[derive(Debug, Serialize)]
+pub struct TypeContext {
+    /// Type name.
+    pub name: String,
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// `struct`, `enum`, `untagged` or `alias`.
+    pub kind: &'static str,
+    /// Derive `Default` (structs).
+    pub default: bool,
+    /// Struct fields.
+    pub fields: Vec<FieldContext>,
+    /// String enum values.
+    pub variants: Vec<VariantContext>,
+    /// The catch-all variant of a string enum.
+    pub other: String,
+    /// Untagged union members.
+    pub members: Vec<MemberContext>,
+    /// Target of an alias.
+    pub alias: String,
+}
+
+/// One struct field.
+#[derive(Debug, Serialize)]
+pub struct FieldContext {
+    /// Identifier.
+    pub ident: String,
+    /// Rust type.
+    pub ty: String,
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// Contents of `#[serde(...)]`, empty for none.
+    pub serde: String,
+}
+
+/// One string enum value.
+#[derive(Debug, Serialize)]
+pub struct VariantContext {
+    /// Variant identifier.
+    pub ident: String,
+    /// Rust literal of the wire value.
+    pub wire: String,
+    /// Doc line.
+    pub doc: String,
+}
+
+/// One union member.
+#[derive(Debug, Serialize)]
+pub struct MemberContext {
+    /// Variant identifier.
+    pub ident: String,
+    /// Rust type.
+    pub ty: String,
+}
+
+/// Inputs that are not in the spec.
+pub struct Settings<'a> {
+    /// Cargo package name.
+    pub crate_name: &'a str,
+    /// The `connector-runtime` dependency value for Cargo.toml.
+    pub runtime_dependency: String,
+}
+
+/// Build the context for `loaded`; returns it with the warnings of type lowering.
+pub fn build(loaded: &Loaded, settings: &Settings<'_>) -> (CrateContext, Vec<Warning>) {
+    // Serialising the normalised document once lets type lowering work on plain JSON.
+    let openapi = serde_json::to_value(&loaded.openapi).unwrap_or(Value::Null);
+    let mut space = TypeSpace::new(&openapi);
+    let connector = &loaded.connector;
+    let mut actions = client::actions(connector, &mut space);
+    let (triggers, receive_only) = triggers::triggers(connector, &mut space);
+    let polling = client::add_polls(connector, &mut actions);
+    let security = client::security(connector, &actions);
+    let (defs, warnings) = space.finish();
+    let defaults = recursion_defaults(&defs);
+    let types = defs.iter().map(|d| type_context(d, &defaults)).collect();
+    let client_flags = ClientFlags::from_actions(&actions);
+    let summary = one_line(connector.description.as_deref().unwrap_or_default());
+    let cargo_description = if summary.is_empty() {
+        format!("Typed client for {}", connector.title)
+    } else {
+        summary.clone()
+    };
+    let context = CrateContext {
+        crate_name: settings.crate_name.to_owned(),
+        crate_ident: settings.crate_name.replace('-', "_"),
+        title: one_line(&connector.title),
+        description: doc_lines(&[connector.description.as_deref()]),
+        summary,
+        cargo_description: toml_string(&truncate(&cargo_description, 200)),
+        spec_version: connector.version.clone(),
+        spec: loaded.source.clone(),
+        runtime_dependency: settings.runtime_dependency.clone(),
+        base_url: string_literal(&connector.base_url),
+        base_url_text: connector.base_url.clone(),
+        types,
+        actions,
+        client: client_flags,
+        security,
+        triggers,
+        receive_only,
+        polling,
+        generator_version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    (context, warnings)
+}
+
+fn type_context(def: &TypeDef, defaults: &std::collections::BTreeMap<String, bool>) -> TypeContext {
+    let mut context = TypeContext {
+        name: def.name.clone(),
+        doc: def.doc.clone(),
+        kind: "alias",
+        default: def.default,
+        fields: Vec::new(),
+        variants: Vec::new(),
+        other: String::new(),
+        members: Vec::new(),
+        alias: String::new(),
+    };
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            context.kind = "struct";
+            context.fields = fields
+                .iter()
+                .map(|f| {
+                    let mut serde = Vec::new();
+                    if f.ident != f.wire {
+                        serde.push(format!("rename = {}", string_literal(&f.wire)));
+                    }
+                    if !f.required {
+                        serde.push("default".to_owned());
+                        serde.push("skip_serializing_if = \"Option::is_none\"".to_owned());
+                    } else if crate::typespace::has_default(&f.ty, defaults) {
+                        // Servers omit "required" fields more often than specs admit.
+                        serde.push("default".to_owned());
+                    }
+                    FieldContext {
+                        ident: f.ident.clone(),
+                        ty: f.ty.render(""),
+                        doc: f.doc.clone(),
+                        serde: serde.join(", "),
+                    }
+                })
+                .collect();
+            if let Some((ident, ty)) = additional {
+                context.fields.push(FieldContext {
+                    ident: ident.clone(),
+                    ty: Ty::Map(Box::new(ty.clone())).render(""),
+                    doc: vec!["Properties not declared by the schema.".to_owned()],
+                    serde: "flatten".to_owned(),
+                });
+            }
+        }
+        TypeKind::StringEnum { variants, other } => {
+            context.kind = "enum";
+            context.variants = variants
+                .iter()
+                .map(|v| VariantContext {
+                    ident: v.ident.clone(),
+                    wire: string_literal(&v.wire),
+                    doc: match doc_lines(&[Some(&v.wire)]).join(" ") {
+                        doc if doc.is_empty() => "The empty value.".to_owned(),
+                        doc => format!("The value {doc}."),
+                    },
+                })
+                .collect();
+            context.other = other.clone();
+        }
+        TypeKind::Untagged { variants } => {
+            context.kind = "untagged";
+            context.members = variants
+                .iter()
+                .map(|(ident, ty)| MemberContext {
+                    ident: ident.clone(),
+                    ty: ty.render(""),
+                })
+                .collect();
+        }
+        TypeKind::Alias(ty) => context.alias = ty.render(""),
+    }
+    context
+}
+
+/// Collapse whitespace to single spaces (for one-line contexts).
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((index, _)) => format!("{}...", &text[..index]),
+        None => text.to_owned(),
+    }
+}
+
+/// A TOML basic string (JSON string escapes are valid TOML).
+pub fn toml_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+}

@@ -1,0 +1,351 @@
+//! Webhook triggers: a struct of subscribe parameters (minus the callback field the runtime fills
+//! in) implementing `connector_runtime::WebhookTrigger`.
+
+use super::params::{self, field_use, ParamUse};
+use super::{one_line, MODELS};
+use crate::naming::{doc_lines, pascal, string_literal, NameAllocator};
+use crate::typespace::{Ty, TypeSpace};
+use connector_model::{Connector, ParameterLocation, Trigger, TriggerKind};
+use serde::Serialize;
+use serde_json::Value;
+
+/// One webhook trigger with a subscribe operation.
+#[derive(Debug, Serialize)]
+pub struct TriggerContext {
+    /// Struct name.
+    pub name: String,
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// One-line summary, for the README.
+    pub summary: String,
+    /// Rust literal of the operation id (the trigger's stable name).
+    pub operation: String,
+    /// `x-ms-trigger: batch`.
+    pub batch: bool,
+    /// The notification item type.
+    pub notification: String,
+    /// Fields (subscribe parameters).
+    pub fields: Vec<TriggerField>,
+    /// Rust literal of the subscribe method.
+    pub method: String,
+    /// Expression for the subscribe path.
+    pub path: String,
+    /// Query parameters.
+    pub query: Vec<ParamUse>,
+    /// Header parameters.
+    pub headers: Vec<ParamUse>,
+    /// Expression for the JSON body before the callback is placed, or empty for no body.
+    pub body: String,
+    /// Rust literal of the callback pointer, or empty when the spec marks none.
+    pub callback_pointer: String,
+    /// The unsubscribe route, when the model found one.
+    pub unsubscribe: Option<UnsubscribeContext>,
+}
+
+/// One field of a trigger struct.
+#[derive(Debug, Serialize)]
+pub struct TriggerField {
+    /// Identifier.
+    pub ident: String,
+    /// Owned type (`Option` for optional ones).
+    pub ty: String,
+    /// Whether `new` takes it.
+    pub required: bool,
+    /// Doc lines.
+    pub doc: Vec<String>,
+}
+
+/// How to build the unsubscribe route.
+#[derive(Debug, Serialize)]
+pub struct UnsubscribeContext {
+    /// Expression for the path (the id placeholder stays literal).
+    pub path: String,
+    /// `Some("...")` / `None` for the id placeholder.
+    pub id_param: String,
+    /// `Some("...")` / `None` for the id pointer.
+    pub id_from: String,
+}
+
+/// A webhook with no subscribe operation: only its notification type.
+#[derive(Debug, Serialize)]
+pub struct ReceiveOnlyContext {
+    /// Type alias name.
+    pub name: String,
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// The notification type.
+    pub notification: String,
+}
+
+/// Trigger contexts for every webhook trigger of `connector`.
+pub fn triggers(
+    connector: &Connector,
+    space: &mut TypeSpace,
+) -> (Vec<TriggerContext>, Vec<ReceiveOnlyContext>) {
+    let mut names = NameAllocator::default();
+    let mut triggers = Vec::new();
+    let mut receive_only = Vec::new();
+    for trigger in connector
+        .triggers
+        .iter()
+        .filter(|t| t.kind == TriggerKind::Webhook)
+    {
+        let op = pascal(&trigger.operation_id, "Trigger");
+        let notification = notification(trigger, space, &op);
+        match trigger
+            .action
+            .and_then(|i| connector.actions.get(i).map(|a| (i, a)))
+        {
+            Some((_, action)) => {
+                let name = names.claim(&format!("{op}Trigger"));
+                triggers.push(webhook(
+                    connector,
+                    trigger,
+                    action,
+                    name,
+                    notification,
+                    space,
+                ));
+            }
+            None => receive_only.push(ReceiveOnlyContext {
+                name: names.claim(&format!("{op}Notification")),
+                doc: doc_lines(&[Some(&format!(
+                    "Notifications of the {} webhook.",
+                    trigger.operation_id
+                ))]),
+                notification,
+            }),
+        }
+    }
+    (triggers, receive_only)
+}
+
+fn notification(trigger: &Trigger, space: &mut TypeSpace, op: &str) -> String {
+    let Some(schema) = trigger
+        .notification_schema
+        .as_ref()
+        .and_then(|s| serde_json::to_value(s).ok())
+    else {
+        return Ty::Value.render(MODELS);
+    };
+    let hint = trigger
+        .notification_type
+        .clone()
+        .unwrap_or_else(|| format!("{op}Notification"));
+    let schema = if trigger.batch {
+        // One handler run per array item: the notification type is the item.
+        match space.resolve(&schema) {
+            Some(resolved) if resolved.get("type").and_then(Value::as_str) == Some("array") => {
+                resolved.get("items").cloned().unwrap_or(Value::Null)
+            }
+            _ => schema,
+        }
+    } else {
+        schema
+    };
+    space.lower(&schema, &hint).render(MODELS)
+}
+
+fn webhook(
+    connector: &Connector,
+    trigger: &Trigger,
+    action: &connector_model::Action,
+    name: String,
+    notification: String,
+    space: &mut TypeSpace,
+) -> TriggerContext {
+    let op = pascal(&trigger.operation_id, "Trigger");
+    let lowered = params::lower(action, space, &op);
+    let mut idents = NameAllocator::with_reserved(&["self"]);
+    let mut fields = Vec::new();
+    let mut query = Vec::new();
+    let mut headers = Vec::new();
+    let mut path_fields: Vec<(String, String)> = Vec::new();
+    for l in &lowered {
+        if l.fixed.is_some() {
+            let use_ = field_use(l, "");
+            match l.param.location {
+                ParameterLocation::Query => query.push(use_),
+                ParameterLocation::Header => headers.push(use_),
+                _ => {}
+            }
+            continue;
+        }
+        let ident = idents.claim(&l.param.rust_name);
+        let ty = if l.param.required {
+            l.ty.clone()
+        } else {
+            l.ty.clone().optional()
+        };
+        let use_ = field_use(l, &ident);
+        match l.param.location {
+            ParameterLocation::Query => query.push(use_),
+            ParameterLocation::Header => headers.push(use_),
+            ParameterLocation::Path => path_fields.push((l.param.name.clone(), use_.value)),
+            ParameterLocation::Cookie => {}
+        }
+        fields.push(TriggerField {
+            ident,
+            ty: ty.render(MODELS),
+            required: l.param.required,
+            doc: doc_lines(&[
+                l.param.description.as_deref(),
+                l.param.x_ms_summary.as_deref(),
+            ]),
+        });
+    }
+    let pointer = trigger.callback_pointer.clone();
+    let body = subscribe_body(
+        trigger,
+        action,
+        &op,
+        pointer.as_deref(),
+        &mut idents,
+        &mut fields,
+        space,
+    );
+    if pointer.is_none() {
+        space.warn(
+            &trigger.operation_id,
+            "no callback field found; the subscribe body is sent as given",
+        );
+    }
+    let value_of = |wire: &str| {
+        params::placeholder_value(&lowered, wire, &|l| {
+            path_fields
+                .iter()
+                .find(|(w, _)| *w == l.param.name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        })
+    };
+    let path = params::path_expr(&action.path, None, "crate::client::", &value_of);
+    let unsubscribe = trigger.unsubscribe.as_ref().map(|u| {
+        let keep = u.id_param.clone();
+        let value = |wire: &str| {
+            if keep.as_deref() == Some(wire) {
+                None
+            } else {
+                value_of(wire)
+            }
+        };
+        UnsubscribeContext {
+            path: params::path_expr(&u.path, None, "crate::client::", &value),
+            id_param: option_literal(u.id_param.as_deref()),
+            id_from: option_literal(u.id_from.as_deref()),
+        }
+    });
+    let _ = connector;
+    let mut doc = doc_lines(&[action.summary.as_deref(), action.description.as_deref()]);
+    if !doc.is_empty() {
+        doc.push(String::new());
+    }
+    doc.extend(doc_lines(&[Some(&format!(
+        "Webhook trigger {} ({}): subscribes with {} {}.",
+        trigger.operation_id,
+        if trigger.batch {
+            "batch: one run per array item"
+        } else {
+            "single"
+        },
+        action.method.as_str(),
+        action.path
+    ))]));
+    TriggerContext {
+        name,
+        doc,
+        summary: one_line(action.summary.as_deref().unwrap_or_default()),
+        operation: string_literal(&trigger.operation_id),
+        batch: trigger.batch,
+        notification,
+        fields,
+        method: string_literal(action.method.as_str()),
+        path,
+        query,
+        headers,
+        body,
+        callback_pointer: pointer.as_deref().map(string_literal).unwrap_or_default(),
+        unsubscribe,
+    }
+}
+
+/// Adds the `body` field (callback property removed) and returns the body expression.
+fn subscribe_body(
+    trigger: &Trigger,
+    action: &connector_model::Action,
+    op: &str,
+    pointer: Option<&str>,
+    idents: &mut NameAllocator,
+    fields: &mut Vec<TriggerField>,
+    space: &mut TypeSpace,
+) -> String {
+    let null = "serde_json::Value::Null".to_owned();
+    let Some(request) = action.request_body.as_ref() else {
+        return if pointer.is_some() {
+            null
+        } else {
+            String::new()
+        };
+    };
+    let schema = request
+        .content
+        .iter()
+        .find_map(|m| m.schema.as_ref())
+        .and_then(|s| serde_json::to_value(s).ok())
+        .unwrap_or(Value::Null);
+    let schema = match pointer {
+        // The body *is* the callback URL.
+        Some("") => return null,
+        Some(p) => match space.without_property(&schema, p) {
+            Some(stripped) => stripped,
+            None => {
+                space.warn(
+                    &trigger.operation_id,
+                    format!("callback field {p} is not a declared property"),
+                );
+                schema
+            }
+        },
+        None => schema,
+    };
+    let has_properties = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty());
+    let resolved_object = space
+        .resolve(&schema)
+        .is_some_and(|s| s.get("properties").is_some());
+    if pointer.is_some() && !has_properties && !resolved_object {
+        // Nothing left for the user to fill in.
+        return null;
+    }
+    let ty = space.lower(&schema, &format!("{op}Body"));
+    let ident = idents.claim("body");
+    let (ty, expr) = if request.required {
+        (ty, format!("serde_json::to_value(&self.{ident})?"))
+    } else {
+        (
+            ty.optional(),
+            format!(
+                "match &self.{ident} {{ Some(body) => serde_json::to_value(body)?, None => serde_json::Value::Null }}"
+            ),
+        )
+    };
+    fields.push(TriggerField {
+        ident,
+        ty: ty.render(MODELS),
+        required: request.required,
+        doc: doc_lines(&[
+            request.description.as_deref(),
+            Some("The subscribe request body; the callback URL is added by the runtime."),
+        ]),
+    });
+    expr
+}
+
+fn option_literal(value: Option<&str>) -> String {
+    match value {
+        Some(v) => format!("Some({}.to_owned())", string_literal(v)),
+        None => "None".to_owned(),
+    }
+}
