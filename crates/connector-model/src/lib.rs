@@ -80,8 +80,44 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     load_bytes(&path.display().to_string(), &bytes, opts)
 }
 
+/// Stack for the loading thread: every step walks the document recursively (nesting is capped
+/// at [`load::json::MAX_DEPTH`]), and `openapiv3`'s deserialisers use deep stacks per level.
+const LOADER_STACK_BYTES: usize = 256 * 1024 * 1024;
+
 /// Loads a spec from bytes; `name` is used in messages.
+///
+/// Loading runs on its own thread with a large stack, so that no input — however deeply nested
+/// — can overflow the caller's stack, and a bug in a dependency cannot take the caller down:
+/// a panic while loading becomes [`Error::Invalid`].
 pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded> {
+    let outcome = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("connector-model-load".into())
+            .stack_size(LOADER_STACK_BYTES)
+            .spawn_scoped(scope, || load_on_this_thread(name, bytes, opts))
+            .map(|handle| handle.join())
+    });
+    match outcome {
+        Ok(Ok(result)) => result,
+        Ok(Err(panic)) => Err(Error::Invalid {
+            file: name.to_string(),
+            pointer: String::new(),
+            message: format!("internal error while loading: {}", panic_message(&panic)),
+        }),
+        // No thread could be started: load on this one.
+        Err(_) => load_on_this_thread(name, bytes, opts),
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+fn load_on_this_thread(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded> {
     let mut diagnostics = diagnostics::Diagnostics::new();
     let value = load::parse(name, bytes, &mut diagnostics)?;
     if opts.strict() && !diagnostics.is_empty() {

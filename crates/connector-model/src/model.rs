@@ -249,6 +249,13 @@ pub struct Trigger {
     pub callback_pointer: Option<String>,
     /// How to unsubscribe when the subscribe answer has no `Location` header.
     pub unsubscribe: Option<Unsubscribe>,
+    /// A snake_case Rust identifier for the trigger, unique among the connector's triggers
+    /// (the subscribe action's `rust_name` for `x-ms-trigger` operations).
+    pub rust_name: String,
+    /// A non-body parameter (query or header) of the subscribe action that takes the callback
+    /// URL (`x-ms-notification-url` on a parameter, or `{$request.query.x}` in a 3.0
+    /// callback expression). Usually `None`: the URL goes in the body at `callback_pointer`.
+    pub callback_parameter: Option<String>,
 }
 
 /// The DELETE operation that removes a subscription.

@@ -1,14 +1,50 @@
 //! Bytes → JSON value, repairing what can be repaired (one warning per repair).
+//!
+//! JSON goes through our own lenient parser ([`json`]) so every repair has a line, column and
+//! pointer; anything that does not start with `{` or `[` is read as YAML.
 
-use crate::diagnostics::{Diagnostics, Error, Result};
+pub mod json;
+pub mod text;
+mod yaml;
 
-/// Parses JSON or YAML bytes into a value.
-pub fn parse(name: &str, bytes: &[u8], _diags: &mut Diagnostics) -> Result<serde_json::Value> {
-    serde_json::from_slice(bytes).map_err(|e| Error::Parse {
-        file: name.to_string(),
-        line: e.line(),
-        column: e.column(),
-        pointer: String::new(),
-        message: e.to_string(),
-    })
+use crate::diagnostics::{Diagnostic, Diagnostics, Error, Result};
+
+/// Parses JSON or YAML bytes into a value; repairs are added to `diags` as warnings.
+pub fn parse(name: &str, bytes: &[u8], diags: &mut Diagnostics) -> Result<serde_json::Value> {
+    let (text, repairs) = text::decode(bytes);
+    let index = json::LineIndex::new(&text);
+    let first = text.trim_start().chars().next();
+    if matches!(first, Some('{' | '[')) {
+        match json::parse(&text, repairs, &index) {
+            Ok((value, found)) => {
+                for d in found {
+                    diags.push(d);
+                }
+                Ok(value)
+            }
+            Err(e) => {
+                let (line, column) = index.position(e.offset);
+                Err(Error::Parse {
+                    file: name.to_string(),
+                    line,
+                    column,
+                    pointer: e.pointer,
+                    message: e.message,
+                })
+            }
+        }
+    } else {
+        // YAML has no pointer-aware parser here: decoding repairs are reported by position.
+        for repair in &repairs {
+            let (line, column) = index.position(repair.offset);
+            diags.push(Diagnostic::warning("", repair.message()).with_position(line, column));
+        }
+        yaml::parse(&text, diags).map_err(|e| Error::Parse {
+            file: name.to_string(),
+            line: e.line,
+            column: e.column,
+            pointer: String::new(),
+            message: e.message,
+        })
+    }
 }
