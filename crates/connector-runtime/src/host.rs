@@ -217,6 +217,7 @@ impl HostBuilder {
             locks: Mutex::new(HashMap::new()),
             in_flight: Arc::new(InFlight::default()),
             server: server.clone(),
+            server_task: Mutex::new(None),
             shutdown,
             sweep_interval: self.sweep_interval,
         });
@@ -226,12 +227,13 @@ impl HostBuilder {
             .route("/healthz", axum::routing::get(|| async { "ok" }))
             .with_state(inner.clone());
         let service = router.into_make_service();
+        let serve_task;
         match self.tls {
             Some((cert, key)) => {
                 let config = crate::tls::server_config(&cert, &key)?;
                 let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
                 let server = axum_server::from_tcp_rustls(listener, config)?.handle(server);
-                tokio::spawn(async move {
+                serve_task = tokio::spawn(async move {
                     if let Err(error) = server.serve(service).await {
                         tracing::error!(%error, "callback server stopped");
                     }
@@ -239,12 +241,15 @@ impl HostBuilder {
             }
             None => {
                 let server = axum_server::from_tcp(listener)?.handle(server);
-                tokio::spawn(async move {
+                serve_task = tokio::spawn(async move {
                     if let Err(error) = server.serve(service).await {
                         tracing::error!(%error, "callback server stopped");
                     }
                 });
             }
+        }
+        if let Ok(mut slot) = inner.server_task.lock() {
+            *slot = Some(serve_task);
         }
         let host = Host { inner };
         host.start_sweeper();
@@ -288,6 +293,7 @@ pub(crate) struct HostInner {
     pub locks: Mutex<HashMap<SubscriptionId, Arc<tokio::sync::Mutex<()>>>>,
     pub in_flight: Arc<InFlight>,
     pub server: axum_server::Handle<SocketAddr>,
+    pub server_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     pub shutdown: tokio::sync::watch::Sender<bool>,
     pub sweep_interval: Duration,
 }
@@ -391,14 +397,22 @@ impl Host {
         let _ = self.inner.shutdown.send(true);
         self.inner
             .server
-            .graceful_shutdown(Some(Duration::from_secs(5)));
+            .graceful_shutdown(Some(Duration::from_secs(1)));
         // Wake every pending action wait so callers are not left hanging.
         let slots: Vec<WaitSlot> = match self.inner.waits.lock() {
             Ok(mut waits) => waits.drain().map(|(_, slot)| slot).collect(),
             Err(_) => Vec::new(),
         };
         drop(slots);
-        // Give the server a moment to close its listener before a restart on the same port.
-        tokio::task::yield_now().await;
+        // Wait for the server to let go of its listener, so a restart can bind the same port.
+        let task = self
+            .inner
+            .server_task
+            .lock()
+            .ok()
+            .and_then(|mut t| t.take());
+        if let Some(task) = task {
+            let _ = task.await;
+        }
     }
 }

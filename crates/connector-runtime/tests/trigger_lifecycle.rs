@@ -1,0 +1,390 @@
+//! Trigger lifecycle against the recording mock API over 127.0.0.1: enable, receive, disable,
+//! restart on the same SQLite file, retries, unmanaged subscriptions, update.
+
+mod support;
+
+use std::time::Duration;
+
+use connector_runtime::testing::{eventually, MockApi, MockTrigger};
+use connector_runtime::{
+    Error, Host, SubscriptionState, OPERATION_NAME_HEADER, TRACKING_ID_HEADER,
+};
+use support::*;
+
+#[tokio::test]
+async fn enable_receive_disable() {
+    let api = MockApi::start().await.unwrap();
+    let host = memory_host().await;
+    let trigger = MockTrigger::new("on_push");
+    let mut received = register_forwarding(&host, &trigger, &api.base_url());
+
+    let id = host.enable(&trigger).await.unwrap();
+    let hooks = api.hooks();
+    assert_eq!(hooks.len(), 1, "exactly one hook");
+    assert_eq!(
+        hooks[0].callback_url.as_deref(),
+        Some(host.callback_url(&id).as_str())
+    );
+    let subscribe = &api.requests_to("POST", "/hooks")[0];
+    assert_eq!(subscribe.header("authorization"), Some("Bearer api-token"));
+    let record = host.subscription(&id).await.unwrap().unwrap();
+    assert_eq!(record.state, SubscriptionState::Active);
+    assert_eq!(
+        record.location.as_deref(),
+        Some(format!("{}/hooks/1", api.base_url()).as_str())
+    );
+    assert_eq!(record.subscribe_status, Some(201));
+
+    let status = api.deliver(&hooks[0], &event(7), &[]).await.unwrap();
+    assert_eq!(status, 202);
+    let callback = next(&mut received).await;
+    assert_eq!(callback.body.seq, 7);
+    assert_eq!(callback.body.kind, "push");
+    assert_eq!(callback.status_code, 202);
+    assert_eq!(callback.header("content-type"), Some("application/json"));
+
+    host.disable(&id).await.unwrap();
+    let deletes = api.requests_to("DELETE", "/hooks/1");
+    assert_eq!(deletes.len(), 1);
+    assert_eq!(deletes[0].header(TRACKING_ID_HEADER), Some(id.as_str()));
+    assert_eq!(deletes[0].header(OPERATION_NAME_HEADER), Some("on_push"));
+    assert_eq!(deletes[0].header("authorization"), Some("Bearer api-token"));
+    assert!(api.hooks().is_empty());
+    assert_eq!(
+        host.subscription(&id).await.unwrap().unwrap().state,
+        SubscriptionState::Gone
+    );
+    // Disabled: the sender is told the subscription is gone.
+    assert_eq!(api.deliver(&hooks[0], &event(8), &[]).await.unwrap(), 410);
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn restart_on_the_same_file_keeps_receiving_and_still_deletes() {
+    let api = MockApi::start().await.unwrap();
+    api.absolute_location(true);
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let trigger = MockTrigger::new("on_push");
+
+    let first = host_with(&path).await;
+    let addr = first.local_addr();
+    let _unused = register_forwarding(&first, &trigger, &api.base_url());
+    let id = first.enable(&trigger).await.unwrap();
+    first.shutdown().await;
+    drop(first);
+
+    // Same address, same store file, a rotated key that keeps the old one valid.
+    let second = Host::builder()
+        .with_bind(addr)
+        .with_sqlite(&path)
+        .with_signing_key(b"rotated-key".to_vec())
+        .with_previous_signing_key(KEY.to_vec())
+        .with_retry_policy(fast_policy())
+        .build()
+        .await
+        .unwrap();
+    let mut received = register_forwarding(&second, &trigger, &api.base_url());
+    let report = second.resume().await.unwrap();
+    assert_eq!(report.active, 1);
+    assert!(report.orphaned.is_empty());
+
+    let hook = api.hooks().remove(0);
+    assert_eq!(api.deliver(&hook, &event(1), &[]).await.unwrap(), 202);
+    assert_eq!(next(&mut received).await.body.seq, 1);
+
+    second.disable(&id).await.unwrap();
+    let deletes = api.requests_to("DELETE", "/hooks/");
+    assert_eq!(deletes.len(), 1);
+    assert_eq!(deletes[0].header(TRACKING_ID_HEADER), Some(id.as_str()));
+    assert!(api.hooks().is_empty());
+    second.shutdown().await;
+}
+
+#[tokio::test]
+async fn pending_deliveries_are_redelivered_after_a_restart() {
+    let api = MockApi::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let trigger = MockTrigger::new("on_push");
+
+    let first = host_with(&path).await;
+    let addr = first.local_addr();
+    // A handler that never finishes: the delivery is stored but never marked done.
+    first
+        .register(&trigger, connection(&api.base_url()), |_| async {
+            std::future::pending::<()>().await;
+            Ok(())
+        })
+        .unwrap();
+    first.enable(&trigger).await.unwrap();
+    let hook = api.hooks().remove(0);
+    assert_eq!(
+        api.deliver(&hook, &event(42), &[("x-github-delivery", "d-42")])
+            .await
+            .unwrap(),
+        202
+    );
+    first.shutdown().await;
+    drop(first);
+
+    let second = Host::builder()
+        .with_bind(addr)
+        .with_sqlite(&path)
+        .with_signing_key(KEY.to_vec())
+        .with_retry_policy(fast_policy())
+        .build()
+        .await
+        .unwrap();
+    let mut received = register_forwarding(&second, &trigger, &api.base_url());
+    let report = second.resume().await.unwrap();
+    assert_eq!(report.redelivered, 1);
+    let callback = next(&mut received).await;
+    assert_eq!(callback.body.seq, 42);
+    assert_eq!(callback.header("x-github-delivery"), Some("d-42"));
+    // The sender retrying the same delivery after the restart is not dispatched again.
+    assert_eq!(
+        api.deliver(&hook, &event(42), &[("x-github-delivery", "d-42")])
+            .await
+            .unwrap(),
+        200
+    );
+    second.shutdown().await;
+}
+
+#[tokio::test]
+async fn subscribe_retries_503_then_succeeds_and_unsubscribe_retries_500() {
+    let api = MockApi::start().await.unwrap();
+    let host = memory_host().await;
+    let trigger = MockTrigger::new("on_push");
+    let _received = register_forwarding(&host, &trigger, &api.base_url());
+
+    api.fail_next_subscribes(2, 503);
+    let id = host.enable(&trigger).await.unwrap();
+    assert_eq!(api.requests_to("POST", "/hooks").len(), 3);
+    assert_eq!(
+        host.subscription(&id).await.unwrap().unwrap().state,
+        SubscriptionState::Active
+    );
+
+    api.fail_next_unsubscribes(2, 500);
+    host.disable(&id).await.unwrap();
+    assert_eq!(api.requests_to("DELETE", "/hooks/").len(), 3);
+    assert!(api.hooks().is_empty());
+    assert_eq!(
+        host.subscription(&id).await.unwrap().unwrap().state,
+        SubscriptionState::Gone
+    );
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_and_clamped_and_4xx_is_not_retried() {
+    let api = MockApi::start().await.unwrap();
+    let host = memory_host().await;
+    let trigger = MockTrigger::new("on_push");
+    let _received = register_forwarding(&host, &trigger, &api.base_url());
+
+    // Retry-After of an hour is clamped to the policy's 50 ms maximum.
+    api.fail_next_subscribes(1, 429);
+    api.retry_after(Some("3600"));
+    host.enable(&trigger).await.unwrap();
+    assert_eq!(api.requests_to("POST", "/hooks").len(), 2);
+
+    api.fail_next_subscribes(1, 400);
+    let error = host.enable(&trigger).await.unwrap_err();
+    assert!(
+        matches!(error, Error::SubscribeRejected { status: 400, .. }),
+        "{error}"
+    );
+    assert_eq!(api.requests_to("POST", "/hooks").len(), 3);
+
+    // Retries run out: the answer is reported and the subscription marked failed.
+    api.fail_next_subscribes(10, 503);
+    let error = host.enable(&trigger).await.unwrap_err();
+    assert!(
+        matches!(error, Error::SubscribeRejected { status: 503, .. }),
+        "{error}"
+    );
+    assert_eq!(api.requests_to("POST", "/hooks").len(), 3 + 5);
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn unsubscribe_left_pending_is_retried_in_the_background_and_after_restart() {
+    let api = MockApi::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let trigger = MockTrigger::new("on_push");
+    let first = host_with(&path).await;
+    let _received = register_forwarding(&first, &trigger, &api.base_url());
+    let id = first.enable(&trigger).await.unwrap();
+
+    api.fail_next_unsubscribes(1000, 500);
+    let error = first.disable(&id).await.unwrap_err();
+    assert!(
+        matches!(error, Error::UnsubscribeRejected { status: 500, .. }),
+        "{error}"
+    );
+    let record = first.subscription(&id).await.unwrap().unwrap();
+    assert_eq!(record.state, SubscriptionState::Unsubscribing);
+    first.shutdown().await;
+    drop(first);
+
+    api.fail_next_unsubscribes(0, 500);
+    let second = host_with(&path).await;
+    let _received = register_forwarding(&second, &trigger, &api.base_url());
+    let report = second.resume().await.unwrap();
+    assert_eq!(report.unsubscribes_retried, 1);
+    assert!(eventually(Duration::from_secs(10), || api.hooks().is_empty()).await);
+    let store = second.store();
+    let mut gone = false;
+    for _ in 0..500 {
+        if store.subscription(&id).await.unwrap().unwrap().state == SubscriptionState::Gone {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(gone);
+    second.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_location_the_route_is_used_and_without_either_it_is_unmanaged() {
+    let api = MockApi::start().await.unwrap();
+    api.omit_location(true);
+    let host = memory_host().await;
+
+    let routed = MockTrigger::new("routed").with_unsubscribe_route();
+    let _r1 = register_forwarding(&host, &routed, &api.base_url());
+    let id = host.enable(&routed).await.unwrap();
+    let record = host.subscription(&id).await.unwrap().unwrap();
+    assert_eq!(record.location, None);
+    assert_eq!(
+        record.unsubscribe.as_ref().unwrap().url,
+        format!("{}/hooks/1", api.base_url())
+    );
+    host.delete(&id).await.unwrap();
+    assert_eq!(api.requests_to("DELETE", "/hooks/1").len(), 1);
+    assert!(api.hooks().is_empty());
+
+    let bare = MockTrigger::new("bare");
+    let _r2 = register_forwarding(&host, &bare, &api.base_url());
+    let id = host.enable(&bare).await.unwrap();
+    let record = host.subscription(&id).await.unwrap().unwrap();
+    assert_eq!(record.state, SubscriptionState::Active);
+    assert!(record.unsubscribe.is_none(), "unmanaged");
+    assert!(record.last_error.unwrap().contains("unmanaged"));
+    host.disable(&id).await.unwrap();
+    assert_eq!(
+        api.requests_to("DELETE", "/").len(),
+        1,
+        "nothing sent for the unmanaged one"
+    );
+    assert_eq!(
+        host.subscription(&id).await.unwrap().unwrap().state,
+        SubscriptionState::Gone
+    );
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn update_replaces_the_hook_under_the_same_callback_url() {
+    let api = MockApi::start().await.unwrap();
+    let host = memory_host().await;
+    let trigger = MockTrigger::new("on_push");
+    let mut received = register_forwarding(&host, &trigger, &api.base_url());
+    let id = host.enable(&trigger).await.unwrap();
+    host.update(&id, &trigger.clone().with_events(&["push", "issues"]))
+        .await
+        .unwrap();
+    let hooks = api.hooks();
+    assert_eq!(hooks.len(), 1);
+    assert_eq!(hooks[0].id, 2);
+    assert_eq!(
+        hooks[0].body["events"],
+        serde_json::json!(["push", "issues"])
+    );
+    assert_eq!(
+        hooks[0].callback_url.as_deref(),
+        Some(host.callback_url(&id).as_str())
+    );
+    assert_eq!(api.requests_to("DELETE", "/hooks/1").len(), 1);
+    assert_eq!(api.deliver(&hooks[0], &event(3), &[]).await.unwrap(), 202);
+    assert_eq!(next(&mut received).await.body.seq, 3);
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_subscribe_whose_answer_was_never_recorded_is_reported_and_cleaned_up() {
+    use connector_runtime::store::{SubscriptionKind, SubscriptionRecord};
+    use connector_runtime::{RequestSpec, SubscriptionId};
+
+    let api = MockApi::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let trigger = MockTrigger::new("on_push");
+    // What a crash between sending the subscribe and storing its answer leaves behind: a
+    // `subscribing` record whose cleanup request was known beforehand.
+    let id = SubscriptionId::generate();
+    {
+        let host = host_with(&path).await;
+        let mut record = SubscriptionRecord::new(id.clone(), "on_push", SubscriptionKind::Trigger);
+        record.unsubscribe = Some(RequestSpec {
+            method: "DELETE".into(),
+            url: format!("{}/hooks/77", api.base_url()),
+            ..RequestSpec::default()
+        });
+        host.store().put_subscription(&record).await.unwrap();
+        host.shutdown().await;
+    }
+    let host = host_with(&path).await;
+    let _received = register_forwarding(&host, &trigger, &api.base_url());
+    let report = host.resume().await.unwrap();
+    assert_eq!(report.orphaned, vec![id.clone()]);
+    assert!(
+        eventually(Duration::from_secs(10), || api
+            .requests_to("DELETE", "/hooks/77")
+            .len()
+            == 1)
+        .await
+    );
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn tls_serves_callbacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let cert_path = dir.path().join("cert.pem");
+    let key_path = dir.path().join("key.pem");
+    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
+    std::fs::write(&key_path, cert.key_pair.serialize_pem()).unwrap();
+    let host = Host::builder()
+        .with_sqlite(":memory:")
+        .with_signing_key(KEY.to_vec())
+        .with_tls(&cert_path, &key_path)
+        .build()
+        .await
+        .unwrap();
+    let port = host.local_addr().port();
+    assert!(host.public_url().starts_with("https://"));
+    let root = reqwest::Certificate::from_pem(cert.cert.pem().as_bytes()).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(root)
+        .resolve("localhost", host.local_addr())
+        .build()
+        .unwrap();
+    let id = connector_runtime::SubscriptionId::generate();
+    let url = host
+        .callback_url(&id)
+        .replace(&format!("127.0.0.1:{port}"), &format!("localhost:{port}"));
+    let status = client.post(url).body("{}").send().await.unwrap().status();
+    assert_eq!(
+        status.as_u16(),
+        404,
+        "TLS handshake done, unknown subscription"
+    );
+    host.shutdown().await;
+}
