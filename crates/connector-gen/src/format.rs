@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 /// Parse and pretty-print `text`, rendered by `template` for `spec`.
 pub fn rust(text: &str, template: &str, spec: &str) -> Result<String> {
     match syn::parse_file(text) {
-        Ok(file) => Ok(prettyplease::unparse(&file)),
+        Ok(file) => Ok(space_items(&prettyplease::unparse(&file))),
         Err(error) => {
             let start = error.span().start();
             let line = start.line.max(1);
@@ -30,6 +30,34 @@ pub fn rust(text: &str, template: &str, spec: &str) -> Result<String> {
             })
         }
     }
+}
+
+/// prettyplease puts items back to back; a blank line after each item (top level and in
+/// `impl` blocks) reads better. Generated code has no multi-line string literals, so a line
+/// that is only a closing brace always ends an item or block.
+fn space_items(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let next = lines.get(i + 1).map(|l| l.trim_start());
+        let closes_item = *line == "}"
+            || *line == "    }"
+            || (line.starts_with("pub type ")
+                || line.starts_with("pub use ")
+                || line.starts_with("pub const ")
+                || line.starts_with("use "))
+                && line.ends_with(';');
+        if closes_item && next.is_some_and(|n| !n.starts_with('}') && !n.is_empty()) {
+            let both_uses =
+                line.starts_with("pub use ") && next.is_some_and(|n| n.starts_with("pub use "));
+            if !both_uses {
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// Normalise a non-Rust text file: no trailing blanks, blank runs collapsed, one final newline.

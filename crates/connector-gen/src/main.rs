@@ -1,5 +1,63 @@
 //! The `connector-gen` command line.
-fn main() {
-    // Subcommands: `check` (issue 2) and `generate` / bare SPEC (issue 3).
-    std::process::exit(0)
+//!
+//! `connector-gen check [--format text|json] [--strict] [--callback-field P] SPEC...` reports
+//! whether specs load; `connector-gen generate SPEC` (or just `connector-gen SPEC`) generates a
+//! connector crate.
+
+use clap::{Parser, Subcommand};
+use connector_gen::check::{self, CheckArgs};
+use connector_gen::cli::GenerateArgs;
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "connector-gen",
+    version,
+    about = "Check connector specs and generate typed Rust connector crates"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load specs and report actions, triggers, repairs and errors.
+    Check(CheckArgs),
+    /// Generate a connector crate from a spec (also: `connector-gen SPEC`).
+    Generate(GenerateArgs),
+}
+
+const SUBCOMMANDS: [&str; 3] = ["check", "generate", "help"];
+
+/// `connector-gen SPEC ...` means `connector-gen generate SPEC ...`: when the first argument is
+/// not a subcommand (nor a top-level flag such as `--help`), `generate` is inserted.
+fn with_default_subcommand(mut args: Vec<OsString>) -> Vec<OsString> {
+    let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
+    let is_top_level = match first.as_deref() {
+        None => true,
+        Some(a) => SUBCOMMANDS.contains(&a) || matches!(a, "-h" | "--help" | "-V" | "--version"),
+    };
+    if !is_top_level {
+        args.insert(1, OsString::from("generate"));
+    }
+    args
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse_from(with_default_subcommand(std::env::args_os().collect()));
+    match cli.command {
+        Command::Check(args) => {
+            let code = check::run(&args, &mut std::io::stdout().lock());
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
+        Command::Generate(args) => match connector_gen::cli::run(&args) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(1)
+            }
+        },
+    }
 }

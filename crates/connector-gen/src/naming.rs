@@ -159,7 +159,7 @@ fn sanitise_doc_line(raw: &str) -> String {
         match c {
             '\t' => out.push_str("    "),
             // Markdown escapes keep brackets and tags literal (no broken links, no raw HTML).
-            '[' | ']' | '<' | '>' | '`' => {
+            '[' | ']' | '<' | '>' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -168,6 +168,8 @@ fn sanitise_doc_line(raw: &str) -> String {
             c => out.push(c),
         }
     }
+    // A fence would open a code block (a doc test candidate); inline code is fine.
+    let out = out.replace("```", "'''");
     // Leading indentation of 4+ spaces would make a code block (a doc test candidate).
     let trimmed = out.trim_start();
     if out.len() - trimmed.len() >= 4 {

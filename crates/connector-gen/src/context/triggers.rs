@@ -97,7 +97,12 @@ pub fn triggers(
             .and_then(|i| connector.actions.get(i).map(|a| (i, a)))
         {
             Some((_, action)) => {
-                let name = names.claim(&format!("{op}Trigger"));
+                let name = if op.ends_with("Trigger") {
+                    op.clone()
+                } else {
+                    format!("{op}Trigger")
+                };
+                let name = names.claim(&name);
                 triggers.push(webhook(
                     connector,
                     trigger,
