@@ -126,7 +126,10 @@ fn load_on_this_thread(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<L
             repairs: diagnostics
                 .into_vec()
                 .into_iter()
-                .map(|d| d.with_severity(Severity::Error))
+                .map(|mut d| {
+                    d.message = format!("{} [repair refused: --strict]", d.message);
+                    d.with_severity(Severity::Error)
+                })
                 .collect(),
         });
     }

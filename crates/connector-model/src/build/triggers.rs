@@ -50,15 +50,13 @@ pub fn triggers(
                         ),
                         method,
                     );
-                    out.push(cx.callback_trigger(
+                    let site = CallbackSite {
                         index,
-                        callback_name,
+                        name: callback_name,
                         expression,
-                        cb_op,
-                        &at,
-                        &mut names,
-                        diags,
-                    ));
+                        pointer: at,
+                    };
+                    out.push(cx.callback_trigger(&site, cb_op, &mut names, diags));
                 }
             }
         }
@@ -222,14 +220,18 @@ impl<'a> Cx<'a> {
 
     fn callback_trigger(
         &self,
-        index: usize,
-        callback_name: &str,
-        expression: &str,
+        site: &CallbackSite<'_>,
         cb_op: &Operation,
-        at: &str,
         names: &mut UniqueNames,
         diags: &mut Diagnostics,
     ) -> Trigger {
+        let CallbackSite {
+            index,
+            name: callback_name,
+            expression,
+            pointer: at,
+        } = site;
+        let index = *index;
         let action = &self.actions[index];
         let notification = self.operation_body(cb_op).cloned();
         let type_seed = cb_op
@@ -510,12 +512,21 @@ impl<'a> Cx<'a> {
                 && common_prefix(&sub, &del) == sub.len()
                 && del.last().is_some_and(|s| is_template(s))
         });
+        // Power Platform's idiom `DELETE /{Location}`: the subscription URL itself.
+        let by_location = || {
+            self.actions
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.method == Method::Delete)
+                .find(|(_, d)| matches!(segments(&d.path).as_slice(), [only] if is_template(only)))
+        };
         let (delete_index, delete) = match exact {
             Some(found) => found,
             None => {
-                let first = sub.first()?;
-                let mut best: Option<((usize, bool, std::cmp::Reverse<usize>), (usize, &Action))> =
-                    None;
+                let Some(first) = sub.first() else {
+                    return self.unsubscribe_route(index, by_location()?);
+                };
+                let mut best: Option<(DeleteScore, (usize, &Action))> = None;
                 for (i, d) in deletes {
                     let del = segments(&d.path);
                     if !del.first().is_some_and(|f| same_segment(f, first)) {
@@ -530,9 +541,23 @@ impl<'a> Cx<'a> {
                         best = Some((score, (i, d)));
                     }
                 }
-                best?.1
+                match best {
+                    Some((_, found)) => found,
+                    None => by_location()?,
+                }
             }
         };
+        self.unsubscribe_route(index, (delete_index, delete))
+    }
+
+    /// The route through `delete`, with the id parameter and where the subscribe answer gives it.
+    fn unsubscribe_route(
+        &self,
+        index: usize,
+        (delete_index, delete): (usize, &Action),
+    ) -> Option<Unsubscribe> {
+        let subscribe = &self.actions[index];
+        let sub = segments(&subscribe.path);
         let del = segments(&delete.path);
         let common = common_prefix(&sub, &del);
         let id_param = del[common.min(del.len())..]
@@ -602,6 +627,18 @@ impl<'a> Cx<'a> {
             _ => false,
         }
     }
+}
+
+/// How near a DELETE is to a subscribe path: shared leading segments, ends in a `{param}`,
+/// then closeness in length.
+type DeleteScore = (usize, bool, std::cmp::Reverse<usize>);
+
+/// Where a 3.0 callback sits: its operation's action, name and URL expression.
+struct CallbackSite<'s> {
+    index: usize,
+    name: &'s str,
+    expression: &'s str,
+    pointer: String,
 }
 
 /// Properties declared directly on a schema (object or untyped).

@@ -68,14 +68,22 @@ pub fn parse(
     text_repairs: Vec<TextRepair>,
     index: &LineIndex<'_>,
 ) -> Result<(Value, Vec<Diagnostic>), SyntaxError> {
+    // Repairs of the whole text (a byte-order mark, UTF-16) belong to the document, not to the
+    // first value they happen to precede.
+    let (whole, located): (Vec<TextRepair>, Vec<TextRepair>) = text_repairs
+        .into_iter()
+        .partition(TextRepair::is_whole_text);
     let mut parser = Parser {
         bytes: text.as_bytes(),
         text,
         pos: 0,
         path: Vec::new(),
-        pending: text_repairs.into(),
+        pending: located.into(),
         index,
-        diagnostics: Vec::new(),
+        diagnostics: whole
+            .iter()
+            .map(|r| Diagnostic::warning("", r.message()).with_position(1, 1))
+            .collect(),
     };
     parser.skip_whitespace();
     let value = parser.value(0)?;
@@ -136,11 +144,7 @@ impl Parser<'_, '_> {
             }
         } else if let Some(first) = due.first() {
             let offset = first.offset;
-            let message = due
-                .iter()
-                .map(TextRepair::message)
-                .collect::<Vec<_>>()
-                .join("; ");
+            let message = TextRepair::merged_message(&due);
             self.warn_at(offset, message);
         }
     }

@@ -40,6 +40,37 @@ impl TextRepair {
     }
 }
 
+impl TextRepair {
+    /// True for repairs of the whole text rather than of some characters in it.
+    pub fn is_whole_text(&self) -> bool {
+        matches!(self.kind, TextRepairKind::Utf8Bom | TextRepairKind::Utf16)
+    }
+
+    /// One message for several repairs inside one value: the Windows-1252 byte runs are listed
+    /// together.
+    pub fn merged_message(repairs: &[TextRepair]) -> String {
+        let runs: Vec<String> = repairs
+            .iter()
+            .filter_map(|r| match &r.kind {
+                TextRepairKind::Windows1252(bytes) => Some(hex_list(bytes)),
+                _ => None,
+            })
+            .collect();
+        if runs.len() == repairs.len() && !runs.is_empty() {
+            format!(
+                "bytes that are not UTF-8 ({}) decoded as Windows-1252",
+                runs.join(", ")
+            )
+        } else {
+            repairs
+                .iter()
+                .map(TextRepair::message)
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+    }
+}
+
 fn hex_list(bytes: &[u8]) -> String {
     bytes
         .iter()

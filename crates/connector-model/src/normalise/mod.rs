@@ -342,34 +342,78 @@ fn kind_at(pointer: &str) -> Kind {
 }
 
 /// Re-deserialises the failing node as its own type to find the innermost failing node:
-/// untagged enums (`ReferenceOr`) hide the path below them.
+/// untagged enums (`ReferenceOr`) and flattened maps (`paths`, `responses`) hide the path below
+/// them.
 fn drill_down(doc: &Value, pointer: &mut String, message: &mut String) {
     for _ in 0..64 {
         let Some(node) = doc.pointer(pointer) else {
             return;
         };
-        let inner = match kind_at(pointer) {
-            Kind::PathItem => inner_error::<openapiv3::PathItem>(node),
-            Kind::Operation => inner_error::<openapiv3::Operation>(node),
-            Kind::Parameter => inner_error::<openapiv3::Parameter>(node),
-            Kind::RequestBody => inner_error::<openapiv3::RequestBody>(node),
-            Kind::Response => inner_error::<openapiv3::Response>(node),
-            Kind::Header => inner_error::<openapiv3::Header>(node),
-            Kind::MediaType => inner_error::<openapiv3::MediaType>(node),
-            Kind::Schema => inner_error::<openapiv3::Schema>(node),
-            _ => None,
-        };
-        match inner {
-            Some((relative, inner_message)) => {
+        match error_of_kind(kind_at(pointer), node) {
+            Some((relative, inner_message)) if !relative.is_empty() => {
                 *message = inner_message;
-                if relative.is_empty() {
-                    return;
-                }
                 pointer.push_str(&relative);
             }
-            None => return,
+            own => {
+                if let Some((inner_pointer, inner_message)) = failing_child(node, pointer, 0) {
+                    *message = inner_message;
+                    *pointer = inner_pointer;
+                } else {
+                    if let Some((_, inner_message)) = own {
+                        *message = inner_message;
+                    }
+                    return;
+                }
+            }
         }
     }
+}
+
+/// The error of deserialising `node` as the type of `kind`, with its relative path.
+fn error_of_kind(kind: Kind, node: &Value) -> Option<(String, String)> {
+    match kind {
+        Kind::PathItem => inner_error::<openapiv3::PathItem>(node),
+        Kind::Operation => inner_error::<openapiv3::Operation>(node),
+        Kind::Parameter => inner_error::<openapiv3::Parameter>(node),
+        Kind::RequestBody => inner_error::<openapiv3::RequestBody>(node),
+        Kind::Response => inner_error::<openapiv3::Response>(node),
+        Kind::Header => inner_error::<openapiv3::Header>(node),
+        Kind::MediaType => inner_error::<openapiv3::MediaType>(node),
+        Kind::Schema => inner_error::<openapiv3::Schema>(node),
+        Kind::SecurityScheme => inner_error::<openapiv3::SecurityScheme>(node),
+        Kind::Document | Kind::Other => None,
+    }
+}
+
+/// The first child of `node` (looking through up to two levels of plain containers such as
+/// `paths` or `responses`) that fails on its own, as an absolute pointer and message.
+fn failing_child(node: &Value, pointer: &str, depth: usize) -> Option<(String, String)> {
+    let children: Vec<(String, &Value)> = match node {
+        Value::Object(map) => map.iter().map(|(k, v)| (child(pointer, k), v)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (child(pointer, &i.to_string()), v))
+            .collect(),
+        _ => return None,
+    };
+    for (at, value) in children {
+        match kind_at(&at) {
+            Kind::Document | Kind::Other => {
+                if depth < 2 {
+                    if let Some(found) = failing_child(value, &at, depth + 1) {
+                        return Some(found);
+                    }
+                }
+            }
+            kind => {
+                if let Some((relative, message)) = error_of_kind(kind, value) {
+                    return Some((format!("{at}{relative}"), message));
+                }
+            }
+        }
+    }
+    None
 }
 
 fn inner_error<T: DeserializeOwned>(node: &Value) -> Option<(String, String)> {
@@ -500,7 +544,7 @@ mod tests {
         });
         let mut diags = Diagnostics::new();
         let api = deserialise_with_repairs("t", &mut doc, &mut diags).unwrap();
-        assert_eq!(api.paths.paths.len(), 1);
+        assert_eq!(api.paths.paths.len(), 1, "{:?}", diags.as_slice());
         assert!(!diags.is_empty());
         assert!(
             diags.as_slice()[0].pointer.starts_with("/paths/~1a/get"),
