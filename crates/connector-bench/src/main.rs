@@ -1,1 +1,296 @@
-fn main() {}
+//! `connector-bench SCENARIO [--json]`: generate, ingest, ingest-durable, waits, churn, crash.
+//!
+//! Hidden subcommands run the children the scenarios start: `host` (the crash test's runtime
+//! host) and `measure` (one measurement in a fresh process, for per-measurement peak RSS).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use connector_bench::crash::host::{self, HostArgs, HostMode};
+use connector_bench::crash::ApiStyle;
+use connector_bench::scenarios::{
+    self, churn::ChurnConfig, generate, ingest::IngestConfig, waits::WaitsConfig, Outcome,
+};
+use connector_bench::Result;
+
+#[derive(Parser)]
+#[command(
+    name = "connector-bench",
+    about = "Benchmarks of connector-gen and connector-runtime"
+)]
+struct Cli {
+    /// Print one JSON object with the figures instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Wall time and peak RSS of generating from the GitHub spec and the largest corpus spec.
+    Generate {
+        /// Specs to generate from (default: ../shared/bench/api.github.com.json and the
+        /// largest corpus spec).
+        specs: Vec<PathBuf>,
+        /// Fresh processes per measurement (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+    },
+    /// Signed notifications to a no-op trigger vs a bare axum handler (in-memory inbox).
+    Ingest(IngestCli),
+    /// The same with the persist-before-ack inbox in a SQLite file (synchronous=FULL).
+    IngestDurable(IngestCli),
+    /// Pending webhook-action waits: RSS and callback-to-resumed-waiter latency.
+    Waits {
+        /// Waits left pending.
+        #[arg(long, default_value_t = 100_000)]
+        waits: usize,
+        /// Of those, how many are resumed by a callback (and timed).
+        #[arg(long, default_value_t = 10_000)]
+        resumed: usize,
+        /// start_wait calls in flight at once.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+    },
+    /// Enable + disable pairs against the loopback mock API.
+    Churn {
+        /// Pairs.
+        #[arg(long, default_value_t = 10_000)]
+        pairs: usize,
+        /// Pairs in flight at once.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
+    /// SIGKILL the host at random moments; count orphans, lost and duplicate deliveries.
+    Crash {
+        /// Kill-and-restart cycles per API style.
+        #[arg(long, default_value_t = 100)]
+        cycles: usize,
+        /// API styles: callback, location, or both.
+        #[arg(long, default_value = "both")]
+        style: String,
+        /// Seed of the kill moments.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// (internal) The crash test's host process.
+    #[command(hide = true)]
+    Host(HostCli),
+    /// (internal) One measurement in a fresh process.
+    #[command(hide = true, subcommand)]
+    Measure(MeasureCli),
+}
+
+#[derive(Args)]
+struct IngestCli {
+    /// Concurrent senders (one keep-alive connection each).
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// Measured seconds per target and round.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// Unmeasured warm-up seconds before each window.
+    #[arg(long, default_value_t = 1.0)]
+    warmup: f64,
+    /// Rounds (bare axum, then runtime, each round).
+    #[arg(long, default_value_t = 2)]
+    rounds: usize,
+}
+
+#[derive(Args)]
+struct HostCli {
+    #[arg(long)]
+    db: PathBuf,
+    #[arg(long)]
+    api: String,
+    #[arg(long)]
+    port: u16,
+    #[arg(long)]
+    handled: PathBuf,
+    #[arg(long)]
+    key: String,
+    #[arg(long, default_value = "callback")]
+    style: String,
+    /// Churn, keeping about this many subscriptions active.
+    #[arg(long, conflicts_with = "settle_timeout_ms")]
+    churn_target: Option<usize>,
+    /// Settle and exit, waiting at most this long.
+    #[arg(long)]
+    settle_timeout_ms: Option<u64>,
+}
+
+#[derive(Subcommand)]
+enum MeasureCli {
+    Generate {
+        #[arg(long)]
+        step: String,
+        #[arg(long)]
+        spec: PathBuf,
+    },
+    Waits {
+        #[arg(long)]
+        api: String,
+        #[arg(long)]
+        waits: usize,
+        #[arg(long)]
+        resumed: usize,
+        #[arg(long)]
+        concurrency: usize,
+    },
+}
+
+fn ingest_config(cli: &IngestCli, durable: bool) -> IngestConfig {
+    IngestConfig {
+        concurrency: cli.concurrency,
+        warmup: Duration::from_secs_f64(cli.warmup.max(0.0)),
+        duration: Duration::from_secs_f64(cli.seconds.max(0.1)),
+        rounds: cli.rounds,
+        durable,
+    }
+}
+
+fn styles(text: &str) -> Result<Vec<ApiStyle>> {
+    if text == "both" {
+        Ok(vec![ApiStyle::Callback, ApiStyle::Location])
+    } else {
+        Ok(vec![text.parse()?])
+    }
+}
+
+fn print(outcome: &Outcome, json: bool) {
+    if json {
+        println!("{}", outcome.figures);
+    } else {
+        print!("{}", outcome.text);
+        println!(
+            "  ({} cores, load average {:.2})",
+            scenarios::cores(),
+            scenarios::load_average().unwrap_or(0.0)
+        );
+    }
+}
+
+/// Add the machine to the figures, so every JSON result says where it was measured.
+fn with_machine(mut outcome: Outcome) -> Outcome {
+    if let serde_json::Value::Object(map) = &mut outcome.figures {
+        map.insert("cores".into(), scenarios::cores().into());
+        map.insert(
+            "load_average".into(),
+            scenarios::load_average().unwrap_or(0.0).into(),
+        );
+    }
+    outcome
+}
+
+async fn dispatch(cli: Cli) -> Result<()> {
+    let outcome = match cli.command {
+        Command::Generate { specs, repeat } => {
+            let specs = if specs.is_empty() {
+                generate::default_specs()
+            } else {
+                specs
+            };
+            tokio::task::spawn_blocking(move || generate::run(&specs, repeat))
+                .await
+                .map_err(|e| connector_bench::Error::Child(e.to_string()))??
+        }
+        Command::Ingest(args) => scenarios::ingest::run(ingest_config(&args, false)).await?,
+        Command::IngestDurable(args) => scenarios::ingest::run(ingest_config(&args, true)).await?,
+        Command::Waits {
+            waits,
+            resumed,
+            concurrency,
+        } => {
+            scenarios::waits::run(WaitsConfig {
+                waits,
+                resumed,
+                concurrency,
+            })
+            .await?
+        }
+        Command::Churn { pairs, concurrency } => {
+            scenarios::churn::run(ChurnConfig { pairs, concurrency }).await?
+        }
+        Command::Crash {
+            cycles,
+            style,
+            seed,
+        } => scenarios::crash::run(cycles, &styles(&style)?, seed).await?,
+        Command::Host(args) => {
+            let mode = match (args.churn_target, args.settle_timeout_ms) {
+                (_, Some(ms)) => HostMode::Settle {
+                    timeout: Duration::from_millis(ms),
+                },
+                (target, None) => HostMode::Churn {
+                    target: target.unwrap_or(3),
+                },
+            };
+            return host::run(HostArgs {
+                db: args.db,
+                api: args.api,
+                port: args.port,
+                handled: args.handled,
+                key: args.key,
+                style: args.style.parse()?,
+                mode,
+            })
+            .await;
+        }
+        Command::Measure(MeasureCli::Generate { step, spec }) => {
+            let figures = generate::measure(step.parse()?, &spec)?;
+            println!("{figures}");
+            return Ok(());
+        }
+        Command::Measure(MeasureCli::Waits {
+            api,
+            waits,
+            resumed,
+            concurrency,
+        }) => {
+            let figures = scenarios::waits::measure(
+                &api,
+                WaitsConfig {
+                    waits,
+                    resumed,
+                    concurrency,
+                },
+            )
+            .await?;
+            println!("{figures}");
+            return Ok(());
+        }
+    };
+    print(&with_machine(outcome), cli.json);
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("connector-bench: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("connector-bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

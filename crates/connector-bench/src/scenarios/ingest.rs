@@ -1,0 +1,262 @@
+//! `ingest` and `ingest-durable`: concurrent senders on loopback posting GitHub-signed
+//! notifications to a trigger with a no-op handler, and the same load, in the same run, against
+//! a bare axum handler that answers 202.
+//!
+//! `ingest` keeps the runtime's inbox in an in-memory SQLite database, so it measures the
+//! receive path (token, signature, parse, insert, queue, dispatch); `ingest-durable` keeps it in
+//! a SQLite file with `synchronous=FULL`, and every 202 is sent only after the delivery's
+//! commit reached the disk.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::Router;
+use connector_runtime::testing::MockApi;
+use connector_runtime::verify::sign;
+use connector_runtime::{Host, SignatureCheck, TriggerOptions};
+use serde_json::json;
+
+use super::{round2, Outcome};
+use crate::crash::host::definition;
+use crate::crash::ApiStyle;
+use crate::load::{self, post_request, LoadConfig, LoadResult, RequestFn};
+use crate::{Error, Result};
+
+const SECRET: &[u8] = b"benchmark webhook secret";
+
+/// Settings of an ingest run.
+#[derive(Debug, Clone, Copy)]
+pub struct IngestConfig {
+    /// Concurrent senders.
+    pub concurrency: usize,
+    /// Unmeasured time before each measured window.
+    pub warmup: Duration,
+    /// Measured time per target and round.
+    pub duration: Duration,
+    /// Rounds; each runs bare axum, then the runtime, and the figures are summed.
+    pub rounds: usize,
+    /// Keep the inbox in a SQLite file (`synchronous=FULL`) instead of memory.
+    pub durable: bool,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            concurrency: 64,
+            warmup: Duration::from_secs(1),
+            duration: Duration::from_secs(5),
+            rounds: 2,
+            durable: false,
+        }
+    }
+}
+
+/// Bodies shaped like a GitHub push delivery, with their signatures, made before timing.
+fn signed_bodies(count: usize) -> Vec<(Vec<u8>, String)> {
+    (0..count)
+        .map(|i| {
+            let body = json!({
+                "ref": "refs/heads/main",
+                "before": "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+                "after": format!("{:040x}", i),
+                "repository": {"id": 1296269, "full_name": "octocat/Hello-World", "private": false},
+                "pusher": {"name": "octocat", "email": "octocat@github.com"},
+                "commits": [{"id": format!("{:040x}", i), "message": "Update README", "distinct": true}],
+                "seq": i,
+            })
+            .to_string()
+            .into_bytes();
+            let signature = sign::github(SECRET, &body);
+            (body, signature)
+        })
+        .collect()
+}
+
+/// Request `n` of the load: a fresh delivery id each time (the runtime dedupes on it).
+fn request_fn(host_header: String, path: String, bodies: Arc<Vec<(Vec<u8>, String)>>) -> RequestFn {
+    let next = Arc::new(AtomicU64::new(0));
+    Arc::new(move |_| {
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        let (body, signature) = &bodies[(n as usize) % bodies.len()];
+        let delivery = format!("bench-{n}");
+        post_request(
+            &host_header,
+            &path,
+            &[
+                ("content-type", "application/json"),
+                ("user-agent", "GitHub-Hookshot/bench"),
+                ("x-github-event", "push"),
+                ("x-github-delivery", &delivery),
+                ("x-hub-signature-256", signature),
+            ],
+            body,
+        )
+    })
+}
+
+async fn start_bare_axum() -> Result<std::net::SocketAddr> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| Error::io("bind the bare axum server", e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::io("read the bare axum address", e))?;
+    // Reads the body, like the runtime must, and answers 202.
+    let router = Router::new().route(
+        "/callbacks/{id}",
+        post(|_body: Bytes| async { StatusCode::ACCEPTED }),
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok(addr)
+}
+
+#[derive(Default)]
+struct Totals {
+    ok: u64,
+    requests: u64,
+    seconds: f64,
+    p50: Vec<u64>,
+    p99: Vec<u64>,
+    statuses: std::collections::BTreeMap<String, u64>,
+}
+
+impl Totals {
+    fn add(&mut self, result: &LoadResult, seconds: f64) {
+        self.ok += result.ok;
+        self.requests += result.requests;
+        self.seconds += seconds;
+        self.p50.push(result.latency.p50_us);
+        self.p99.push(result.latency.p99_us);
+        for (status, count) in &result.statuses {
+            *self.statuses.entry(status.clone()).or_insert(0) += count;
+        }
+    }
+
+    fn rate(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.ok as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// The worst round's percentile (the conservative figure).
+    fn worst(values: &[u64]) -> u64 {
+        values.iter().copied().max().unwrap_or(0)
+    }
+
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "rate_per_s": round2(self.rate()),
+            "p50_us": Self::worst(&self.p50),
+            "p99_us": Self::worst(&self.p99),
+            "answers": self.requests,
+            "statuses": self.statuses,
+        })
+    }
+}
+
+/// Run the bare-axum baseline and the runtime under the same load, `rounds` times.
+pub async fn run(config: IngestConfig) -> Result<Outcome> {
+    let mock = MockApi::start()
+        .await
+        .map_err(|e| Error::io("start the mock API", e))?;
+    let dir = tempfile::tempdir().map_err(|e| Error::io("create a temporary directory", e))?;
+    let store = if config.durable {
+        dir.path().join("ingest.db")
+    } else {
+        ":memory:".into()
+    };
+    let host = Host::builder()
+        .with_sqlite(store)
+        .with_signing_key(b"ingest-benchmark-key".to_vec())
+        .build()
+        .await?;
+    let trigger = definition(&mock.base_url(), ApiStyle::Location)?;
+    let options = TriggerOptions::default()
+        .with_signature(SignatureCheck::github(SECRET.to_vec()))
+        .with_queue_capacity(4096);
+    host.register_with(&trigger, trigger.connection(), options, |_callback| async {
+        Ok(())
+    })?;
+    host.resume().await?;
+    let id = host.enable(&trigger).await?;
+    let callback = host.callback_url(&id);
+    let path = callback
+        .strip_prefix(host.public_url())
+        .ok_or_else(|| Error::Invalid(format!("unexpected callback URL {callback}")))?
+        .to_owned();
+
+    let bare = start_bare_axum().await?;
+    let bodies = Arc::new(signed_bodies(256));
+    let runtime_requests = request_fn(host.local_addr().to_string(), path.clone(), bodies.clone());
+    let bare_requests = request_fn(bare.to_string(), path, bodies);
+
+    let mut bare_totals = Totals::default();
+    let mut runtime_totals = Totals::default();
+    let seconds = config.duration.as_secs_f64();
+    for _ in 0..config.rounds.max(1) {
+        let load = |addr| LoadConfig {
+            addr,
+            concurrency: config.concurrency,
+            warmup: config.warmup,
+            duration: config.duration,
+        };
+        let result = load::run(load(bare), bare_requests.clone()).await;
+        bare_totals.add(&result, seconds);
+        let result = load::run(load(host.local_addr()), runtime_requests.clone()).await;
+        runtime_totals.add(&result, seconds);
+    }
+    host.shutdown().await;
+
+    let ratio = if bare_totals.rate() > 0.0 {
+        runtime_totals.rate() / bare_totals.rate()
+    } else {
+        0.0
+    };
+    let name = if config.durable {
+        "ingest-durable"
+    } else {
+        "ingest"
+    };
+    let store_kind = if config.durable {
+        "SQLite file, synchronous=FULL"
+    } else {
+        "in-memory SQLite"
+    };
+    let figures = json!({
+        "scenario": name,
+        "store": store_kind,
+        "concurrency": config.concurrency,
+        "duration_s": seconds,
+        "rounds": config.rounds,
+        "bare_axum": bare_totals.json(),
+        "runtime": runtime_totals.json(),
+        "ratio": round2(ratio),
+        "target": if config.durable { json!({"rate_per_s": 10000}) } else { json!({"ratio": 0.7}) },
+    });
+    let text = format!(
+        "{name} ({store_kind}; {} senders, {} × {:.0} s per target):\n  \
+         bare axum: {:.0} req/s, p50 {} µs, p99 {} µs\n  \
+         runtime:   {:.0} req/s, p50 {} µs, p99 {} µs, answers {:?}\n  \
+         ratio runtime/bare: {:.2}\n",
+        config.concurrency,
+        config.rounds,
+        seconds,
+        bare_totals.rate(),
+        Totals::worst(&bare_totals.p50),
+        Totals::worst(&bare_totals.p99),
+        runtime_totals.rate(),
+        Totals::worst(&runtime_totals.p50),
+        Totals::worst(&runtime_totals.p99),
+        runtime_totals.statuses,
+        ratio
+    );
+    Ok(Outcome { figures, text })
+}
