@@ -30,7 +30,7 @@ use tokio::task::JoinHandle;
 
 pub use payloads::{PushOutcome, SimulatedPush, ZERO_SHA};
 pub use signature::signature_256;
-pub use state::{Delivery, Hook, HookConfig};
+pub use state::{ApiRequest, Delivery, Hook, HookConfig};
 
 use state::Locked;
 
@@ -191,6 +191,11 @@ impl TestGitHubHandle {
     /// Every delivery made so far, in the order they completed.
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.shared.state.lock().deliveries.clone()
+    }
+
+    /// Every request answered so far (hooks API and simulator), in order.
+    pub fn requests(&self) -> Vec<ApiRequest> {
+        self.shared.state.lock().requests.clone()
     }
 
     /// Wait until at least `count` deliveries have completed, or fail after `timeout`.

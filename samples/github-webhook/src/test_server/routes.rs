@@ -19,7 +19,7 @@ use super::deliver::deliver;
 use super::payloads::{
     hook_json, hook_url, initial_head, ping_json, push_json, PushOutcome, SimulatedPush,
 };
-use super::state::{Hook, HookConfig};
+use super::state::{ApiRequest, Hook, HookConfig};
 use super::Shared;
 
 type SharedState = State<Arc<Shared>>;
@@ -42,7 +42,24 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     // Not a GitHub endpoint: stands in for someone running `git push`.
     let simulator =
         Router::new().route("/_simulate/repos/{owner}/{repo}/push", post(simulate_push));
-    api.merge(simulator).fallback(not_found).with_state(shared)
+    api.merge(simulator)
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(shared.clone(), log_request))
+        .with_state(shared)
+}
+
+/// Remember method, path and answer of every request, so a demo can show the DELETE it made.
+async fn log_request(State(shared): SharedState, request: Request, next: Next) -> Response {
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    shared.state.lock().requests.push(ApiRequest {
+        method,
+        path,
+        status,
+    });
+    response
 }
 
 /// GitHub's error body: `{"message": ..., "documentation_url": ...}`.

@@ -82,6 +82,17 @@ impl Delivery {
     }
 }
 
+/// One request the server answered (the simulator's included), for showing what a client did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiRequest {
+    /// Upper-case method.
+    pub method: String,
+    /// Path, without the query.
+    pub path: String,
+    /// Status the server answered.
+    pub status: u16,
+}
+
 /// Mutable server state behind one lock; every critical section is short and never awaits.
 #[derive(Debug, Default)]
 pub(crate) struct State {
@@ -90,6 +101,7 @@ pub(crate) struct State {
     /// Head commit per (owner, repo, branch), so `before` of a push is the previous `after`.
     pub(crate) heads: BTreeMap<(String, String, String), String>,
     pub(crate) deliveries: Vec<Delivery>,
+    pub(crate) requests: Vec<ApiRequest>,
 }
 
 /// A mutex that shrugs off poisoning: a panicked test thread must not take the server down.
