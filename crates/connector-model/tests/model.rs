@@ -1,0 +1,338 @@
+//! The connector model: actions with Rust names, triggers with callback pointers and
+//! unsubscribe routes, from Swagger 2.0, OpenAPI 3.0 callbacks and 3.1 webhooks, JSON or YAML.
+
+use connector_model::{load_bytes, LoadOptions, Loaded, Method, TriggerKind, Visibility};
+use openapiv3::ReferenceOr;
+use serde_json::{json, Value};
+
+fn load_with(spec: &Value, opts: &LoadOptions) -> Loaded {
+    let bytes = serde_json::to_vec(spec).unwrap();
+    load_bytes("fixture.json", &bytes, opts).unwrap()
+}
+
+fn load(spec: &Value) -> Loaded {
+    load_with(spec, &LoadOptions::new())
+}
+
+/// A GitHub-like webhook connector: subscribe body `$ref` → `allOf` → `config.url` marked.
+fn github_like() -> Value {
+    json!({
+        "swagger": "2.0",
+        "info": {"title": "Hooks", "version": "1"},
+        "host": "api.example.com",
+        "definitions": {
+            "HookBase": {"type": "object", "properties": {"events": {"type": "array", "items": {"type": "string"}}}},
+            "HookRequest": {"allOf": [
+                {"$ref": "#/definitions/HookBase"},
+                {"type": "object", "properties": {"config": {"$ref": "#/definitions/HookConfig"}}}
+            ]},
+            "HookConfig": {"type": "object", "properties": {
+                "url": {"type": "string", "x-ms-notification-url": true, "x-ms-visibility": "internal"},
+                "secret": {"type": "string"}
+            }},
+            "Hook": {"type": "object", "properties": {"hook_id": {"type": "integer"}, "name": {"type": "string"}}},
+            "PushEvent": {"type": "object", "properties": {"ref": {"type": "string"}}}
+        },
+        "paths": {
+            "/repos/{owner}/{repo}/hooks": {
+                "x-ms-notification-content": {"description": "push", "schema": {"$ref": "#/definitions/PushEvent"}},
+                "post": {
+                    "operationId": "Create-Hook.v2",
+                    "summary": "When a push happens",
+                    "x-ms-trigger": "single",
+                    "x-ms-visibility": "important",
+                    "parameters": [
+                        {"name": "owner", "in": "path", "required": true, "type": "string"},
+                        {"name": "repo", "in": "path", "required": true, "type": "string"},
+                        {"name": "body", "in": "body", "schema": {"$ref": "#/definitions/HookRequest"}}
+                    ],
+                    "responses": {"201": {"description": "created", "schema": {"$ref": "#/definitions/Hook"}}}
+                }
+            },
+            "/repos/{owner}/{repo}/hooks/{hook_Id}": {
+                "delete": {
+                    "operationId": "DeleteHook",
+                    "parameters": [
+                        {"name": "owner", "in": "path", "required": true, "type": "string"},
+                        {"name": "repo", "in": "path", "required": true, "type": "string"},
+                        {"name": "hook_Id", "in": "path", "required": true, "type": "integer"}
+                    ],
+                    "responses": {"204": {"description": "gone"}}
+                }
+            },
+            "/2nd/step": {"get": {"operationId": "2ndStep", "responses": {"default": {"description": "x"}}}},
+            "/type": {"get": {"operationId": "type", "responses": {"default": {"description": "x"}}}},
+            "/dup": {
+                "get": {"operationId": "Get-Item.v2", "responses": {"default": {"description": "x"}}},
+                "put": {"operationId": "Get-Item.v2", "responses": {"default": {"description": "x"}}},
+                "patch": {"responses": {"default": {"description": "x"}}}
+            }
+        }
+    })
+}
+
+#[test]
+fn actions_have_unique_valid_rust_names() {
+    let loaded = load(&github_like());
+    let names: Vec<(&str, &str)> = loaded
+        .connector
+        .actions
+        .iter()
+        .map(|a| (a.operation_id.as_str(), a.rust_name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Create-Hook.v2", "create_hook_v2"),
+            ("DeleteHook", "delete_hook"),
+            ("2ndStep", "n2nd_step"),
+            ("type", "type_"),
+            ("Get-Item.v2", "get_item_v2"),
+            ("Get-Item.v2", "get_item_v2_2"),
+            ("patch_dup", "patch_dup"),
+        ]
+    );
+    let warnings: Vec<&str> = loaded.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(warnings.iter().any(|w| w.contains("also used at /paths/~1dup/get")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("no operationId")), "{warnings:?}");
+    let create = &loaded.connector.actions[0];
+    assert_eq!(create.method, Method::Post);
+    assert_eq!(create.pointer, "/paths/~1repos~1{owner}~1{repo}~1hooks/post");
+    assert_eq!(create.visibility, Visibility::Important);
+    assert_eq!(create.summary.as_deref(), Some("When a push happens"));
+}
+
+#[test]
+fn webhook_trigger_finds_callback_through_ref_and_all_of_and_its_unsubscribe_route() {
+    let loaded = load(&github_like());
+    assert_eq!(loaded.connector.triggers.len(), 1);
+    let trigger = &loaded.connector.triggers[0];
+    assert_eq!(trigger.operation_id, "Create-Hook.v2");
+    assert_eq!(trigger.action, Some(0));
+    assert_eq!(trigger.kind, TriggerKind::Webhook);
+    assert!(!trigger.batch);
+    assert_eq!(trigger.callback_pointer.as_deref(), Some("/config/url"));
+    assert_eq!(trigger.notification_type.as_deref(), Some("PushEvent"));
+    assert!(matches!(
+        &trigger.notification_schema,
+        Some(ReferenceOr::Reference { reference }) if reference == "#/components/schemas/PushEvent"
+    ));
+    let unsubscribe = trigger.unsubscribe.as_ref().unwrap();
+    assert_eq!(unsubscribe.operation_id, "DeleteHook");
+    assert_eq!(unsubscribe.action, 1);
+    assert_eq!(unsubscribe.id_param.as_deref(), Some("hook_Id"));
+    assert_eq!(unsubscribe.id_from.as_deref(), Some("/hook_id"), "matched ignoring case and `_`");
+}
+
+#[test]
+fn callback_field_option_overrides_the_spec() {
+    let opts = LoadOptions::new().with_callback_field(Some("/target".into()));
+    let loaded = load_with(&github_like(), &opts);
+    assert_eq!(loaded.connector.triggers[0].callback_pointer.as_deref(), Some("/target"));
+}
+
+#[test]
+fn without_a_marker_an_obvious_name_is_used_with_a_warning() {
+    let spec = json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/subscriptions": {
+                "x-ms-notification-content": {"schema": {"type": "object"}},
+                "post": {
+                    "operationId": "Subscribe", "x-ms-trigger": "single",
+                    "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "properties": {
+                        "event": {"type": "string"},
+                        "webhook": {"type": "object", "properties": {"url": {"type": "string"}}}
+                    }}}],
+                    "responses": {"200": {"description": "ok", "schema": {"type": "object", "properties": {
+                        "subscriptionId": {"type": "string"}}}}}
+                }
+            },
+            "/subscriptions/other/{id}": {"delete": {"operationId": "Far", "parameters": [
+                {"name": "id", "in": "path", "required": true, "type": "string"}], "responses": {"200": {"description": "ok"}}}},
+            "/subscriptions/{id}": {"delete": {"operationId": "Unsubscribe", "parameters": [
+                {"name": "id", "in": "path", "required": true, "type": "string"}], "responses": {"200": {"description": "ok"}}}}
+        }
+    });
+    let loaded = load(&spec);
+    let trigger = &loaded.connector.triggers[0];
+    assert_eq!(trigger.callback_pointer.as_deref(), Some("/webhook/url"));
+    assert!(loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.pointer == "/paths/~1subscriptions/post" && d.message.contains("--callback-field")));
+    assert_eq!(trigger.notification_type.as_deref(), Some("SubscribeNotification"));
+    let unsubscribe = trigger.unsubscribe.as_ref().unwrap();
+    assert_eq!(unsubscribe.operation_id, "Unsubscribe", "same path plus one {{id}} segment wins");
+    assert_eq!(unsubscribe.id_from.as_deref(), Some("/subscriptionId"), "an …Id field");
+}
+
+#[test]
+fn nearest_delete_sharing_the_first_segment_and_none_when_there_is_none() {
+    let spec = json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/hooks/events/created": {
+                "x-ms-notification-content": {"schema": {"type": "object"}},
+                "post": {"operationId": "OnCreated", "x-ms-trigger": "single",
+                    "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "properties": {
+                        "callbackUrl": {"type": "string", "x-ms-notification-url": true}}}}],
+                    "responses": {"200": {"description": "ok", "schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}}
+            },
+            "/other/{id}": {"delete": {"operationId": "Unrelated", "parameters": [
+                {"name": "id", "in": "path", "required": true, "type": "string"}], "responses": {"200": {"description": "ok"}}}},
+            "/hooks/{hookId}": {"delete": {"operationId": "RemoveHook", "parameters": [
+                {"name": "hookId", "in": "path", "required": true, "type": "string"}], "responses": {"200": {"description": "ok"}}}},
+            "/lonely": {
+                "x-ms-notification-content": {"schema": {"type": "object"}},
+                "post": {"operationId": "OnLonely", "x-ms-trigger": "single",
+                    "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "properties": {
+                        "notificationUrl": {"type": "string"}}}}],
+                    "responses": {"200": {"description": "ok"}}}
+            }
+        }
+    });
+    let loaded = load(&spec);
+    let created = &loaded.connector.triggers[0];
+    assert_eq!(created.callback_pointer.as_deref(), Some("/callbackUrl"));
+    let route = created.unsubscribe.as_ref().unwrap();
+    assert_eq!(route.operation_id, "RemoveHook");
+    assert_eq!(route.id_param.as_deref(), Some("hookId"));
+    assert_eq!(route.id_from.as_deref(), Some("/id"));
+    let lonely = &loaded.connector.triggers[1];
+    assert_eq!(lonely.callback_pointer.as_deref(), Some("/notificationUrl"));
+    assert!(lonely.unsubscribe.is_none());
+}
+
+#[test]
+fn polling_batch_triggers_and_parameter_markers() {
+    let spec = json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "definitions": {"File": {"type": "object"}},
+        "paths": {
+            "/poll": {"get": {"operationId": "PollFiles", "x-ms-trigger": "batch",
+                "responses": {"200": {"description": "ok", "schema": {"type": "array", "items": {"$ref": "#/definitions/File"}}}}}},
+            "/subscribe": {"post": {"operationId": "ByQuery", "x-ms-trigger": "single",
+                "parameters": [{"name": "hook", "in": "query", "type": "string", "x-ms-notification-url": true}],
+                "responses": {"200": {"description": "ok"}}}},
+            "/raw": {"post": {"operationId": "RawUrl", "x-ms-trigger": "single",
+                "parameters": [{"name": "url", "in": "body", "schema": {"type": "string", "x-ms-notification-url": true}}],
+                "responses": {"200": {"description": "ok"}}}}
+        }
+    });
+    let loaded = load(&spec);
+    let triggers = &loaded.connector.triggers;
+    assert_eq!(triggers[0].kind, TriggerKind::Polling);
+    assert!(triggers[0].batch);
+    assert_eq!(triggers[0].notification_type.as_deref(), Some("PollFilesNotification"));
+    assert!(triggers[0].notification_schema.is_some());
+    assert!(triggers[0].callback_pointer.is_none());
+    assert_eq!(triggers[1].kind, TriggerKind::Webhook);
+    assert_eq!(triggers[1].callback_parameter.as_deref(), Some("hook"));
+    assert_eq!(triggers[1].callback_pointer, None);
+    assert_eq!(triggers[2].callback_pointer.as_deref(), Some(""), "the body itself is the URL");
+}
+
+#[test]
+fn openapi_30_callbacks_become_webhook_triggers() {
+    let spec = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Cb", "version": "1"},
+        "paths": {"/subscriptions": {"post": {
+            "operationId": "subscribe",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                "callbackUrl": {"type": "string", "format": "uri"}}}}}},
+            "responses": {"201": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"id": {"type": "string"}}}}}}},
+            "callbacks": {"onEvent": {"{$request.body#/callbackUrl}": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}},
+                "responses": {"200": {"description": "ok"}}
+            }}}}
+        }},
+        "/subscriptions/{id}": {"delete": {"operationId": "unsubscribe",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "gone"}}}}},
+        "components": {"schemas": {"Event": {"type": "object"}}}
+    });
+    let loaded = load(&spec);
+    assert_eq!(loaded.connector.actions.len(), 2);
+    let trigger = &loaded.connector.triggers[0];
+    assert_eq!(trigger.kind, TriggerKind::Webhook);
+    assert_eq!(trigger.operation_id, "subscribe");
+    assert_eq!(trigger.rust_name, "subscribe_on_event");
+    assert_eq!(trigger.callback_pointer.as_deref(), Some("/callbackUrl"));
+    assert_eq!(trigger.notification_type.as_deref(), Some("Event"));
+    assert_eq!(trigger.unsubscribe.as_ref().unwrap().id_from.as_deref(), Some("/id"));
+}
+
+#[test]
+fn openapi_31_keeps_compatible_parts_and_webhooks() {
+    let spec = json!({
+        "openapi": "3.1.0",
+        "info": {"title": "New", "version": "1"},
+        "paths": {"/things": {"get": {"operationId": "list", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}}},
+        "webhooks": {"newThing": {"post": {
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+            "responses": {"200": {"description": "ok"}}
+        }}},
+        "components": {"schemas": {"Thing": {
+            "type": "object",
+            "properties": {
+                "name": {"type": ["string", "null"]},
+                "kind": {"const": "thing"},
+                "size": {"type": "integer", "exclusiveMinimum": 0, "examples": [3]},
+                "parts": {"type": "array", "prefixItems": [{"type": "string"}]}
+            }
+        }}}
+    });
+    let loaded = load(&spec);
+    let d = serde_json::to_value(&loaded.openapi).unwrap();
+    let props = &d["components"]["schemas"]["Thing"]["properties"];
+    assert_eq!(props["name"], json!({"type": "string", "nullable": true}));
+    assert_eq!(props["kind"], json!({"enum": ["thing"]}));
+    assert_eq!(
+        props["size"],
+        json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "example": 3})
+    );
+    assert!(loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.pointer.ends_with("/parts/prefixItems") && d.message.contains("dropped")));
+    assert_eq!(loaded.openapi.openapi, "3.0.3");
+    let webhook = &loaded.connector.triggers[0];
+    assert_eq!(webhook.kind, TriggerKind::Webhook);
+    assert_eq!(webhook.action, None);
+    assert_eq!(webhook.notification_type.as_deref(), Some("Thing"));
+}
+
+#[test]
+fn yaml_specs_load_like_json() {
+    let yaml = "swagger: '2.0'\ninfo:\n  title: Yaml\n  version: '1'\npaths:\n  /a:\n    get:\n      operationId: GetA\n      responses:\n        200:\n          description: ok\n";
+    let loaded = load_bytes("spec.yaml", yaml.as_bytes(), &LoadOptions::new()).unwrap();
+    assert_eq!(loaded.connector.title, "Yaml");
+    assert_eq!(loaded.connector.actions[0].responses[0].status, "200");
+    let broken = load_bytes("bad.yaml", b"swagger: '2.0'\ninfo: [unclosed\n", &LoadOptions::new()).unwrap_err();
+    let diagnostics = broken.diagnostics();
+    assert!(diagnostics[0].line.is_some(), "{broken}");
+}
+
+#[test]
+fn strict_turns_repairs_into_errors() {
+    let text = b"{\"swagger\": \"2.0\", \"info\": {\"title\": \"t\", \"version\": \"1\",}, \"paths\": {}}";
+    let lenient = load_bytes("s.json", text, &LoadOptions::new()).unwrap();
+    assert_eq!(lenient.diagnostics.len(), 1);
+    assert!(lenient.diagnostics[0].message.contains("trailing comma"));
+    let strict = load_bytes("s.json", text, &LoadOptions::new().with_strict(true)).unwrap_err();
+    let errors = strict.diagnostics();
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0].line, errors[0].column), (Some(1), Some(57)));
+    assert!(strict.to_string().contains("--strict"));
+}
+
+#[test]
+fn not_a_spec_is_an_error_not_a_panic() {
+    for text in ["[1, 2]", "\"text\"", "{\"swagger\": \"1.2\"}", "{\"hello\": 1}", "{\"openapi\": 4}"] {
+        assert!(load_bytes("x.json", text.as_bytes(), &LoadOptions::new()).is_err(), "{text}");
+    }
+}
