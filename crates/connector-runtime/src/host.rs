@@ -227,27 +227,26 @@ impl HostBuilder {
             .route("/healthz", axum::routing::get(|| async { "ok" }))
             .with_state(inner.clone());
         let service = router.into_make_service();
-        let serve_task;
-        match self.tls {
+        let serve_task = match self.tls {
             Some((cert, key)) => {
                 let config = crate::tls::server_config(&cert, &key)?;
                 let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
                 let server = axum_server::from_tcp_rustls(listener, config)?.handle(server);
-                serve_task = tokio::spawn(async move {
+                tokio::spawn(async move {
                     if let Err(error) = server.serve(service).await {
                         tracing::error!(%error, "callback server stopped");
                     }
-                });
+                })
             }
             None => {
                 let server = axum_server::from_tcp(listener)?.handle(server);
-                serve_task = tokio::spawn(async move {
+                tokio::spawn(async move {
                     if let Err(error) = server.serve(service).await {
                         tracing::error!(%error, "callback server stopped");
                     }
-                });
+                })
             }
-        }
+        };
         if let Ok(mut slot) = inner.server_task.lock() {
             *slot = Some(serve_task);
         }

@@ -253,9 +253,10 @@ impl RawSubscription {
 
 const DELIVERY_COLUMNS: &str = "id, subscription_id, delivery_id, headers, body, attempts, state";
 
-fn read_delivery(
-    row: &Row<'_>,
-) -> rusqlite::Result<(i64, String, Option<String>, String, Vec<u8>, i64, i64)> {
+/// An inbox row as SQLite returns it: id, subscription, delivery id, headers, body, attempts, state.
+type RawDelivery = (i64, String, Option<String>, String, Vec<u8>, i64, i64);
+
+fn read_delivery(row: &Row<'_>) -> rusqlite::Result<RawDelivery> {
     Ok((
         row.get(0)?,
         row.get(1)?,
@@ -268,15 +269,7 @@ fn read_delivery(
 }
 
 fn validate_delivery(
-    (id, subscription, delivery_id, headers, body, attempts, state): (
-        i64,
-        String,
-        Option<String>,
-        String,
-        Vec<u8>,
-        i64,
-        i64,
-    ),
+    (id, subscription, delivery_id, headers, body, attempts, state): RawDelivery,
 ) -> StoreResult<StoredDelivery> {
     let subscription = SubscriptionId::parse(&subscription)
         .ok_or_else(|| corrupt(format!("inbox row {id}: subscription {subscription:?}")))?;
