@@ -68,7 +68,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let id = host.enable(&trigger).await?;
     let url = host.callback_url(&id);
-    let client = reqwest::Client::builder().pool_max_idle_per_host(senders).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(senders)
+        .build()?;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for worker in 0..senders {

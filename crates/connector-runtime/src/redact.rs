@@ -41,7 +41,9 @@ pub fn redact_url(url: &str) -> String {
         let pairs: Vec<(String, String)> = parsed
             .query_pairs()
             .map(|(k, v)| {
-                let v = if is_secret_param(&k) {
+                // A value may itself be a URL carrying a token (a callback URL passed as a
+                // query parameter), so values mentioning `sig=` go too.
+                let v = if is_secret_param(&k) || v.contains("sig=") {
                     "<redacted>".to_owned()
                 } else {
                     v.into_owned()
@@ -78,6 +80,9 @@ mod tests {
         assert!(!out.contains("abc"), "{out}");
         assert!(out.contains("x=1"));
         assert!(!redact_url("not a url?sig=abc").contains("abc"));
+        let nested = redact_url("https://api/subscribe?cb=https%3A%2F%2Fme%2Fcb%3Fsig%3Dabc&n=1");
+        assert!(!nested.contains("abc"), "{nested}");
+        assert!(nested.contains("n=1"));
         assert!(!redact_url("https://u:p@h/").contains(":p@"));
     }
 

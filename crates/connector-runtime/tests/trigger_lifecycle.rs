@@ -388,3 +388,77 @@ async fn tls_serves_callbacks() {
     );
     host.shutdown().await;
 }
+
+/// Captures everything logged on this thread (the test runtime is single-threaded, so every
+/// task of the host logs here).
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn spans_cover_subscribe_callback_unsubscribe_without_secrets() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let api = MockApi::start().await.unwrap();
+    let host = memory_host().await;
+    let trigger = MockTrigger::new("on_push");
+    let mut received = register_forwarding(&host, &trigger, &api.base_url());
+    let id = host.enable(&trigger).await.unwrap();
+    let hook = api.hooks().remove(0);
+    api.deliver(
+        &hook,
+        &event(1),
+        &[("authorization", "Bearer sender-secret")],
+    )
+    .await
+    .unwrap();
+    next(&mut received).await;
+    // A refused callback is logged too, and its token must not appear either.
+    let bad = format!("{}/callbacks/{}?sig=not-the-token", host.public_url(), id);
+    connector_runtime::testing::post_callback(&bad, &event(2), &[])
+        .await
+        .unwrap();
+    host.disable(&id).await.unwrap();
+    host.shutdown().await;
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for span in ["subscribe", "callback", "unsubscribe"] {
+        assert!(
+            logs.contains(&format!("{span}{{")),
+            "no {span} span in:\n{logs}"
+        );
+    }
+    let token = host
+        .callback_url(&id)
+        .split("sig=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    for secret in [
+        token.as_str(),
+        "api-token",
+        "sender-secret",
+        "not-the-token",
+    ] {
+        assert!(
+            !logs.contains(secret),
+            "{secret} leaked into the logs:\n{logs}"
+        );
+    }
+}
