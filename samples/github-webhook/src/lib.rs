@@ -16,6 +16,7 @@ pub mod notice;
 pub mod session;
 pub mod test_server;
 
+pub use connector_runtime::Auth;
 pub use demo::{run_demo, DemoOptions, Step, Transcript};
 pub use error::{Error, Result};
 pub use notice::{Notice, PingNotice, PushNotice};

@@ -101,7 +101,10 @@ async fn receive(
         }
     }
     let mut pushes = 0;
-    while !options.pushes.is_some_and(|wanted| pushes >= wanted) {
+    loop {
+        if options.pushes.is_some_and(|wanted| pushes >= wanted) {
+            break;
+        }
         let ctrl_c = async {
             let _ = tokio::signal::ctrl_c().await;
         };

@@ -262,6 +262,18 @@ async fn delete_answers_204_then_404() {
     let again = delete(location).await.unwrap();
     assert_eq!(again.status(), 404);
     assert_eq!(again.json::<Value>().await.unwrap()["message"], "Not Found");
+
+    let deletes: Vec<u16> = github
+        .requests()
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        deletes,
+        [404, 404, 204, 404],
+        "the request log shows every DELETE"
+    );
 }
 
 #[tokio::test]
