@@ -20,7 +20,8 @@
     clippy::should_implement_trait,
     clippy::new_without_default,
     clippy::derive_partial_eq_without_eq,
-    clippy::module_name_repetitions
+    clippy::module_name_repetitions,
+    clippy::vec_init_then_push
 )]
 pub mod client;
 pub mod models;
