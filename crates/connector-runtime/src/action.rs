@@ -103,8 +103,7 @@ impl HostInner {
 
     /// Record how a claimed wait ended and unsubscribe (errors are logged; the sweeper retries).
     pub(crate) async fn finish_wait(&self, id: &SubscriptionId, outcome: &str) {
-        let lock = self.lock_for(id);
-        let _guard = lock.lock().await;
+        let _lock = self.lock_subscription(id).await;
         let mut record = match self.load(id).await {
             Ok(record) => record,
             Err(error) => {
@@ -303,8 +302,7 @@ impl Host {
                 },
             );
         }
-        let lock = self.inner.lock_for(&id);
-        let guard = lock.lock().await;
+        let guard = self.inner.lock_subscription(&id).await;
         let mut record =
             SubscriptionRecord::new(id.clone(), action.name(), SubscriptionKind::Action);
         record.deadline_ms = Some(deadline_ms);

@@ -42,6 +42,7 @@ pub struct HostBuilder {
     http_client: Option<reqwest::Client>,
     sweep_interval: Duration,
     busy_retry_after: Duration,
+    inbox_retention: Duration,
 }
 
 impl Default for HostBuilder {
@@ -58,6 +59,7 @@ impl Default for HostBuilder {
             http_client: None,
             sweep_interval: Duration::from_secs(60),
             busy_retry_after: Duration::from_secs(1),
+            inbox_retention: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }
@@ -133,6 +135,13 @@ impl HostBuilder {
         self
     }
 
+    /// How long handled inbox rows are kept (their delivery ids dedupe that long); older ones
+    /// are pruned by the background sweeper (default 7 days).
+    pub fn with_inbox_retention(mut self, retention: Duration) -> Self {
+        self.inbox_retention = retention;
+        self
+    }
+
     /// `Retry-After` sent with 429 when a trigger's queue is full (default 1 s).
     pub fn with_busy_retry_after(mut self, after: Duration) -> Self {
         self.busy_retry_after = after;
@@ -198,6 +207,7 @@ impl HostBuilder {
         let records = store.subscriptions().await?;
         let cache = records
             .iter()
+            .filter(|r| !r.state.is_terminal())
             .map(|r| (r.id.clone(), CachedSubscription::from(r)))
             .collect();
 
@@ -220,6 +230,7 @@ impl HostBuilder {
             server_task: Mutex::new(None),
             shutdown,
             sweep_interval: self.sweep_interval,
+            inbox_retention: self.inbox_retention,
         });
 
         let router = Router::new()
@@ -295,6 +306,7 @@ pub(crate) struct HostInner {
     pub server_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     pub shutdown: tokio::sync::watch::Sender<bool>,
     pub sweep_interval: Duration,
+    pub inbox_retention: Duration,
 }
 
 impl HostInner {
@@ -320,12 +332,42 @@ impl HostInner {
         record.updated_ms = crate::store::now_ms();
         self.store.put_subscription(record).await?;
         if let Ok(mut cache) = self.subscriptions.write() {
-            cache.insert(record.id.clone(), CachedSubscription::from(&*record));
+            // Finished subscriptions leave the cache so it only grows with live ones; the
+            // receive path looks them up in the store to answer 410.
+            if record.state.is_terminal() {
+                cache.remove(&record.id);
+            } else {
+                cache.insert(record.id.clone(), CachedSubscription::from(&*record));
+            }
         }
         Ok(())
     }
 
-    pub fn lock_for(&self, id: &SubscriptionId) -> Arc<tokio::sync::Mutex<()>> {
+    /// Exclusive access to one subscription until the returned lock is dropped.
+    pub async fn lock_subscription(&self, id: &SubscriptionId) -> SubscriptionLock<'_> {
+        let lock = self.lock_for(id);
+        let guard = lock.clone().lock_owned().await;
+        SubscriptionLock {
+            host: self,
+            id: id.clone(),
+            lock,
+            guard: Some(guard),
+        }
+    }
+
+    /// Like [`HostInner::lock_subscription`], but `None` when someone else holds it.
+    pub fn try_lock_subscription(&self, id: &SubscriptionId) -> Option<SubscriptionLock<'_>> {
+        let lock = self.lock_for(id);
+        let guard = lock.clone().try_lock_owned().ok()?;
+        Some(SubscriptionLock {
+            host: self,
+            id: id.clone(),
+            lock,
+            guard: Some(guard),
+        })
+    }
+
+    fn lock_for(&self, id: &SubscriptionId) -> Arc<tokio::sync::Mutex<()>> {
         match self.locks.lock() {
             Ok(mut locks) => locks.entry(id.clone()).or_default().clone(),
             // A poisoned map only means another thread panicked mid-insert; a fresh lock is
@@ -336,6 +378,28 @@ impl HostInner {
 
     pub fn is_shut_down(&self) -> bool {
         *self.shutdown.borrow()
+    }
+}
+
+/// Exclusive access to one subscription. On drop the lock table forgets the entry unless
+/// another task is waiting for it, so the table only holds subscriptions in use.
+pub(crate) struct SubscriptionLock<'a> {
+    host: &'a HostInner,
+    id: SubscriptionId,
+    lock: Arc<tokio::sync::Mutex<()>>,
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Drop for SubscriptionLock<'_> {
+    fn drop(&mut self) {
+        self.guard.take();
+        if let Ok(mut locks) = self.host.locks.lock() {
+            // Clones are only made under this map lock, so the count is exact here: one in
+            // the map and ours means nobody else wants it.
+            if Arc::strong_count(&self.lock) <= 2 {
+                locks.remove(&self.id);
+            }
+        }
     }
 }
 

@@ -24,6 +24,11 @@ pub const TRACKING_ID_HEADER: &str = "x-ms-client-tracking-id";
 /// Header carrying the trigger name on unsubscribe requests (as Logic Apps sends).
 pub const OPERATION_NAME_HEADER: &str = "x-ms-workflow-operation-name";
 
+/// Handled inbox rows deleted per store call when pruning.
+const PRUNE_PAGE: usize = 5000;
+/// How often the sweeper prunes the inbox.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Pages of inbox rows read at a time when redelivering.
 const REDELIVERY_PAGE: usize = 500;
 
@@ -345,8 +350,7 @@ impl HostInner {
 
     /// Set the intent and unsubscribe, under the subscription's lock.
     pub(crate) async fn stop(&self, id: &SubscriptionId, intent: Intent) -> Result<()> {
-        let lock = self.lock_for(id);
-        let _guard = lock.lock().await;
+        let _lock = self.lock_subscription(id).await;
         let mut record = self.load(id).await?;
         if record.intent != intent && record.intent != Intent::Deleted {
             record.intent = intent;
@@ -366,8 +370,7 @@ impl HostInner {
             Err(_) => return,
         };
         for id in pending {
-            let lock = self.lock_for(&id);
-            let Ok(_guard) = lock.try_lock() else {
+            let Some(_lock) = self.try_lock_subscription(&id) else {
                 continue;
             };
             match self.load(&id).await {
@@ -379,6 +382,31 @@ impl HostInner {
                 Ok(_) => {}
                 Err(error) => tracing::warn!(subscription = %id, %error, "sweep cannot load"),
             }
+        }
+    }
+
+    /// Delete handled inbox rows older than the retention, a page at a time so inserts
+    /// interleave.
+    pub(crate) async fn prune(&self) {
+        let retention = i64::try_from(self.inbox_retention.as_millis()).unwrap_or(i64::MAX);
+        let before = crate::store::now_ms().saturating_sub(retention);
+        let mut total = 0usize;
+        loop {
+            match self.store.prune_delivered(before, PRUNE_PAGE).await {
+                Ok(deleted) => {
+                    total += deleted;
+                    if deleted < PRUNE_PAGE {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "cannot prune the inbox");
+                    break;
+                }
+            }
+        }
+        if total > 0 {
+            tracing::info!(deleted = total, "pruned handled inbox rows");
         }
     }
 
@@ -545,8 +573,7 @@ impl Host {
             return Err(Error::NotRegistered(trigger.name().to_owned()));
         }
         let id = SubscriptionId::generate();
-        let lock = self.inner.lock_for(&id);
-        let _guard = lock.lock().await;
+        let _lock = self.inner.lock_subscription(&id).await;
         let mut record =
             SubscriptionRecord::new(id.clone(), trigger.name(), SubscriptionKind::Trigger);
         self.inner
@@ -572,8 +599,7 @@ impl Host {
     /// the same id (so the callback URL stays the same).
     pub async fn update<T: WebhookTrigger>(&self, id: &SubscriptionId, trigger: &T) -> Result<()> {
         let registration = self.registration_for(trigger)?;
-        let lock = self.inner.lock_for(id);
-        let _guard = lock.lock().await;
+        let _lock = self.inner.lock_subscription(id).await;
         let mut record = self.inner.load(id).await?;
         if record.intent != Intent::Enabled || record.kind != SubscriptionKind::Trigger {
             return Err(Error::invalid_state(id, record.intent.as_str(), "update"));
@@ -658,8 +684,7 @@ impl Host {
     pub(crate) fn spawn_unsubscribe(&self, id: SubscriptionId) {
         let inner = self.inner.clone();
         tokio::spawn(async move {
-            let lock = inner.lock_for(&id);
-            let _guard = lock.lock().await;
+            let _lock = inner.lock_subscription(&id).await;
             match inner.load(&id).await {
                 Ok(mut record) => {
                     if let Err(error) = inner.unsubscribe_locked(&mut record).await {
@@ -678,6 +703,7 @@ impl Host {
         let mut shutdown = self.inner.shutdown.subscribe();
         let interval = self.inner.sweep_interval;
         tokio::spawn(async move {
+            let mut last_prune: Option<tokio::time::Instant> = None;
             loop {
                 tokio::select! {
                     _ = tokio::time::sleep(interval) => {}
@@ -690,6 +716,10 @@ impl Host {
                     return;
                 }
                 inner.sweep().await;
+                if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+                    last_prune = Some(tokio::time::Instant::now());
+                    inner.prune().await;
+                }
             }
         });
     }

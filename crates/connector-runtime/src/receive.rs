@@ -127,7 +127,15 @@ async fn receive(
         return answer(StatusCode::UNAUTHORIZED, "invalid callback token");
     }
     let Some(cached) = host.cached(&id) else {
-        return answer(StatusCode::NOT_FOUND, "unknown subscription");
+        // Only live subscriptions are cached; a finished one is still in the store.
+        return match host.store.subscription(&id).await {
+            Ok(Some(_)) => answer(StatusCode::GONE, "subscription disabled or deleted"),
+            Ok(None) => answer(StatusCode::NOT_FOUND, "unknown subscription"),
+            Err(error) => {
+                tracing::error!(%error, "cannot look the subscription up");
+                retry_later(StatusCode::SERVICE_UNAVAILABLE, 5, "store unavailable")
+            }
+        };
     };
     let live = cached.intent == Intent::Enabled
         && matches!(

@@ -64,6 +64,11 @@ impl SubscriptionState {
         }
     }
 
+    /// `gone` or `failed`: nothing more will happen to it.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, SubscriptionState::Gone | SubscriptionState::Failed)
+    }
+
     /// Parse the text form.
     pub fn parse(text: &str) -> Option<Self> {
         Some(match text {
@@ -282,6 +287,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<StoredDelivery>>;
     /// All rows of one subscription, oldest first (actions read their result here).
     async fn deliveries_of(&self, id: &SubscriptionId) -> StoreResult<Vec<StoredDelivery>>;
+    /// Delete up to `limit` handled rows received before `before_ms` (ms since the Unix
+    /// epoch); returns how many went. Their delivery ids no longer dedupe. Default: keep all.
+    async fn prune_delivered(&self, before_ms: i64, limit: usize) -> StoreResult<usize> {
+        let _ = (before_ms, limit);
+        Ok(0)
+    }
 }
 
 /// Milliseconds since the Unix epoch.

@@ -426,6 +426,22 @@ impl super::Store for SqliteStore {
         .await
     }
 
+    async fn prune_delivered(&self, before_ms: i64, limit: usize) -> StoreResult<usize> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.call(move |conn| {
+            // Rows are appended in time order, so the oldest handled rows sit at the lowest
+            // ids: the scan stops early instead of walking the whole table.
+            let deleted = conn
+                .prepare_cached(
+                    "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox \
+                     WHERE state = 1 AND received_ms < ?1 ORDER BY id LIMIT ?2)",
+                )?
+                .execute(params![before_ms, limit])?;
+            Ok(deleted)
+        })
+        .await
+    }
+
     async fn deliveries_of(&self, id: &SubscriptionId) -> StoreResult<Vec<StoredDelivery>> {
         let id = id.clone();
         self.call(move |conn| {
@@ -515,6 +531,18 @@ mod tests {
         assert_eq!(all.len(), 3);
         assert_eq!(all[0].state, DeliveryState::Done);
         assert_eq!(all[1].state, DeliveryState::Failed);
+        // Only handled rows are pruned; pending and failed ones stay.
+        assert_eq!(store.prune_delivered(0, 10).await.unwrap(), 0);
+        assert_eq!(store.prune_delivered(i64::MAX, 10).await.unwrap(), 1);
+        assert_eq!(store.deliveries_of(&sub).await.unwrap().len(), 2);
+        let again = store
+            .insert_delivery(delivery(&sub, Some("d1")))
+            .await
+            .unwrap();
+        assert!(
+            matches!(again, InsertOutcome::Inserted(_)),
+            "pruned ids no longer dedupe"
+        );
     }
 
     #[tokio::test]
