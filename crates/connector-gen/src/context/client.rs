@@ -108,19 +108,24 @@ pub struct ClientFlags {
     pub bytes: bool,
     /// Some method returns nothing.
     pub unit: bool,
+    /// Some decoder reads the success body (else `Raw` has no body field).
+    pub reads_body: bool,
 }
 
 impl ClientFlags {
     /// Flags for `actions`.
     pub fn from_actions(actions: &[ActionContext]) -> Self {
         let has = |kind: &str| actions.iter().any(|a| a.response.kind == kind);
-        ClientFlags {
+        let mut flags = ClientFlags {
             json: has("json"),
             json_optional: has("json_optional"),
             text: has("text"),
             bytes: has("bytes"),
             unit: has("unit"),
-        }
+            reads_body: false,
+        };
+        flags.reads_body = flags.json || flags.json_optional || flags.text || flags.bytes;
+        flags
     }
 }
 

@@ -1,0 +1,166 @@
+//! Snapshot tests of generated crates: the GitHub webhook sample and two corpus specs are
+//! compared file by file with `tests/snapshots/<name>/`; GitHub's REST spec (too big to keep)
+//! is compared by a summary. `UPDATE_SNAPSHOTS=1 cargo test -p connector-gen` rewrites them.
+
+use connector_gen::{GeneratedCrate, Generator, RuntimeDep};
+use std::path::{Path, PathBuf};
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/<relative>` from the workspace root, if the shared data is there.
+fn shared(relative: &str) -> Option<PathBuf> {
+    let path = manifest_dir().join("../../../shared").join(relative);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("note: {} is absent; skipping", path.display());
+        None
+    }
+}
+
+fn generate(spec: &Path, name: &str) -> GeneratedCrate {
+    Generator::from_path(spec)
+        .unwrap()
+        .with_crate_name(name)
+        // A registry version keeps the snapshot free of machine paths.
+        .with_runtime(RuntimeDep::Version("0.1".into()))
+        .generate()
+        .unwrap()
+}
+
+fn updating() -> bool {
+    std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1")
+}
+
+fn assert_snapshot(name: &str, generated: &GeneratedCrate) {
+    let dir = manifest_dir().join("tests/snapshots").join(name);
+    if updating() {
+        let _ = std::fs::remove_dir_all(&dir);
+        connector_gen::write::write(&dir, &generated.files).unwrap();
+        return;
+    }
+    for (path, text) in &generated.files {
+        let expected = std::fs::read_to_string(dir.join(path)).unwrap_or_else(|_| {
+            panic!(
+                "missing snapshot {}/{}; run with UPDATE_SNAPSHOTS=1",
+                name,
+                path.display()
+            )
+        });
+        if expected != *text {
+            let line = expected
+                .lines()
+                .zip(text.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            panic!(
+                "{name}/{} differs from its snapshot at line {}:\n  expected: {:?}\n  actual:   {:?}\n(UPDATE_SNAPSHOTS=1 rewrites snapshots)",
+                path.display(),
+                line + 1,
+                expected.lines().nth(line),
+                text.lines().nth(line)
+            );
+        }
+    }
+}
+
+#[test]
+fn github_webhook_sample_matches_snapshot() {
+    let spec = manifest_dir().join("../../samples/github-webhook/github-webhook.swagger.json");
+    assert_snapshot(
+        "github-webhook",
+        &generate(&spec, "github-webhook-connector"),
+    );
+}
+
+#[test]
+fn charles_universe_matches_snapshot() {
+    let Some(spec) = shared("corpus/power-platform/charles-universe/apiDefinition.swagger.json")
+    else {
+        return;
+    };
+    assert_snapshot("charles-universe", &generate(&spec, "charles-universe"));
+}
+
+#[test]
+fn workspan_form_data_spec_matches_snapshot() {
+    let Some(spec) = shared("corpus/power-platform/workspan/apiDefinition.swagger.json") else {
+        return;
+    };
+    assert_snapshot("workspan", &generate(&spec, "workspan"));
+}
+
+/// Line counts and item counts per file, and a hash of everything: cheap to keep, and any
+/// change to the GitHub crate shows up here.
+fn summary(generated: &GeneratedCrate) -> String {
+    let mut out = String::new();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (path, text) in &generated.files {
+        let items = text
+            .lines()
+            .filter(|l| {
+                l.starts_with("pub struct ")
+                    || l.starts_with("pub enum ")
+                    || l.starts_with("pub type ")
+            })
+            .count();
+        let methods = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("pub async fn "))
+            .count();
+        out.push_str(&format!(
+            "{}: {} lines, {} types, {} async methods\n",
+            path.display(),
+            text.lines().count(),
+            items,
+            methods
+        ));
+        for byte in text.bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    out.push_str(&format!("fnv1a64: {hash:016x}\n"));
+    out
+}
+
+#[test]
+fn github_rest_crate_matches_summary() {
+    let Some(spec) = shared("bench/api.github.com.json") else {
+        return;
+    };
+    let generated = generate(&spec, "github-rest");
+    let path = manifest_dir().join("tests/snapshots/github-rest.summary.txt");
+    let actual = summary(&generated);
+    if updating() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected =
+        std::fs::read_to_string(&path).expect("missing summary; run with UPDATE_SNAPSHOTS=1");
+    assert_eq!(
+        expected, actual,
+        "GitHub REST crate changed (UPDATE_SNAPSHOTS=1 rewrites)"
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let sample = manifest_dir().join("../../samples/github-webhook/github-webhook.swagger.json");
+    let mut specs = vec![sample];
+    specs.extend(shared("bench/api.github.com.json"));
+    specs.extend(shared(
+        "corpus/power-platform/mobili-stotele/apiDefinition.swagger.json",
+    ));
+    for spec in specs {
+        let first = generate(&spec, "determinism");
+        let second = generate(&spec, "determinism");
+        assert_eq!(
+            first.files,
+            second.files,
+            "{} generated differently twice",
+            spec.display()
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! Request and response types of Charles Universe.
+/// A person/create event with the relevant resource and sibling resources attached.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct PersonCreateEvent {
+    #[serde(default)]
+    pub person: PersonCreateEventPerson,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct PersonCreateEventPerson {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub updated_at: String,
+    #[serde(default)]
+    pub created_at: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub middle_name: String,
+    #[serde(default)]
+    pub last_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SetupWebhookBody {
+    /// Trigger Event
+    pub event: SetupWebhookBodyEvent,
+    /// Callback URI
+    ///
+    /// Url new events will be pushed to.
+    #[serde(default)]
+    pub callback_uri: String,
+}
+
+/// Trigger Event
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SetupWebhookBodyEvent {
+    /// The value api/people/*/create.
+    ApiPeopleCreate,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl SetupWebhookBodyEvent {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApiPeopleCreate => "api/people/*/create",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for SetupWebhookBodyEvent {
+    fn from(value: &str) -> Self {
+        match value {
+            "api/people/*/create" => Self::ApiPeopleCreate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for SetupWebhookBodyEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SetupWebhookBodyEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupWebhookBodyEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct SetupWebhookPersonCreateBody {
+    /// Trigger Event
+    #[serde(default)]
+    pub event: String,
+    /// Callback URI
+    ///
+    /// Url new events will be pushed to.
+    #[serde(default)]
+    pub callback_uri: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SetupWebhookBody2 {
+    /// Trigger Event
+    pub event: SetupWebhookBodyEvent,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct SetupWebhookPersonCreateBody2 {
+    /// Trigger Event
+    #[serde(default)]
+    pub event: String,
+}

@@ -1,0 +1,108 @@
+//! Webhook triggers of Charles Universe: one type per trigger, implementing
+//! `connector_runtime::WebhookTrigger` so the runtime can subscribe, receive and unsubscribe.
+/// Create Arbitrary Event Triggers
+///
+/// Create arbitrary event triggers, based on Charles Documentation.
+///
+/// Webhook trigger SetupWebhook (single): subscribes with POST /api/v0/webhooks/incoming/power_automate/events/webhook.
+#[derive(Debug, Clone)]
+pub struct SetupWebhookTrigger {
+    /// The subscribe request body; the callback URL is added by the runtime.
+    pub body: crate::models::SetupWebhookBody2,
+}
+
+impl SetupWebhookTrigger {
+    /// The trigger with its required subscribe parameters; optional ones start empty.
+    pub fn new(body: crate::models::SetupWebhookBody2) -> Self {
+        Self { body }
+    }
+}
+
+impl connector_runtime::WebhookTrigger for SetupWebhookTrigger {
+    type Notification = serde_json::Value;
+    fn name(&self) -> &str {
+        "SetupWebhook"
+    }
+
+    fn subscribe_request(
+        &self,
+        callback_url: &str,
+    ) -> Result<connector_runtime::RequestSpec, connector_runtime::TriggerError> {
+        let mut body = serde_json::to_value(&self.body)?;
+        connector_runtime::set_pointer(
+            &mut body,
+            "/callback_uri",
+            serde_json::Value::String(callback_url.to_owned()),
+        )?;
+        Ok(connector_runtime::RequestSpec {
+            method: "POST".to_owned(),
+            url: "/api/v0/webhooks/incoming/power_automate/events/webhook".to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Some(body),
+        })
+    }
+
+    fn unsubscribe_route(&self) -> Option<connector_runtime::UnsubscribeRoute> {
+        Some(connector_runtime::UnsubscribeRoute {
+            method: "DELETE".to_owned(),
+            path: "/api/v0/webhooks/{webhookId}".to_owned(),
+            id_param: Some("webhookId".to_owned()),
+            id_from: None,
+        })
+    }
+}
+
+/// Person Created
+///
+/// Triggers when a person is created.
+///
+/// Webhook trigger SetupWebhookPersonCreate (single): subscribes with POST /api/v0/webhooks/incoming/power_automate/person_create/webhook.
+#[derive(Debug, Clone)]
+pub struct SetupWebhookPersonCreateTrigger {
+    /// The subscribe request body; the callback URL is added by the runtime.
+    pub body: crate::models::SetupWebhookPersonCreateBody2,
+}
+
+impl SetupWebhookPersonCreateTrigger {
+    /// The trigger with its required subscribe parameters; optional ones start empty.
+    pub fn new(body: crate::models::SetupWebhookPersonCreateBody2) -> Self {
+        Self { body }
+    }
+}
+
+impl connector_runtime::WebhookTrigger for SetupWebhookPersonCreateTrigger {
+    type Notification = crate::models::PersonCreateEvent;
+    fn name(&self) -> &str {
+        "SetupWebhookPersonCreate"
+    }
+
+    fn subscribe_request(
+        &self,
+        callback_url: &str,
+    ) -> Result<connector_runtime::RequestSpec, connector_runtime::TriggerError> {
+        let mut body = serde_json::to_value(&self.body)?;
+        connector_runtime::set_pointer(
+            &mut body,
+            "/callback_uri",
+            serde_json::Value::String(callback_url.to_owned()),
+        )?;
+        Ok(connector_runtime::RequestSpec {
+            method: "POST".to_owned(),
+            url: "/api/v0/webhooks/incoming/power_automate/person_create/webhook"
+                .to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Some(body),
+        })
+    }
+
+    fn unsubscribe_route(&self) -> Option<connector_runtime::UnsubscribeRoute> {
+        Some(connector_runtime::UnsubscribeRoute {
+            method: "DELETE".to_owned(),
+            path: "/api/v0/webhooks/{webhookId}".to_owned(),
+            id_param: Some("webhookId".to_owned()),
+            id_from: None,
+        })
+    }
+}

@@ -1,0 +1,70 @@
+//! Webhook triggers of GitHub Webhook: one type per trigger, implementing
+//! `connector_runtime::WebhookTrigger` so the runtime can subscribe, receive and unsubscribe.
+/// Triggers when a PUSH event occurs
+///
+/// Creates a Github webhook
+///
+/// Webhook trigger webhook-trigger (single): subscribes with POST /repos/{owner}/{repo}/hooks.
+#[derive(Debug, Clone)]
+pub struct WebhookTrigger {
+    /// Name of the owner of targetted repository
+    pub owner: String,
+    /// Name of the repository
+    pub repo: String,
+    /// This is the request body of the Webhook
+    ///
+    /// The subscribe request body; the callback URL is added by the runtime.
+    pub body: crate::models::WebhookTriggerBody,
+}
+
+impl WebhookTrigger {
+    /// The trigger with its required subscribe parameters; optional ones start empty.
+    pub fn new(
+        owner: String,
+        repo: String,
+        body: crate::models::WebhookTriggerBody,
+    ) -> Self {
+        Self { owner, repo, body }
+    }
+}
+
+impl connector_runtime::WebhookTrigger for WebhookTrigger {
+    type Notification = crate::models::WebhookPushResponse;
+    fn name(&self) -> &str {
+        "webhook-trigger"
+    }
+
+    fn subscribe_request(
+        &self,
+        callback_url: &str,
+    ) -> Result<connector_runtime::RequestSpec, connector_runtime::TriggerError> {
+        let mut body = serde_json::to_value(&self.body)?;
+        connector_runtime::set_pointer(
+            &mut body,
+            "/config/url",
+            serde_json::Value::String(callback_url.to_owned()),
+        )?;
+        Ok(connector_runtime::RequestSpec {
+            method: "POST".to_owned(),
+            url: format!(
+                "/repos/{}/{}/hooks", crate ::client::path_value(& self.owner), crate
+                ::client::path_value(& self.repo)
+            ),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Some(body),
+        })
+    }
+
+    fn unsubscribe_route(&self) -> Option<connector_runtime::UnsubscribeRoute> {
+        Some(connector_runtime::UnsubscribeRoute {
+            method: "DELETE".to_owned(),
+            path: format!(
+                "/repos/{}/{}/hooks/{{hook_Id}}", crate ::client::path_value(& self
+                .owner), crate ::client::path_value(& self.repo)
+            ),
+            id_param: Some("hook_Id".to_owned()),
+            id_from: Some("/id".to_owned()),
+        })
+    }
+}

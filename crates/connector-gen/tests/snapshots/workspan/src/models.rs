@@ -1,0 +1,1264 @@
+//! Request and response types of WorkSpan.
+/// Payload of event - schema is fetched dynamically
+pub type EventPayload = serde_json::Value;
+
+pub type Field = String;
+
+pub type Eventfilter = String;
+
+/// Payload of event - schema is fetched dynamically
+pub type WsobjectEventPayload = serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct SubscribeResp {
+    /// subscriber_id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscriber_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct EventSubscribeInfo {
+    /// subscriber_id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscriber_id: Option<String>,
+    /// Name assigned to the webhook
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object Ids for which webhook is registered
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objectids: Option<Vec<String>>,
+    /// Events for which webhook is registered
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<Vec<String>>,
+    /// Filters for events
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<String>,
+    /// Integration id used for object events
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integraion_id: Option<String>,
+    /// Should be 'webhook' for webhook
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscriber_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct BulkloadOpportunityResponse {
+    /// Integration Id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// Execution Id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_id: Option<String>,
+    /// Creation time
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct BulkloadResponse {
+    /// Integration Id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// Execution Id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_id: Option<String>,
+    /// Data Format
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_format: Option<String>,
+    /// Creation time
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct BulkloadStatusResponse {
+    /// Integration ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// Execution ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_id: Option<String>,
+    /// Status of execution
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<BulkloadStatusResponseStatus>,
+    /// Number of records that were processed successfully
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub succcess_count: Option<f64>,
+    /// Number of records with errors
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_count: Option<f64>,
+    /// Number of records received
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_count: Option<f64>,
+    /// Number of records skipped
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_count: Option<f64>,
+    /// Timestamp of starting execution
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    /// Timestamp of completing execution
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    /// Flag which indicates whether errors will be returned in the response if any
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_errors: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<BulkloadStatusResponseErrorsItem>>,
+}
+
+/// Status of execution
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BulkloadStatusResponseStatus {
+    /// The value running.
+    Running,
+    /// The value completed.
+    Completed,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl BulkloadStatusResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BulkloadStatusResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "running" => Self::Running,
+            "completed" => Self::Completed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for BulkloadStatusResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BulkloadStatusResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BulkloadStatusResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct BulkloadStatusResponseErrorsItem {
+    /// Error message
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// ID of the record which failed
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The data row which failed
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_row: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ExternalIdResponse {
+    /// ID from external system (e.g. CRM)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// WorkSpan Object ID (long ID)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_id: Option<String>,
+    /// WorkSpan field name where the external_id from an external system is stored
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct GetExternalIdResponse {
+    /// Object ID of WorkSpan Object (long ID)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_ids: Option<Vec<GetExternalIdResponseExternalIdsItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct GetExternalIdResponseExternalIdsItem {
+    /// WorkSpan field name where the external_id from an external system is stored
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// ID from external system (e.g. CRM)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ConnectExternalIdRequest {
+    /// Field name of external ID in WorkSpan. If empty, default field name of external id field will be used. Default field names are: opportunity object: 'sales_details.crm_opportunity_id'; Accound object: 'account_info.external_account_id'
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// ID from external system (ex. CRM)
+    #[serde(default)]
+    pub external_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AuditRequest {
+    /// Field name of Audit Field in WorkSpan.
+    pub field_name: AuditRequestFieldName,
+    /// Integration Id (long ID) of related integration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// ID from external system (example. CRM Id)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Code representing status of audit request.
+    pub status_code: AuditRequestStatusCode,
+    /// Additional information for recording in audit log
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Field name of Audit Field in WorkSpan.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AuditRequestFieldName {
+    /// The value partner_center.integration_status.
+    PartnerCenterIntegrationStatus,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl AuditRequestFieldName {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PartnerCenterIntegrationStatus => "partner_center.integration_status",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for AuditRequestFieldName {
+    fn from(value: &str) -> Self {
+        match value {
+            "partner_center.integration_status" => Self::PartnerCenterIntegrationStatus,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for AuditRequestFieldName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for AuditRequestFieldName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuditRequestFieldName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// Code representing status of audit request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AuditRequestStatusCode {
+    /// The value SCHEDULED.
+    Scheduled,
+    /// The value CREATE_FAILED.
+    CreateFailed,
+    /// The value UPDATE_FAILED.
+    UpdateFailed,
+    /// The value LINKED.
+    Linked,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl AuditRequestStatusCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Scheduled => "SCHEDULED",
+            Self::CreateFailed => "CREATE_FAILED",
+            Self::UpdateFailed => "UPDATE_FAILED",
+            Self::Linked => "LINKED",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for AuditRequestStatusCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "SCHEDULED" => Self::Scheduled,
+            "CREATE_FAILED" => Self::CreateFailed,
+            "UPDATE_FAILED" => Self::UpdateFailed,
+            "LINKED" => Self::Linked,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for AuditRequestStatusCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for AuditRequestStatusCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuditRequestStatusCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct AuditResponse {
+    /// WorkSpan Object ID (long ID) that was updated
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_id: Option<String>,
+    /// Name of WorkSpan field that was updated
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// Updates status
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ReportListRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<ReportPageDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct PageDto {
+    #[serde(default)]
+    pub number: i64,
+    #[serde(default)]
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ReportListResponse {
+    #[serde(rename = "endOfList", default, skip_serializing_if = "Option::is_none")]
+    pub end_of_list: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ReportBaseDto>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct PersonBaseDto {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ReportBaseDto {
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<PersonBaseDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub id: i64,
+    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<String>,
+    #[serde(rename = "modifiedBy", default, skip_serializing_if = "Option::is_none")]
+    pub modified_by: Option<PersonBaseDto>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(rename = "reportStatus", default, skip_serializing_if = "Option::is_none")]
+    pub report_status: Option<ReportBaseDtoReportStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReportBaseDtoReportStatus {
+    /// The value DRAFT.
+    Draft,
+    /// The value PUBLISHED.
+    Published,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl ReportBaseDtoReportStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "DRAFT",
+            Self::Published => "PUBLISHED",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ReportBaseDtoReportStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "DRAFT" => Self::Draft,
+            "PUBLISHED" => Self::Published,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ReportBaseDtoReportStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ReportBaseDtoReportStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReportBaseDtoReportStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ReportPageDto {
+    #[serde(default)]
+    pub number: i64,
+    #[serde(default)]
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ReportDataRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<ReportFilterContainer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<ReportPageDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ReportDataResponse {
+    #[serde(rename = "endOfList", default, skip_serializing_if = "Option::is_none")]
+    pub end_of_list: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ReportFieldFilter {
+    #[serde(rename = "colId", default, skip_serializing_if = "Option::is_none")]
+    pub col_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<ReportFilter>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ReportFieldFilterType>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReportFieldFilterType {
+    /// The value TEXT.
+    Text,
+    /// The value TEXT_REPEATED.
+    TextRepeated,
+    /// The value TEXT_PG_ARRAY.
+    TextPgArray,
+    /// The value BOOLEAN.
+    Boolean,
+    /// The value NUMBER.
+    Number,
+    /// The value DECIMAL.
+    Decimal,
+    /// The value DATE.
+    Date,
+    /// The value DATE_OFFSET.
+    DateOffset,
+    /// The value DATE_TIME.
+    DateTime,
+    /// The value DATE_TIME_OFFSET.
+    DateTimeOffset,
+    /// The value CURRENCY.
+    Currency,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl ReportFieldFilterType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "TEXT",
+            Self::TextRepeated => "TEXT_REPEATED",
+            Self::TextPgArray => "TEXT_PG_ARRAY",
+            Self::Boolean => "BOOLEAN",
+            Self::Number => "NUMBER",
+            Self::Decimal => "DECIMAL",
+            Self::Date => "DATE",
+            Self::DateOffset => "DATE_OFFSET",
+            Self::DateTime => "DATE_TIME",
+            Self::DateTimeOffset => "DATE_TIME_OFFSET",
+            Self::Currency => "CURRENCY",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ReportFieldFilterType {
+    fn from(value: &str) -> Self {
+        match value {
+            "TEXT" => Self::Text,
+            "TEXT_REPEATED" => Self::TextRepeated,
+            "TEXT_PG_ARRAY" => Self::TextPgArray,
+            "BOOLEAN" => Self::Boolean,
+            "NUMBER" => Self::Number,
+            "DECIMAL" => Self::Decimal,
+            "DATE" => Self::Date,
+            "DATE_OFFSET" => Self::DateOffset,
+            "DATE_TIME" => Self::DateTime,
+            "DATE_TIME_OFFSET" => Self::DateTimeOffset,
+            "CURRENCY" => Self::Currency,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ReportFieldFilterType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ReportFieldFilterType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReportFieldFilterType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ReportFilter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negate: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<ReportFilterOp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReportFilterOp {
+    /// The value EQUAL_TO.
+    EqualTo,
+    /// The value IS_EMPTY.
+    IsEmpty,
+    /// The value CONTAIN.
+    Contain,
+    /// The value START_WITH.
+    StartWith,
+    /// The value END_WITH.
+    EndWith,
+    /// The value IN.
+    In,
+    /// The value GREATER_THAN.
+    GreaterThan,
+    /// The value LESS_THAN.
+    LessThan,
+    /// The value GREATER_THAN_OR_EQUAL_TO.
+    GreaterThanOrEqualTo,
+    /// The value LESS_THAN_OR_EQUAL_TO.
+    LessThanOrEqualTo,
+    /// The value BETWEEN.
+    Between,
+    /// The value OFFSET.
+    Offset,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl ReportFilterOp {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EqualTo => "EQUAL_TO",
+            Self::IsEmpty => "IS_EMPTY",
+            Self::Contain => "CONTAIN",
+            Self::StartWith => "START_WITH",
+            Self::EndWith => "END_WITH",
+            Self::In => "IN",
+            Self::GreaterThan => "GREATER_THAN",
+            Self::LessThan => "LESS_THAN",
+            Self::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            Self::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
+            Self::Between => "BETWEEN",
+            Self::Offset => "OFFSET",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ReportFilterOp {
+    fn from(value: &str) -> Self {
+        match value {
+            "EQUAL_TO" => Self::EqualTo,
+            "IS_EMPTY" => Self::IsEmpty,
+            "CONTAIN" => Self::Contain,
+            "START_WITH" => Self::StartWith,
+            "END_WITH" => Self::EndWith,
+            "IN" => Self::In,
+            "GREATER_THAN" => Self::GreaterThan,
+            "LESS_THAN" => Self::LessThan,
+            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
+            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
+            "BETWEEN" => Self::Between,
+            "OFFSET" => Self::Offset,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ReportFilterOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ReportFilterOp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReportFilterOp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct ReportFilterContainer {
+    #[serde(rename = "fieldFilters", default, skip_serializing_if = "Option::is_none")]
+    pub field_filters: Option<Vec<ReportFieldFilter>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<ReportFilterContainerOp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReportFilterContainerOp {
+    /// The value AND.
+    And,
+    /// The value OR.
+    Or,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl ReportFilterContainerOp {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::And => "AND",
+            Self::Or => "OR",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ReportFilterContainerOp {
+    fn from(value: &str) -> Self {
+        match value {
+            "AND" => Self::And,
+            "OR" => Self::Or,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ReportFilterContainerOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ReportFilterContainerOp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReportFilterContainerOp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct SubscribeBody {
+    #[serde(default)]
+    pub webhook_settings: SubscribeBodyWebhookSettings,
+    /// Event Name
+    #[serde(default)]
+    pub event: String,
+    /// Subscriber Name
+    ///
+    /// Name assigned to the webhook
+    #[serde(default)]
+    pub name: String,
+    /// WorkSpan Object Id
+    ///
+    /// Object Ids for which webhook is registered
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_ids: Option<Vec<String>>,
+    /// Filter example:
+    ///  (stage in \[ "closed", "won", "lost" \]) AND (sales_details.partner = "P1")
+    ///
+    /// Filters for events
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<String>,
+    /// Should be 'webhook' for webhook
+    #[serde(default)]
+    pub subscriber_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct SubscribeBodyWebhookSettings {
+    /// Callback URL of Webhook
+    ///
+    /// Callback URL
+    #[serde(default)]
+    pub callback_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct GetEventSchemaResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct GetEventListResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<GetEventListResponseEventsItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct GetEventListResponseEventsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct GetIntegrationListResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integrations: Option<Vec<GetIntegrationListResponseIntegrationsItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct GetIntegrationListResponseIntegrationsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct SubscribeObjectEventBody {
+    /// Should be 'webhook' for webhook
+    #[serde(default)]
+    pub subscriber_type: String,
+    /// Subscribe to Object Events
+    #[serde(default)]
+    pub event: Vec<SubscribeObjectEventBodyEventItem>,
+    /// Name of event subscriber
+    #[serde(default)]
+    pub name: String,
+    /// Select Integration configured in WorkSpan
+    #[serde(default)]
+    pub integration_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_ids: Option<Vec<String>>,
+    /// Filter example:
+    ///  (stage in \[ "closed", "won", "lost" \]) AND (sales_details.partner = "P1")
+    ///
+    /// Filters for events
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<String>,
+    #[serde(default)]
+    pub webhook_settings: SubscribeObjectEventBodyWebhookSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SubscribeObjectEventBodyEventItem {
+    /// The value object.all.
+    ObjectAll,
+    /// The value object.create.
+    ObjectCreate,
+    /// The value object.update.
+    ObjectUpdate,
+    /// The value object.delete.
+    ObjectDelete,
+    /// The value object.stage_change.
+    ObjectStageChange,
+    /// The value object.partner_center_referral_submit.
+    ObjectPartnerCenterReferralSubmit,
+    /// The value report.submit.
+    ReportSubmit,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl SubscribeObjectEventBodyEventItem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ObjectAll => "object.all",
+            Self::ObjectCreate => "object.create",
+            Self::ObjectUpdate => "object.update",
+            Self::ObjectDelete => "object.delete",
+            Self::ObjectStageChange => "object.stage_change",
+            Self::ObjectPartnerCenterReferralSubmit => {
+                "object.partner_center_referral_submit"
+            }
+            Self::ReportSubmit => "report.submit",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for SubscribeObjectEventBodyEventItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "object.all" => Self::ObjectAll,
+            "object.create" => Self::ObjectCreate,
+            "object.update" => Self::ObjectUpdate,
+            "object.delete" => Self::ObjectDelete,
+            "object.stage_change" => Self::ObjectStageChange,
+            "object.partner_center_referral_submit" => {
+                Self::ObjectPartnerCenterReferralSubmit
+            }
+            "report.submit" => Self::ReportSubmit,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for SubscribeObjectEventBodyEventItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SubscribeObjectEventBodyEventItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubscribeObjectEventBodyEventItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct SubscribeObjectEventBodyWebhookSettings {
+    /// Callback URL of Webhook
+    ///
+    /// Callback URL
+    #[serde(default)]
+    pub callback_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct SubmitToPartnerCenterObjectEventBody {
+    /// Should be 'webhook' for webhook
+    #[serde(default)]
+    pub subscriber_type: String,
+    /// Submit to partner center event
+    #[serde(default)]
+    pub event: String,
+    /// Name of event subscriber
+    #[serde(default)]
+    pub name: String,
+    /// Select Integration configured in WorkSpan
+    #[serde(default)]
+    pub integration_id: String,
+    #[serde(default)]
+    pub webhook_settings: SubscribeObjectEventBodyWebhookSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BulkloadOpportunityContentType {
+    /// The value csv.
+    Csv,
+    /// The value json.
+    Json,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl BulkloadOpportunityContentType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BulkloadOpportunityContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "csv" => Self::Csv,
+            "json" => Self::Json,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for BulkloadOpportunityContentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BulkloadOpportunityContentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BulkloadOpportunityContentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BulkloadOpportunityContentType2 {
+    /// The value text/csv.
+    TextCsv,
+    /// The value application/json.
+    ApplicationJson,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl BulkloadOpportunityContentType2 {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TextCsv => "text/csv",
+            Self::ApplicationJson => "application/json",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BulkloadOpportunityContentType2 {
+    fn from(value: &str) -> Self {
+        match value {
+            "text/csv" => Self::TextCsv,
+            "application/json" => Self::ApplicationJson,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for BulkloadOpportunityContentType2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BulkloadOpportunityContentType2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BulkloadOpportunityContentType2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BulkloadOpportunityFileAttachmentContentType {
+    /// The value xlsx.
+    Xlsx,
+    /// The value csv.
+    Csv,
+    /// The value json.
+    Json,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl BulkloadOpportunityFileAttachmentContentType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Xlsx => "xlsx",
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BulkloadOpportunityFileAttachmentContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "xlsx" => Self::Xlsx,
+            "csv" => Self::Csv,
+            "json" => Self::Json,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for BulkloadOpportunityFileAttachmentContentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BulkloadOpportunityFileAttachmentContentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BulkloadOpportunityFileAttachmentContentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct BulkloadOpportunityFileAttachmentBody {
+    /// file to upload
+    #[serde(default)]
+    pub file: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BulkloadDataDataFormat {
+    /// The value json.
+    Json,
+    /// The value csv.
+    Csv,
+    /// A value this version of the spec does not know.
+    Other(String),
+}
+
+impl BulkloadDataDataFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Csv => "csv",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BulkloadDataDataFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "json" => Self::Json,
+            "csv" => Self::Csv,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for BulkloadDataDataFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BulkloadDataDataFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BulkloadDataDataFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct GetReportListBody {
+    /// page
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<GetReportListBodyPage>,
+}
+
+/// page
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct GetReportListBodyPage {
+    /// number
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<i32>,
+    /// size
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct GetReportListResponse {
+    /// id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct SubscribeBody2 {
+    #[serde(default)]
+    pub webhook_settings: serde_json::Value,
+    /// Event Name
+    #[serde(default)]
+    pub event: String,
+    /// Subscriber Name
+    ///
+    /// Name assigned to the webhook
+    #[serde(default)]
+    pub name: String,
+    /// WorkSpan Object Id
+    ///
+    /// Object Ids for which webhook is registered
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_ids: Option<Vec<String>>,
+    /// Filter example:
+    ///  (stage in \[ "closed", "won", "lost" \]) AND (sales_details.partner = "P1")
+    ///
+    /// Filters for events
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<String>,
+    /// Should be 'webhook' for webhook
+    #[serde(default)]
+    pub subscriber_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct SubscribeObjectEventBody2 {
+    /// Should be 'webhook' for webhook
+    #[serde(default)]
+    pub subscriber_type: String,
+    /// Subscribe to Object Events
+    #[serde(default)]
+    pub event: Vec<SubscribeObjectEventBodyEventItem>,
+    /// Name of event subscriber
+    #[serde(default)]
+    pub name: String,
+    /// Select Integration configured in WorkSpan
+    #[serde(default)]
+    pub integration_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_ids: Option<Vec<String>>,
+    /// Filter example:
+    ///  (stage in \[ "closed", "won", "lost" \]) AND (sales_details.partner = "P1")
+    ///
+    /// Filters for events
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<String>,
+    #[serde(default)]
+    pub webhook_settings: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct SubmitToPartnerCenterObjectEventBody2 {
+    /// Should be 'webhook' for webhook
+    #[serde(default)]
+    pub subscriber_type: String,
+    /// Submit to partner center event
+    #[serde(default)]
+    pub event: String,
+    /// Name of event subscriber
+    #[serde(default)]
+    pub name: String,
+    /// Select Integration configured in WorkSpan
+    #[serde(default)]
+    pub integration_id: String,
+    #[serde(default)]
+    pub webhook_settings: serde_json::Value,
+}
