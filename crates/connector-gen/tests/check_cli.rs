@@ -13,7 +13,9 @@ fn connector_gen(args: &[&str]) -> Output {
 }
 
 fn shared(rel: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(rel);
     if path.exists() {
         Some(path)
     } else {
@@ -48,12 +50,19 @@ fn write_temp(dir: &tempfile::TempDir, name: &str, contents: &[u8]) -> String {
 
 #[test]
 fn power_platform_corpus_is_all_ok_with_callback_pointers() {
-    let Some(dir) = shared("corpus/power-platform") else { return };
+    let Some(dir) = shared("corpus/power-platform") else {
+        return;
+    };
     let specs = specs_in(&dir);
     let mut args = vec!["check", "--format", "json"];
     args.extend(specs.iter().map(String::as_str));
     let output = connector_gen(&args);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     let reports = json_lines(&output);
     assert_eq!(reports.len(), 40);
     for report in &reports {
@@ -65,7 +74,11 @@ fn power_platform_corpus_is_all_ok_with_callback_pointers() {
             assert!(trigger.get("notification_type").is_some());
             assert!(trigger.get("unsubscribe").is_some());
             if trigger["kind"] == "webhook" {
-                assert!(trigger["callback_pointer"].is_string(), "{}: {trigger}", report["spec"]);
+                assert!(
+                    trigger["callback_pointer"].is_string(),
+                    "{}: {trigger}",
+                    report["spec"]
+                );
             } else {
                 assert_eq!(trigger["kind"], "polling");
             }
@@ -75,7 +88,9 @@ fn power_platform_corpus_is_all_ok_with_callback_pointers() {
 
 #[test]
 fn quirks_are_repaired_and_reported_and_the_broken_one_fails() {
-    let Some(dir) = shared("corpus/quirks") else { return };
+    let Some(dir) = shared("corpus/quirks") else {
+        return;
+    };
     let specs = specs_in(&dir);
     let mut args = vec!["check", "--format", "json"];
     args.extend(specs.iter().map(String::as_str));
@@ -88,13 +103,18 @@ fn quirks_are_repaired_and_reported_and_the_broken_one_fails() {
         if spec.contains("broken-giphy") {
             assert_eq!(report["ok"], false);
             let error = &report["errors"][0];
-            assert_eq!((error["line"].as_u64(), error["column"].as_u64()), (Some(810), Some(13)));
+            assert_eq!(
+                (error["line"].as_u64(), error["column"].as_u64()),
+                (Some(810), Some(13))
+            );
             assert!(error["pointer"].as_str().unwrap().starts_with("/paths/"));
         } else {
             assert_eq!(report["ok"], true, "{report}");
             let warnings = report["warnings"].as_array().unwrap();
             assert!(!warnings.is_empty(), "{spec}: a warning per repair");
-            assert!(warnings.iter().all(|w| w["pointer"].is_string() && w["message"].is_string()));
+            assert!(warnings
+                .iter()
+                .all(|w| w["pointer"].is_string() && w["message"].is_string()));
         }
     }
 
@@ -102,7 +122,10 @@ fn quirks_are_repaired_and_reported_and_the_broken_one_fails() {
     let text = connector_gen(&["check", &specs[1]]);
     assert_eq!(text.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&text.stdout);
-    assert!(stdout.starts_with(&format!("FAIL {}:810:13: ", specs[1])), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!("FAIL {}:810:13: ", specs[1])),
+        "{stdout}"
+    );
 
     // --strict refuses the four repairable ones too.
     let mut strict = vec!["check", "--strict", "--format", "json"];
@@ -111,12 +134,16 @@ fn quirks_are_repaired_and_reported_and_the_broken_one_fails() {
     assert_eq!(strict.status.code(), Some(1));
     let reports = json_lines(&strict);
     assert!(reports.iter().all(|r| r["ok"] == false), "{reports:?}");
-    assert!(reports.iter().all(|r| !r["errors"].as_array().unwrap().is_empty()));
+    assert!(reports
+        .iter()
+        .all(|r| !r["errors"].as_array().unwrap().is_empty()));
 }
 
 #[test]
 fn github_rest_api_checks_ok() {
-    let Some(spec) = shared("bench/api.github.com.json") else { return };
+    let Some(spec) = shared("bench/api.github.com.json") else {
+        return;
+    };
     let output = connector_gen(&["check", &spec.display().to_string()]);
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -167,7 +194,14 @@ fn text_output_is_one_line_per_spec_plus_indented_diagnostics() {
 fn json_output_has_the_documented_shape() {
     let dir = tempfile::tempdir().unwrap();
     let spec = write_temp(&dir, "hooks.json", HOOKS.as_bytes());
-    let output = connector_gen(&["check", "--format", "json", "--callback-field", "/target", &spec]);
+    let output = connector_gen(&[
+        "check",
+        "--format",
+        "json",
+        "--callback-field",
+        "/target",
+        &spec,
+    ]);
     assert_eq!(output.status.code(), Some(0));
     let reports = json_lines(&output);
     assert_eq!(
@@ -194,7 +228,11 @@ fn json_output_has_the_documented_shape() {
 #[test]
 fn missing_and_garbage_files_fail_without_panicking() {
     let dir = tempfile::tempdir().unwrap();
-    let garbage = write_temp(&dir, "garbage.json", b"{\"swagger\": \"2.0\", \x00\xff\xfe garbage");
+    let garbage = write_temp(
+        &dir,
+        "garbage.json",
+        b"{\"swagger\": \"2.0\", \x00\xff\xfe garbage",
+    );
     let missing = dir.path().join("missing.json").display().to_string();
     let output = connector_gen(&["check", "--format", "json", &garbage, &missing]);
     assert_eq!(output.status.code(), Some(1));
@@ -202,7 +240,9 @@ fn missing_and_garbage_files_fail_without_panicking() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     let reports = json_lines(&output);
     assert_eq!(reports.len(), 2);
-    assert!(reports.iter().all(|r| r["ok"] == false && !r["errors"].as_array().unwrap().is_empty()));
+    assert!(reports
+        .iter()
+        .all(|r| r["ok"] == false && !r["errors"].as_array().unwrap().is_empty()));
     assert_eq!(reports[0]["errors"][0]["line"], 1);
 }
 
@@ -211,7 +251,20 @@ fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let spec = write_temp(&dir, "hooks.json", HOOKS.as_bytes());
     assert_eq!(connector_gen(&["check"]).status.code(), Some(2), "no spec");
-    assert_eq!(connector_gen(&["check", "--format", "xml", &spec]).status.code(), Some(2));
-    assert_eq!(connector_gen(&["check", "--callback-field", "config/url", &spec]).status.code(), Some(2));
-    assert_eq!(connector_gen(&["check", "--bogus", &spec]).status.code(), Some(2));
+    assert_eq!(
+        connector_gen(&["check", "--format", "xml", &spec])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        connector_gen(&["check", "--callback-field", "config/url", &spec])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        connector_gen(&["check", "--bogus", &spec]).status.code(),
+        Some(2)
+    );
 }

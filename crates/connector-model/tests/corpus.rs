@@ -53,3 +53,98 @@ fn every_power_platform_spec_loads_and_every_webhook_has_a_callback_pointer() {
     }
     assert!(webhooks > 100, "only {webhooks} webhook triggers");
 }
+
+#[test]
+fn the_four_repairable_quirks_load_with_a_warning_naming_each_repair() {
+    let Some(dir) = shared("corpus/quirks") else {
+        return;
+    };
+    let expected = [
+        ("bom-microsoft-bookings", "byte-order mark"),
+        ("duplicate-keys-rainbird", "duplicate key"),
+        ("latin1-yelp", "Windows-1252"),
+        (
+            "trailing-commas-cireson-service-manager-portal",
+            "trailing comma",
+        ),
+    ];
+    for (name, repair) in expected {
+        let spec = dir.join(name).join("apiDefinition.swagger.json");
+        let loaded =
+            load_path(&spec, &LoadOptions::new()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let repairs: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains(repair))
+            .collect();
+        assert!(
+            !repairs.is_empty(),
+            "{name}: no warning about {repair}: {:?}",
+            loaded.diagnostics
+        );
+        assert!(
+            repairs
+                .iter()
+                .all(|d| d.line.is_some() && d.column.is_some()),
+            "{name}"
+        );
+        // Under --strict the same repairs are errors.
+        let strict = load_path(&spec, &LoadOptions::new().with_strict(true)).unwrap_err();
+        assert!(
+            strict
+                .diagnostics()
+                .iter()
+                .any(|d| d.message.contains(repair)),
+            "{name}: {strict}"
+        );
+    }
+    let duplicates = load_path(
+        &dir.join("duplicate-keys-rainbird/apiDefinition.swagger.json"),
+        &LoadOptions::new(),
+    )
+    .unwrap();
+    assert_eq!(
+        duplicates.diagnostics[0].pointer,
+        "/paths/~1{sessionID}~1response/post/responses/200/description"
+    );
+}
+
+#[test]
+fn the_broken_quirk_fails_with_file_line_and_column() {
+    let Some(dir) = shared("corpus/quirks/broken-giphy") else {
+        return;
+    };
+    let spec = dir.join("apiDefinition.swagger.json");
+    let error = load_path(&spec, &LoadOptions::new()).unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.starts_with(&format!("{}:810:13: ", spec.display())),
+        "{text}"
+    );
+    let diagnostics = error.diagnostics();
+    assert_eq!(
+        (diagnostics[0].line, diagnostics[0].column),
+        (Some(810), Some(13))
+    );
+}
+
+#[test]
+fn the_github_rest_api_loads() {
+    let Some(spec) = shared("bench/api.github.com.json") else {
+        return;
+    };
+    let loaded = load_path(&spec, &LoadOptions::new()).unwrap();
+    assert_eq!(loaded.connector.title, "GitHub v3 REST API");
+    assert!(loaded.connector.actions.len() > 700);
+    let names: std::collections::HashSet<&str> = loaded
+        .connector
+        .actions
+        .iter()
+        .map(|a| a.rust_name.as_str())
+        .collect();
+    assert_eq!(
+        names.len(),
+        loaded.connector.actions.len(),
+        "rust names are unique"
+    );
+}

@@ -92,12 +92,27 @@ fn actions_have_unique_valid_rust_names() {
             ("patch_dup", "patch_dup"),
         ]
     );
-    let warnings: Vec<&str> = loaded.diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert!(warnings.iter().any(|w| w.contains("also used at /paths/~1dup/get")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("no operationId")), "{warnings:?}");
+    let warnings: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("also used at /paths/~1dup/get")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("no operationId")),
+        "{warnings:?}"
+    );
     let create = &loaded.connector.actions[0];
     assert_eq!(create.method, Method::Post);
-    assert_eq!(create.pointer, "/paths/~1repos~1{owner}~1{repo}~1hooks/post");
+    assert_eq!(
+        create.pointer,
+        "/paths/~1repos~1{owner}~1{repo}~1hooks/post"
+    );
     assert_eq!(create.visibility, Visibility::Important);
     assert_eq!(create.summary.as_deref(), Some("When a push happens"));
 }
@@ -121,14 +136,21 @@ fn webhook_trigger_finds_callback_through_ref_and_all_of_and_its_unsubscribe_rou
     assert_eq!(unsubscribe.operation_id, "DeleteHook");
     assert_eq!(unsubscribe.action, 1);
     assert_eq!(unsubscribe.id_param.as_deref(), Some("hook_Id"));
-    assert_eq!(unsubscribe.id_from.as_deref(), Some("/hook_id"), "matched ignoring case and `_`");
+    assert_eq!(
+        unsubscribe.id_from.as_deref(),
+        Some("/hook_id"),
+        "matched ignoring case and `_`"
+    );
 }
 
 #[test]
 fn callback_field_option_overrides_the_spec() {
     let opts = LoadOptions::new().with_callback_field(Some("/target".into()));
     let loaded = load_with(&github_like(), &opts);
-    assert_eq!(loaded.connector.triggers[0].callback_pointer.as_deref(), Some("/target"));
+    assert_eq!(
+        loaded.connector.triggers[0].callback_pointer.as_deref(),
+        Some("/target")
+    );
 }
 
 #[test]
@@ -160,11 +182,22 @@ fn without_a_marker_an_obvious_name_is_used_with_a_warning() {
     assert!(loaded
         .diagnostics
         .iter()
-        .any(|d| d.pointer == "/paths/~1subscriptions/post" && d.message.contains("--callback-field")));
-    assert_eq!(trigger.notification_type.as_deref(), Some("SubscribeNotification"));
+        .any(|d| d.pointer == "/paths/~1subscriptions/post"
+            && d.message.contains("--callback-field")));
+    assert_eq!(
+        trigger.notification_type.as_deref(),
+        Some("SubscribeNotification")
+    );
     let unsubscribe = trigger.unsubscribe.as_ref().unwrap();
-    assert_eq!(unsubscribe.operation_id, "Unsubscribe", "same path plus one {{id}} segment wins");
-    assert_eq!(unsubscribe.id_from.as_deref(), Some("/subscriptionId"), "an …Id field");
+    assert_eq!(
+        unsubscribe.operation_id, "Unsubscribe",
+        "same path plus one {{id}} segment wins"
+    );
+    assert_eq!(
+        unsubscribe.id_from.as_deref(),
+        Some("/subscriptionId"),
+        "an …Id field"
+    );
 }
 
 #[test]
@@ -224,13 +257,20 @@ fn polling_batch_triggers_and_parameter_markers() {
     let triggers = &loaded.connector.triggers;
     assert_eq!(triggers[0].kind, TriggerKind::Polling);
     assert!(triggers[0].batch);
-    assert_eq!(triggers[0].notification_type.as_deref(), Some("PollFilesNotification"));
+    assert_eq!(
+        triggers[0].notification_type.as_deref(),
+        Some("PollFilesNotification")
+    );
     assert!(triggers[0].notification_schema.is_some());
     assert!(triggers[0].callback_pointer.is_none());
     assert_eq!(triggers[1].kind, TriggerKind::Webhook);
     assert_eq!(triggers[1].callback_parameter.as_deref(), Some("hook"));
     assert_eq!(triggers[1].callback_pointer, None);
-    assert_eq!(triggers[2].callback_pointer.as_deref(), Some(""), "the body itself is the URL");
+    assert_eq!(
+        triggers[2].callback_pointer.as_deref(),
+        Some(""),
+        "the body itself is the URL"
+    );
 }
 
 #[test]
@@ -262,7 +302,10 @@ fn openapi_30_callbacks_become_webhook_triggers() {
     assert_eq!(trigger.rust_name, "subscribe_on_event");
     assert_eq!(trigger.callback_pointer.as_deref(), Some("/callbackUrl"));
     assert_eq!(trigger.notification_type.as_deref(), Some("Event"));
-    assert_eq!(trigger.unsubscribe.as_ref().unwrap().id_from.as_deref(), Some("/id"));
+    assert_eq!(
+        trigger.unsubscribe.as_ref().unwrap().id_from.as_deref(),
+        Some("/id")
+    );
 }
 
 #[test]
@@ -312,14 +355,20 @@ fn yaml_specs_load_like_json() {
     let loaded = load_bytes("spec.yaml", yaml.as_bytes(), &LoadOptions::new()).unwrap();
     assert_eq!(loaded.connector.title, "Yaml");
     assert_eq!(loaded.connector.actions[0].responses[0].status, "200");
-    let broken = load_bytes("bad.yaml", b"swagger: '2.0'\ninfo: [unclosed\n", &LoadOptions::new()).unwrap_err();
+    let broken = load_bytes(
+        "bad.yaml",
+        b"swagger: '2.0'\ninfo: [unclosed\n",
+        &LoadOptions::new(),
+    )
+    .unwrap_err();
     let diagnostics = broken.diagnostics();
     assert!(diagnostics[0].line.is_some(), "{broken}");
 }
 
 #[test]
 fn strict_turns_repairs_into_errors() {
-    let text = b"{\"swagger\": \"2.0\", \"info\": {\"title\": \"t\", \"version\": \"1\",}, \"paths\": {}}";
+    let text =
+        b"{\"swagger\": \"2.0\", \"info\": {\"title\": \"t\", \"version\": \"1\",}, \"paths\": {}}";
     let lenient = load_bytes("s.json", text, &LoadOptions::new()).unwrap();
     assert_eq!(lenient.diagnostics.len(), 1);
     assert!(lenient.diagnostics[0].message.contains("trailing comma"));
@@ -332,7 +381,16 @@ fn strict_turns_repairs_into_errors() {
 
 #[test]
 fn not_a_spec_is_an_error_not_a_panic() {
-    for text in ["[1, 2]", "\"text\"", "{\"swagger\": \"1.2\"}", "{\"hello\": 1}", "{\"openapi\": 4}"] {
-        assert!(load_bytes("x.json", text.as_bytes(), &LoadOptions::new()).is_err(), "{text}");
+    for text in [
+        "[1, 2]",
+        "\"text\"",
+        "{\"swagger\": \"1.2\"}",
+        "{\"hello\": 1}",
+        "{\"openapi\": 4}",
+    ] {
+        assert!(
+            load_bytes("x.json", text.as_bytes(), &LoadOptions::new()).is_err(),
+            "{text}"
+        );
     }
 }

@@ -48,7 +48,10 @@ fn host_base_path_and_schemes_become_servers() {
     let relative = load(swagger(json!({"basePath": "/api"})));
     assert_eq!(doc(&relative)["servers"], json!([{"url": "/api"}]));
     let defaulted = load(swagger(json!({"host": "h.example"})));
-    assert_eq!(doc(&defaulted)["servers"], json!([{"url": "https://h.example"}]));
+    assert_eq!(
+        doc(&defaulted)["servers"],
+        json!([{"url": "https://h.example"}])
+    );
 }
 
 #[test]
@@ -69,9 +72,18 @@ fn definitions_become_component_schemas_and_every_ref_is_rewritten() {
     })));
     let d = doc(&loaded);
     let schemas = &d["components"]["schemas"];
-    assert_eq!(schemas["Pet"]["properties"]["owner"], json!({"$ref": "#/components/schemas/Person"}));
-    assert_eq!(schemas["Pet"]["properties"]["tags"]["items"], json!({"$ref": "#/components/schemas/Tag"}));
-    assert_eq!(schemas["Person"]["allOf"][0], json!({"$ref": "#/components/schemas/Tag"}));
+    assert_eq!(
+        schemas["Pet"]["properties"]["owner"],
+        json!({"$ref": "#/components/schemas/Person"})
+    );
+    assert_eq!(
+        schemas["Pet"]["properties"]["tags"]["items"],
+        json!({"$ref": "#/components/schemas/Tag"})
+    );
+    assert_eq!(
+        schemas["Person"]["allOf"][0],
+        json!({"$ref": "#/components/schemas/Tag"})
+    );
     assert_eq!(
         d["paths"]["/pets"]["post"]["responses"]["200"]["content"]["application/json"]["schema"],
         json!({"$ref": "#/components/schemas/Pet"})
@@ -98,13 +110,31 @@ fn global_parameters_and_responses_become_components() {
         }}}
     })));
     let d = doc(&loaded);
-    assert_eq!(d["components"]["parameters"]["Top"]["schema"], json!({"type": "integer"}));
-    assert!(d["components"]["parameters"].get("Body").is_none(), "body has no 3.0 component form");
-    assert_eq!(d["components"]["responses"]["NotFound"]["description"], "missing");
+    assert_eq!(
+        d["components"]["parameters"]["Top"]["schema"],
+        json!({"type": "integer"})
+    );
+    assert!(
+        d["components"]["parameters"].get("Body").is_none(),
+        "body has no 3.0 component form"
+    );
+    assert_eq!(
+        d["components"]["responses"]["NotFound"]["description"],
+        "missing"
+    );
     let op = &d["paths"]["/items"]["post"];
-    assert_eq!(op["parameters"], json!([{"$ref": "#/components/parameters/Top"}]));
-    assert_eq!(op["requestBody"]["content"]["application/json"]["schema"], json!({"type": "object"}));
-    assert_eq!(op["responses"]["404"], json!({"$ref": "#/components/responses/NotFound"}));
+    assert_eq!(
+        op["parameters"],
+        json!([{"$ref": "#/components/parameters/Top"}])
+    );
+    assert_eq!(
+        op["requestBody"]["content"]["application/json"]["schema"],
+        json!({"type": "object"})
+    );
+    assert_eq!(
+        op["responses"]["404"],
+        json!({"$ref": "#/components/responses/NotFound"})
+    );
     // The model resolves the references.
     let action = &loaded.connector.actions[0];
     assert_eq!(action.parameters[0].name, "$top");
@@ -126,7 +156,10 @@ fn security_definitions_become_security_schemes() {
     })));
     let schemes = &doc(&loaded)["components"]["securitySchemes"];
     assert_eq!(schemes["basic"], json!({"type": "http", "scheme": "basic"}));
-    assert_eq!(schemes["key"], json!({"type": "apiKey", "in": "header", "name": "X-Api-Key"}));
+    assert_eq!(
+        schemes["key"],
+        json!({"type": "apiKey", "in": "header", "name": "X-Api-Key"})
+    );
     assert_eq!(
         schemes["oauth"]["flows"]["authorizationCode"]["tokenUrl"],
         "https://a.example/token"
@@ -134,10 +167,20 @@ fn security_definitions_become_security_schemes() {
     assert_eq!(
         loaded.connector.security,
         vec![
-            SecurityScheme::Basic { name: "basic".into() },
-            SecurityScheme::ApiKeyHeader { name: "key".into(), header: "X-Api-Key".into() },
-            SecurityScheme::ApiKeyQuery { name: "qkey".into(), param: "api_key".into() },
-            SecurityScheme::Bearer { name: "oauth".into() },
+            SecurityScheme::Basic {
+                name: "basic".into()
+            },
+            SecurityScheme::ApiKeyHeader {
+                name: "key".into(),
+                header: "X-Api-Key".into()
+            },
+            SecurityScheme::ApiKeyQuery {
+                name: "qkey".into(),
+                param: "api_key".into()
+            },
+            SecurityScheme::Bearer {
+                name: "oauth".into()
+            },
         ]
     );
 }
@@ -180,7 +223,10 @@ fn form_data_becomes_urlencoded_object_body() {
     let schema = &body["content"]["application/x-www-form-urlencoded"]["schema"];
     assert_eq!(schema["type"], "object");
     assert_eq!(schema["required"], json!(["user"]));
-    assert_eq!(schema["properties"]["user"], json!({"type": "string", "x-ms-summary": "User"}));
+    assert_eq!(
+        schema["properties"]["user"],
+        json!({"type": "string", "x-ms-summary": "User"})
+    );
     assert_eq!(schema["properties"]["age"], json!({"type": "integer"}));
     assert_eq!(body["required"], true);
 }
@@ -199,7 +245,11 @@ fn form_data_with_a_file_becomes_multipart_with_binary() {
     })));
     let content = &doc(&loaded)["paths"]["/upload"]["post"]["requestBody"]["content"];
     let types: Vec<&String> = content.as_object().unwrap().keys().collect();
-    assert_eq!(types, ["multipart/form-data"], "files only travel in multipart");
+    assert_eq!(
+        types,
+        ["multipart/form-data"],
+        "files only travel in multipart"
+    );
     assert_eq!(
         content["multipart/form-data"]["schema"]["properties"]["file"],
         json!({"type": "string", "format": "binary"})
@@ -238,7 +288,8 @@ fn produces_becomes_response_content_and_operation_overrides_global() {
 #[test]
 fn collection_format_becomes_style_and_explode() {
     let param = |name: &str, format: Option<&str>, location: &str| {
-        let mut p = json!({"name": name, "in": location, "type": "array", "items": {"type": "string"}});
+        let mut p =
+            json!({"name": name, "in": location, "type": "array", "items": {"type": "string"}});
         if let Some(f) = format {
             p["collectionFormat"] = json!(f);
         }
@@ -271,7 +322,11 @@ fn collection_format_becomes_style_and_explode() {
     assert_eq!(style(5), (json!("simple"), json!(false)));
     assert_eq!(style(6), (json!("simple"), json!(false)));
     assert!(warnings(&loaded).iter().any(|w| w.contains("tsv")));
-    let explode: Vec<bool> = loaded.connector.actions[0].parameters.iter().map(|p| p.explode).collect();
+    let explode: Vec<bool> = loaded.connector.actions[0]
+        .parameters
+        .iter()
+        .map(|p| p.explode)
+        .collect();
     assert_eq!(explode, [false, true, false, false, false, false, false]);
 }
 
@@ -288,9 +343,15 @@ fn x_nullable_becomes_nullable_even_next_to_a_ref() {
     })));
     let props = &doc(&loaded)["components"]["schemas"]["Thing"]["properties"];
     assert_eq!(props["name"]["nullable"], true);
-    assert_eq!(props["name"]["x-nullable"], true, "the extension stays where it stood");
+    assert_eq!(
+        props["name"]["x-nullable"], true,
+        "the extension stays where it stood"
+    );
     assert_eq!(props["other"]["nullable"], true);
-    assert_eq!(props["other"]["allOf"], json!([{"$ref": "#/components/schemas/Other"}]));
+    assert_eq!(
+        props["other"]["allOf"],
+        json!([{"$ref": "#/components/schemas/Other"}])
+    );
 }
 
 #[test]
@@ -315,7 +376,12 @@ fn path_level_parameters_are_merged_into_operations() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["name"].as_str().unwrap(), p["description"].as_str().unwrap_or("")))
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap(),
+                p["description"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert_eq!(get, [("owner", ""), ("repo", "own")]);
     assert_eq!(item["delete"]["parameters"].as_array().unwrap().len(), 2);
@@ -354,15 +420,22 @@ fn every_extension_stays_where_it_stood() {
         }}
     })));
     let d = doc(&loaded);
-    assert_eq!(d["x-ms-connector-metadata"], json!([{"propertyName": "Website"}]));
+    assert_eq!(
+        d["x-ms-connector-metadata"],
+        json!([{"propertyName": "Website"}])
+    );
     let item = &d["paths"]["/hook"];
     assert_eq!(item["x-ms-notification-content"]["description"], "Event");
     assert_eq!(item["x-path-note"], 1);
     assert_eq!(item["post"]["x-ms-trigger"], "single");
-    assert_eq!(item["post"]["parameters"][0]["x-ms-dynamic-values"]["operationId"], "List");
+    assert_eq!(
+        item["post"]["parameters"][0]["x-ms-dynamic-values"]["operationId"],
+        "List"
+    );
     assert_eq!(item["post"]["responses"]["200"]["x-ms-summary"], "OK");
     assert_eq!(
-        item["post"]["responses"]["200"]["content"]["application/json"]["schema"]["x-ms-dynamic-schema"],
+        item["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+            ["x-ms-dynamic-schema"],
         json!({"operationId": "S"})
     );
     // The typed document keeps the path item's extensions too.
@@ -390,12 +463,22 @@ fn broken_references_and_odd_schemas_degrade_with_warnings() {
     })));
     let node = &doc(&loaded)["components"]["schemas"]["Node"];
     assert_eq!(node["properties"]["ghost"], json!({"description": "gone"}));
-    assert_eq!(node["properties"]["either"], json!({"type": "string", "nullable": true}));
+    assert_eq!(
+        node["properties"]["either"],
+        json!({"type": "string", "nullable": true})
+    );
     assert_eq!(node["properties"]["many"], json!({}));
     assert_eq!(node["required"], json!(["flag"]));
-    assert_eq!(node["properties"]["bad"], json!({"type": "string", "maxLength": 10}));
+    assert_eq!(
+        node["properties"]["bad"],
+        json!({"type": "string", "maxLength": 10})
+    );
     let w = warnings(&loaded);
-    assert!(w.iter().any(|w| w.starts_with("/definitions/Node/properties/ghost/$ref")), "{w:?}");
+    assert!(
+        w.iter()
+            .any(|w| w.starts_with("/definitions/Node/properties/ghost/$ref")),
+        "{w:?}"
+    );
     assert!(w.iter().any(|w| w.contains("#/parameters/Nope")), "{w:?}");
     assert!(w.iter().any(|w| w.contains("minLength")), "{w:?}");
     assert_eq!(loaded.connector.actions.len(), 1);
