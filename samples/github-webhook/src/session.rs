@@ -239,15 +239,15 @@ impl Session {
     /// Disable the trigger (the runtime DELETEs the hook at its `Location`), check with the
     /// API that none of our hooks is left, and stop the runtime.
     pub async fn stop(self) -> Result<Unsubscribed> {
-        self.host.disable(&self.id).await?;
-        let state = self
-            .host
-            .subscription(&self.id)
-            .await?
-            .map(|r| (r.state, r.last_error.unwrap_or_default()));
+        // Whatever disabling does, the runtime is shut down before returning.
+        let disabled = self.host.disable(&self.id).await;
+        let record = self.host.subscription(&self.id).await;
         let hooks_left = self.our_hooks().await;
         self.host.shutdown().await;
-        let (state, detail) = state.unwrap_or((SubscriptionState::Failed, "record missing".into()));
+        disabled?;
+        let (state, detail) = record?
+            .map(|r| (r.state, r.last_error.unwrap_or_default()))
+            .unwrap_or((SubscriptionState::Failed, "record missing".into()));
         if state != SubscriptionState::Gone {
             return Err(Error::Subscription {
                 step: "disable",
