@@ -9,10 +9,9 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use tracing::Instrument;
 
 use crate::action::{Claim, WaitEvent};
@@ -30,9 +29,11 @@ const DELIVERY_ID_HEADERS: &[&str] = &[
     "x-delivery-id",
 ];
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct CallbackQuery {
-    sig: Option<String>,
+/// The `sig` query parameter, read by hand so a malformed query is a 401 like any bad token.
+fn sig_param(query: Option<&str>) -> Option<String> {
+    url::form_urlencoded::parse(query?.as_bytes())
+        .find(|(name, _)| name == "sig")
+        .map(|(_, value)| value.into_owned())
 }
 
 fn answer(status: StatusCode, message: &'static str) -> Response {
@@ -91,7 +92,7 @@ fn delivery_id(headers: &HeaderMap) -> Option<String> {
 pub(crate) async fn callback(
     State(host): State<Arc<HostInner>>,
     Path(raw_id): Path<String>,
-    Query(query): Query<CallbackQuery>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -104,7 +105,8 @@ pub(crate) async fn callback(
         delivery = tracing::field::Empty,
         status = tracing::field::Empty,
     );
-    let response = receive(host, id, query, headers, body)
+    let sig = sig_param(query.as_deref());
+    let response = receive(host, id, sig, headers, body)
         .instrument(span.clone())
         .await;
     span.record("status", response.status().as_u16());
@@ -114,12 +116,11 @@ pub(crate) async fn callback(
 async fn receive(
     host: Arc<HostInner>,
     id: SubscriptionId,
-    query: CallbackQuery,
+    sig: Option<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let token_ok = query
-        .sig
+    let token_ok = sig
         .as_deref()
         .is_some_and(|sig| host.signer.verify(id.as_str(), sig));
     if !token_ok {
@@ -214,87 +215,111 @@ async fn receive(
         body: bytes.to_vec(),
     };
 
-    match cached.kind {
-        SubscriptionKind::Trigger => {
-            let Some(queue) = &registration.dispatch else {
-                return answer(StatusCode::GONE, "no handler for this subscription");
-            };
-            let Some(permit) = queue.try_reserve() else {
-                tracing::warn!("handler queue full");
-                return retry_later(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    host.busy_retry_after.as_secs(),
-                    "handler queue full",
-                );
-            };
-            match host.store.insert_delivery(new_delivery).await {
-                Ok(InsertOutcome::Inserted(inbox_id)) => {
-                    host.in_flight.claim(inbox_id);
-                    permit.send(Job {
-                        inbox_id,
-                        headers: Arc::new(pairs),
-                        body: Arc::from(bytes.as_ref()),
-                        items: Some(items),
-                    });
-                    answer(StatusCode::ACCEPTED, "accepted")
+    // Storing and handing over run as their own task: if the sender hangs up mid-request,
+    // the delivery that got stored is still dispatched (not left pending until a restart).
+    let persist = async move {
+        match cached.kind {
+            SubscriptionKind::Trigger => {
+                let Some(queue) = &registration.dispatch else {
+                    return answer(StatusCode::GONE, "no handler for this subscription");
+                };
+                let Some(permit) = queue.try_reserve() else {
+                    tracing::warn!("handler queue full");
+                    return retry_later(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        host.busy_retry_after.as_secs(),
+                        "handler queue full",
+                    );
+                };
+                match host.store.insert_delivery(new_delivery).await {
+                    Ok(InsertOutcome::Inserted(inbox_id)) => {
+                        host.in_flight.claim(inbox_id);
+                        permit.send(Job {
+                            inbox_id,
+                            headers: Arc::new(pairs),
+                            body: Arc::from(bytes.as_ref()),
+                            items: Some(items),
+                        });
+                        answer(StatusCode::ACCEPTED, "accepted")
+                    }
+                    Ok(InsertOutcome::Duplicate) => {
+                        tracing::info!("duplicate delivery; not dispatched again");
+                        answer(StatusCode::OK, "duplicate delivery")
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "cannot store the delivery");
+                        retry_later(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            5,
+                            "cannot store the delivery",
+                        )
+                    }
                 }
-                Ok(InsertOutcome::Duplicate) => {
-                    tracing::info!("duplicate delivery; not dispatched again");
-                    answer(StatusCode::OK, "duplicate delivery")
-                }
-                Err(error) => {
-                    tracing::error!(%error, "cannot store the delivery");
-                    retry_later(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        5,
-                        "cannot store the delivery",
-                    )
+            }
+            SubscriptionKind::Action => {
+                let Claim::Won(sender) = host.claim_wait(&id, true) else {
+                    return answer(StatusCode::GONE, "the wait has ended");
+                };
+                match host.store.insert_delivery(new_delivery).await {
+                    Ok(InsertOutcome::Inserted(inbox_id)) => {
+                        if let Err(error) = host.store.mark_delivered(inbox_id).await {
+                            tracing::warn!(%error, "cannot mark the action's callback done");
+                        }
+                        let event = WaitEvent::Callback {
+                            headers: pairs,
+                            body: Arc::from(bytes.as_ref()),
+                        };
+                        let handed_over = match sender {
+                            Some(sender) => sender.send(event).is_ok(),
+                            None => false,
+                        };
+                        if !handed_over {
+                            // Nobody is waiting in this process (e.g. after a restart): finish here;
+                            // `rejoin_wait` reads the stored callback.
+                            let inner = host.clone();
+                            tokio::spawn(async move { inner.finish_wait(&id, "completed").await });
+                        }
+                        answer(StatusCode::ACCEPTED, "accepted")
+                    }
+                    Ok(InsertOutcome::Duplicate) => {
+                        // Already stored for this wait: leave the wait as it was.
+                        host.unclaim_wait(&id, sender);
+                        answer(StatusCode::OK, "duplicate delivery")
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "cannot store the action's callback");
+                        host.unclaim_wait(&id, sender);
+                        retry_later(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            5,
+                            "cannot store the callback",
+                        )
+                    }
                 }
             }
         }
-        SubscriptionKind::Action => {
-            let Claim::Won(sender) = host.claim_wait(&id, true) else {
-                return answer(StatusCode::GONE, "the wait has ended");
-            };
-            match host.store.insert_delivery(new_delivery).await {
-                Ok(InsertOutcome::Inserted(inbox_id)) => {
-                    if let Err(error) = host.store.mark_delivered(inbox_id).await {
-                        tracing::warn!(%error, "cannot mark the action's callback done");
-                    }
-                    let event = WaitEvent::Callback {
-                        headers: pairs,
-                        body: Arc::from(bytes.as_ref()),
-                    };
-                    let handed_over = match sender {
-                        Some(sender) => sender.send(event).is_ok(),
-                        None => false,
-                    };
-                    if !handed_over {
-                        // Nobody is waiting in this process (e.g. after a restart): finish here;
-                        // `rejoin_wait` reads the stored callback.
-                        let inner = host.clone();
-                        tokio::spawn(async move { inner.finish_wait(&id, "completed").await });
-                    }
-                    answer(StatusCode::ACCEPTED, "accepted")
-                }
-                Ok(InsertOutcome::Duplicate) => answer(StatusCode::OK, "duplicate delivery"),
-                Err(error) => {
-                    tracing::error!(%error, "cannot store the action's callback");
-                    host.unclaim_wait(&id, sender);
-                    retry_later(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        5,
-                        "cannot store the callback",
-                    )
-                }
-            }
-        }
+    };
+    match tokio::spawn(persist.instrument(tracing::Span::current())).await {
+        Ok(response) => response,
+        Err(_) => retry_later(
+            StatusCode::SERVICE_UNAVAILABLE,
+            5,
+            "cannot store the delivery",
+        ),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sig_is_read_from_any_query() {
+        assert_eq!(sig_param(Some("a=1&sig=abc")).as_deref(), Some("abc"));
+        assert_eq!(sig_param(Some("sig=%ZZ")).as_deref(), Some("%ZZ"));
+        assert_eq!(sig_param(Some("x=1")), None);
+        assert_eq!(sig_param(None), None);
+    }
 
     #[test]
     fn media_types() {
