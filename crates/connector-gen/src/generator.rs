@@ -151,7 +151,8 @@ impl Generator {
             runtime_dependency: self.runtime.toml(),
         };
         let (context, warnings) = context::build(&self.loaded, &settings);
-        let rendered = render::render(&context, self.templates_dir.as_deref())?;
+        let rendered =
+            render::render(&context, self.templates_dir.as_deref(), &self.loaded.source)?;
         let files = rendered
             .into_iter()
             .map(|file| {

@@ -60,9 +60,12 @@ pub struct Rendered {
 }
 
 /// Render every template with `context`; `overrides` is a directory whose files replace
-/// built-in templates of the same name.
-pub fn render(context: &CrateContext, overrides: Option<&Path>) -> Result<Vec<Rendered>> {
-    let spec = context.spec.as_str();
+/// built-in templates of the same name; `spec` names the spec in errors.
+pub fn render(
+    context: &CrateContext,
+    overrides: Option<&Path>,
+    spec: &str,
+) -> Result<Vec<Rendered>> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(Vec::new());
     for template in TEMPLATES {

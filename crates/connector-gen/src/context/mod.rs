@@ -34,7 +34,7 @@ pub struct CrateContext {
     pub cargo_description: String,
     /// `info.version`.
     pub spec_version: String,
-    /// Spec source (file name).
+    /// Spec file name (no directories, so output does not depend on where the spec lies).
     pub spec: String,
     /// The `connector-runtime` dependency value for Cargo.toml.
     pub runtime_dependency: String,
@@ -161,7 +161,11 @@ pub fn build(loaded: &Loaded, settings: &Settings<'_>) -> (CrateContext, Vec<War
         summary,
         cargo_description: toml_string(&truncate(&cargo_description, 200)),
         spec_version: connector.version.clone(),
-        spec: loaded.source.clone(),
+        // The file name only: generated output must not depend on where the spec lies.
+        spec: std::path::Path::new(&loaded.source)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| loaded.source.clone()),
         runtime_dependency: settings.runtime_dependency.clone(),
         base_url: string_literal(&connector.base_url),
         base_url_text: connector.base_url.clone(),
