@@ -394,3 +394,29 @@ fn not_a_spec_is_an_error_not_a_panic() {
         );
     }
 }
+
+#[test]
+fn a_get_with_notification_content_but_no_url_marker_is_polled() {
+    let spec = json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "definitions": {"My Item": {"type": "object"}},
+        "paths": {"/items/new": {
+            "x-ms-notification-content": {"schema": {"$ref": "#/definitions/My%20Item"}},
+            "get": {"operationId": "OnNewItems", "x-ms-trigger": "batch",
+                "responses": {"200": {"description": "ok", "schema": {"type": "array",
+                    "items": {"$ref": "#/definitions/My%20Item"}}}}}
+        }}
+    });
+    let loaded = load(&spec);
+    let trigger = &loaded.connector.triggers[0];
+    assert_eq!(trigger.kind, TriggerKind::Polling);
+    assert!(trigger.batch);
+    let d = serde_json::to_value(&loaded.openapi).unwrap();
+    assert_eq!(
+        d["paths"]["/items/new"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"]["items"],
+        json!({"$ref": "#/components/schemas/My Item"}),
+        "percent-encoded references are decoded so they resolve by name"
+    );
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+}

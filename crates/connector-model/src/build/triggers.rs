@@ -151,7 +151,11 @@ impl<'a> Cx<'a> {
         let body = self.body_schema(action);
         let marked = body.and_then(|b| self.find_marker(b, String::new(), 0, &mut Vec::new()));
         let callback_parameter = self.marked_parameter(item, op);
-        let is_webhook = content.is_some() || marked.is_some() || callback_parameter.is_some();
+        // A GET cannot carry a subscribe body: with notification content but no URL marker it
+        // is still the operation the platform polls.
+        let is_webhook = marked.is_some()
+            || callback_parameter.is_some()
+            || (content.is_some() && action.method != Method::Get);
         let rust_name = names.unique(&action.rust_name);
         if !is_webhook {
             let schema = self.success_schema(action).cloned();

@@ -13,8 +13,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Error, Result};
 pub fn parse(name: &str, bytes: &[u8], diags: &mut Diagnostics) -> Result<serde_json::Value> {
     let (text, repairs) = text::decode(bytes);
     let index = json::LineIndex::new(&text);
-    let first = text.trim_start().chars().next();
-    if matches!(first, Some('{' | '[')) {
+    let start = text.trim_start();
+    // JSON, possibly behind a comment (which the JSON parser removes with a warning).
+    let is_json =
+        start.starts_with(['{', '[']) || start.starts_with("//") || start.starts_with("/*");
+    if is_json {
         match json::parse(&text, repairs, &index) {
             Ok((value, found)) => {
                 for d in found {

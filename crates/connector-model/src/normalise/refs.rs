@@ -29,9 +29,20 @@ impl<'a> RefRewriter<'a> {
         if !r.starts_with('#') {
             return Err(format!("external reference `{r}` is not supported"));
         }
-        if self.resolve(r).is_none() {
-            return Err(format!("reference `{r}` points at nothing"));
-        }
+        // A percent-encoded reference (`#/definitions/My%20Model`) is rewritten decoded, so that
+        // later steps can look its target up by name.
+        let decoded;
+        let r = if self.root.pointer(r.trim_start_matches('#')).is_some() || r == "#" {
+            r
+        } else {
+            match percent_decode(r) {
+                Some(d) if resolve_local(self.root, &d).is_some() => {
+                    decoded = d;
+                    decoded.as_str()
+                }
+                _ => return Err(format!("reference `{r}` points at nothing")),
+            }
+        };
         match self.dialect {
             Dialect::Swagger2 => {
                 if r.starts_with("#/definitions/") {
@@ -148,7 +159,7 @@ mod tests {
         );
         assert_eq!(
             refs.schema_ref("#/definitions/A%20B").unwrap(),
-            "#/components/schemas/A%20B"
+            "#/components/schemas/A B"
         );
         assert!(refs.schema_ref("#/definitions/Missing").is_err());
         assert!(refs.schema_ref("other.json#/definitions/Pet").is_err());

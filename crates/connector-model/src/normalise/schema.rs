@@ -191,6 +191,15 @@ impl<'a> SchemaNormaliser<'a> {
                     out.insert("example".into(), first.clone());
                 }
             }
+            if !out.contains_key("format") {
+                let encoding = map.get("contentEncoding").and_then(Value::as_str);
+                let media = map.get("contentMediaType").and_then(Value::as_str);
+                if encoding == Some("base64") {
+                    out.insert("format".into(), Value::String("byte".into()));
+                } else if media == Some("application/octet-stream") {
+                    out.insert("format".into(), Value::String("binary".into()));
+                }
+            }
             for key in DROPPED_31 {
                 if map.contains_key(key) {
                     diags.warn(
