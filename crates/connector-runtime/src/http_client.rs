@@ -93,11 +93,15 @@ impl RetryPolicy {
             Some(after) => after,
             None => {
                 let factor = 2u32.saturating_pow(retry.saturating_sub(1));
-                let mut interval = self.base_interval.saturating_mul(factor);
+                let interval = self.base_interval.saturating_mul(factor);
                 if self.jitter {
-                    interval = interval.mul_f64(rand::thread_rng().gen_range(0.8..1.2));
+                    // try_from_secs_f64 instead of mul_f64: the latter panics on overflow,
+                    // which a large retry count would reach.
+                    let scaled = interval.as_secs_f64() * rand::thread_rng().gen_range(0.8..1.2);
+                    Duration::try_from_secs_f64(scaled).unwrap_or(self.max_interval)
+                } else {
+                    interval
                 }
-                interval
             }
         };
         let low = self.min_interval.min(self.max_interval);
@@ -284,6 +288,18 @@ mod tests {
             policy.interval(1, Some(Duration::from_secs(9))),
             Duration::from_secs(9)
         );
+    }
+
+    #[test]
+    fn huge_retry_counts_and_odd_bounds_do_not_panic() {
+        let policy = RetryPolicy::logic_apps_default()
+            .with_max_interval(Duration::MAX)
+            .with_min_interval(Duration::from_secs(100));
+        assert!(policy.interval(200, None) >= Duration::from_secs(100));
+        let inverted = RetryPolicy::logic_apps_default()
+            .with_min_interval(Duration::from_secs(60))
+            .with_max_interval(Duration::from_secs(1));
+        assert_eq!(inverted.interval(1, None), Duration::from_secs(1));
     }
 
     #[test]

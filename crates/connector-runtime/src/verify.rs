@@ -384,6 +384,29 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_headers_never_panic_or_verify(
+            sig in ".{0,120}",
+            ts in ".{0,24}",
+            id in ".{0,40}",
+            token in ".{0,80}",
+        ) {
+            let check = SignatureCheck::standard_webhooks("whsec_c2VjcmV0").unwrap();
+            let headers = [
+                ("webhook-id", id.as_str()),
+                ("webhook-timestamp", ts.as_str()),
+                ("webhook-signature", sig.as_str()),
+                ("x-hub-signature-256", sig.as_str()),
+            ];
+            let body: &[u8] = b"{}";
+            proptest::prop_assert!(check.verify(lookup(&headers), body, SystemTime::now()).is_err());
+            let github = SignatureCheck::github(b"secret".to_vec());
+            proptest::prop_assert!(github.verify(lookup(&headers), body, SystemTime::now()).is_err());
+            proptest::prop_assert!(!CallbackSigner::new(b"k".to_vec()).verify(&id, &token));
+        }
+    }
+
     #[test]
     fn standard_webhooks_secret_must_be_base64() {
         assert_eq!(
