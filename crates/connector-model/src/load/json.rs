@@ -502,16 +502,17 @@ impl Parser<'_, '_> {
                 return Ok(Value::Number(n.into()));
             }
         }
-        literal
-            .parse::<f64>()
-            .ok()
-            .and_then(Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| SyntaxError {
-                offset: start,
-                pointer: self.pointer(),
-                message: format!("number {literal} is out of range"),
-            })
+        match literal.parse::<f64>().ok().and_then(Number::from_f64) {
+            Some(n) => Ok(Value::Number(n)),
+            None => {
+                // Only a magnitude beyond f64 gets here (the grammar was checked above).
+                self.warn_at(
+                    start,
+                    format!("number {literal} is out of range: read as null"),
+                );
+                Ok(Value::Null)
+            }
+        }
     }
 }
 

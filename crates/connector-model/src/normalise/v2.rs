@@ -156,10 +156,7 @@ impl Converter<'_> {
             for (name, param) in params {
                 // Body and formData parameters have no 3.0 component form; operations that use
                 // them get them inlined into their request body instead.
-                if matches!(
-                    param.get("in").and_then(Value::as_str),
-                    Some("body" | "formData")
-                ) {
+                if matches!(param_in(param), "body" | "formData") {
                     continue;
                 }
                 let source = SourceParam {
@@ -415,15 +412,15 @@ impl Converter<'_> {
         let mut body: Option<&SourceParam> = None;
         let mut form: Vec<&SourceParam> = Vec::new();
         for p in &params {
-            match p.value.get("in").and_then(Value::as_str) {
-                Some("body") => {
+            match param_in(p.value) {
+                "body" => {
                     if body.is_some() {
                         diags.warn(&p.pointer, "second body parameter ignored");
                     } else {
                         body = Some(p);
                     }
                 }
-                Some("formData") => form.push(p),
+                "formData" => form.push(p),
                 _ => {
                     let here = p.pointer.clone();
                     match &p.global {
@@ -480,10 +477,7 @@ impl Converter<'_> {
     /// A global parameter that converts to a 3.0 component (not body/formData) and exists.
     fn is_plain_global(&self, reference: &str) -> bool {
         match self.refs.resolve(reference) {
-            Some(p) => !matches!(
-                p.get("in").and_then(Value::as_str),
-                Some("body" | "formData")
-            ),
+            Some(p) => !matches!(param_in(p), "body" | "formData"),
             None => false,
         }
     }
@@ -589,12 +583,13 @@ impl Converter<'_> {
             diags.warn(&p.pointer, "parameter has no `name`: dropped");
             return None;
         };
-        let location = match map.get("in").and_then(Value::as_str) {
-            Some(l @ ("query" | "header" | "path" | "cookie")) => l,
-            other => {
+        let location = match param_in(p.value) {
+            l @ ("query" | "header" | "path" | "cookie") => l,
+            _ => {
+                let other = map.get("in").cloned().unwrap_or(Value::Null);
                 diags.warn(
                     &p.pointer,
-                    format!("parameter `{name}` has unknown location {other:?}: dropped"),
+                    format!("parameter `{name}` has unknown location {other}: dropped"),
                 );
                 return None;
             }
@@ -603,11 +598,7 @@ impl Converter<'_> {
         out.insert("name".into(), Value::String(name.into()));
         out.insert("in".into(), Value::String(location.into()));
         copy_string(map, "description", at, &mut out, diags);
-        let required = location == "path"
-            || map
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
+        let required = location == "path" || flag(map.get("required"));
         if required {
             out.insert("required".into(), Value::Bool(true));
         }
@@ -716,11 +707,7 @@ impl Converter<'_> {
             .map(|mt| (mt, json!({"schema": schema.clone()})))
             .collect();
         out.insert("content".into(), Value::Object(content));
-        if p.value
-            .get("required")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-        {
+        if flag(p.value.get("required")) {
             out.insert("required".into(), Value::Bool(true));
         }
         if let Some(name) = p.value.get("name").and_then(Value::as_str) {
@@ -760,11 +747,7 @@ impl Converter<'_> {
                     schema.insert(key.clone(), self.refs.rewrite_in_extension(value));
                 }
             }
-            if map
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false)
-            {
+            if flag(map.get("required")) {
                 required.push(Value::String(name.into()));
             }
             properties.insert(name.into(), Value::Object(schema));
@@ -920,8 +903,30 @@ impl Converter<'_> {
 
 fn param_key(p: &Value) -> (String, String) {
     let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+    (name.to_string(), param_in(p).to_string())
+}
+
+/// The canonical location of a 2.0 parameter (`in`, case-insensitive); `""` when unknown.
+fn param_in(p: &Value) -> &'static str {
     let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
-    (name.to_string(), location.to_string())
+    match location.trim().to_ascii_lowercase().as_str() {
+        "body" => "body",
+        "formdata" | "form" => "formData",
+        "query" => "query",
+        "header" => "header",
+        "path" => "path",
+        "cookie" => "cookie",
+        _ => "",
+    }
+}
+
+/// A boolean flag that hand-written specs sometimes spell as a string.
+fn flag(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.trim().eq_ignore_ascii_case("true"),
+        _ => false,
+    }
 }
 
 /// A list of media types (`consumes`/`produces`), lenient about a single string.
