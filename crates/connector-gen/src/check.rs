@@ -80,6 +80,10 @@ pub struct TriggerReport {
     pub callback_pointer: Option<String>,
     /// Name of the notification type.
     pub notification_type: Option<String>,
+    /// The query/header parameter taking the callback URL, for the rare specs that put it there
+    /// (omitted from JSON when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_parameter: Option<String>,
     /// The unsubscribe route, if one was found.
     pub unsubscribe: Option<UnsubscribeReport>,
 }
@@ -182,6 +186,7 @@ fn trigger_reports(connector: &Connector) -> Vec<TriggerReport> {
             batch: t.batch,
             callback_pointer: t.callback_pointer.clone(),
             notification_type: t.notification_type.clone(),
+            callback_parameter: t.callback_parameter.clone(),
             unsubscribe: t.unsubscribe.as_ref().map(|u| UnsubscribeReport {
                 operation_id: u.operation_id.clone(),
                 id_from: u.id_from.clone(),
@@ -301,10 +306,11 @@ fn trigger_text(t: &TriggerReport) -> String {
     let mode = if t.batch { "batch" } else { "single" };
     let mut parts = vec![format!("{kind} {mode}")];
     if t.kind == TriggerKind::Webhook {
-        match &t.callback_pointer {
-            Some(p) if p.is_empty() => parts.push("callback is the body".to_string()),
-            Some(p) => parts.push(format!("callback {p}")),
-            None => parts.push("no callback field".to_string()),
+        match (&t.callback_pointer, &t.callback_parameter) {
+            (Some(p), _) if p.is_empty() => parts.push("callback is the body".to_string()),
+            (Some(p), _) => parts.push(format!("callback {p}")),
+            (None, Some(param)) => parts.push(format!("callback in parameter {param}")),
+            (None, None) => parts.push("no callback field".to_string()),
         }
         match &t.unsubscribe {
             Some(u) => parts.push(format!("unsubscribe {}", u.operation_id)),
@@ -338,6 +344,7 @@ mod tests {
                 batch: false,
                 callback_pointer: Some("/config/url".into()),
                 notification_type: None,
+                callback_parameter: None,
                 unsubscribe: Some(UnsubscribeReport {
                     operation_id: "DeleteHook".into(),
                     id_from: Some("/id".into()),
