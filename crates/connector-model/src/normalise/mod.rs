@@ -1,6 +1,6 @@
 //! Swagger 2.0 and OpenAPI 3.0/3.1 → OpenAPI 3.0 (`openapiv3::OpenAPI`).
 //!
-//! Each dialect is first rebuilt as a 3.0-shaped JSON value ([`v2`], [`v3`]) keeping only what
+//! Each dialect is first rebuilt as a 3.0-shaped JSON value (modules `v2` and `v3`) keeping only what
 //! has the shape 3.0 requires, so that deserialising into `openapiv3` succeeds on real specs.
 //! Should it still fail, the failing node is located (with `serde_path_to_error`, drilling
 //! through the untagged enums that hide inner paths), degraded with a warning, and the
