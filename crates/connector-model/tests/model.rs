@@ -420,3 +420,56 @@ fn a_get_with_notification_content_but_no_url_marker_is_polled() {
     );
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
 }
+
+#[test]
+fn the_sample_spec_and_its_openapi_yaml_twin_give_the_same_model() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/github-webhook");
+    let (json_spec, yaml_spec) = (
+        dir.join("github-webhook.swagger.json"),
+        dir.join("github-webhook.openapi.yaml"),
+    );
+    if !json_spec.exists() || !yaml_spec.exists() {
+        eprintln!("note: the github-webhook sample is absent; test skipped");
+        return;
+    }
+    let opts = LoadOptions::new();
+    let from_json = connector_model::load_path(&json_spec, &opts)
+        .unwrap()
+        .connector;
+    let from_yaml = connector_model::load_path(&yaml_spec, &opts)
+        .unwrap()
+        .connector;
+    let summary = |c: &connector_model::Connector| {
+        let actions: Vec<_> = c
+            .actions
+            .iter()
+            .map(|a| {
+                (
+                    a.operation_id.clone(),
+                    a.rust_name.clone(),
+                    a.method,
+                    a.path.clone(),
+                )
+            })
+            .collect();
+        let triggers: Vec<_> = c
+            .triggers
+            .iter()
+            .map(|t| {
+                (
+                    t.operation_id.clone(),
+                    t.kind,
+                    t.callback_pointer.clone(),
+                    t.notification_type.clone(),
+                    t.unsubscribe.clone(),
+                )
+            })
+            .collect();
+        (c.title.clone(), c.base_url.clone(), actions, triggers)
+    };
+    assert_eq!(summary(&from_json), summary(&from_yaml));
+    assert_eq!(
+        from_json.triggers[0].callback_pointer.as_deref(),
+        Some("/config/url")
+    );
+}

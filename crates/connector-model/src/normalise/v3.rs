@@ -195,6 +195,16 @@ impl Sanitiser<'_> {
                 out.insert(key.clone(), servers_list(value, &here, diags));
             } else if key == "summary" || key == "description" {
                 copy_string(map, key, at, &mut out, diags);
+            } else if key == "x-ms-notification-content" {
+                // Its schema is read as a 3.0 schema later, so it is normalised like one.
+                let mut content = value.clone();
+                if let (Some(schema), Some(map)) = (value.get("schema"), content.as_object_mut()) {
+                    let schema = self
+                        .schemas
+                        .normalise(schema, &child(&here, "schema"), diags);
+                    map.insert("schema".into(), schema);
+                }
+                out.insert(key.clone(), content);
             } else if key.starts_with("x-") {
                 out.insert(key.clone(), value.clone());
             } else if key == "$ref" {
