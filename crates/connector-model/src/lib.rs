@@ -82,7 +82,9 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
 
 /// Stack for the loading thread: every step walks the document recursively (nesting is capped
 /// at [`load::json::MAX_DEPTH`]), and `openapiv3`'s deserialisers use deep stacks per level.
-const LOADER_STACK_BYTES: usize = 256 * 1024 * 1024;
+/// The deepest accepted document needs under 8 MiB in a debug build (2 MiB overflows); this
+/// leaves a wide margin, and is only reserved address space until used.
+const LOADER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Loads a spec from bytes; `name` is used in messages.
 ///

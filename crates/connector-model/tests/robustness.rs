@@ -186,3 +186,20 @@ fn pathological_inputs_do_not_panic() {
         assert_no_internal_error(&bytes);
     }
 }
+
+#[test]
+fn the_deepest_nesting_the_parser_accepts_loads() {
+    // `items` nests one JSON level per schema level: the worst case for recursive steps.
+    let mut schema = json!({"type": "string"});
+    for _ in 0..(connector_model::load::json::MAX_DEPTH - 8) {
+        schema = json!({"type": "array", "items": schema});
+    }
+    let spec = json!({"swagger": "2.0", "info": {"title": "deep", "version": "1"},
+        "paths": {"/a": {"post": {"operationId": "A",
+            "parameters": [{"name": "body", "in": "body", "schema": schema}],
+            "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Deep"}}}}}},
+        "definitions": {"Deep": schema}});
+    let bytes = serde_json::to_vec(&spec).unwrap();
+    let loaded = load_bytes("deep.json", &bytes, &LoadOptions::new()).unwrap();
+    assert_eq!(loaded.connector.actions.len(), 1);
+}
