@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::http_client::{Outbound, RetryPolicy};
 use crate::registry::Registration;
 use crate::store::{
-    Intent, SqliteStore, Store, SubscriptionKind, SubscriptionRecord, SubscriptionState,
+    Durability, Intent, SqliteStore, Store, SubscriptionKind, SubscriptionRecord, SubscriptionState,
 };
 use crate::verify::CallbackSigner;
 use crate::SubscriptionId;
@@ -25,7 +25,7 @@ use crate::SubscriptionId;
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 enum StoreChoice {
-    Sqlite(PathBuf),
+    Sqlite(PathBuf, Durability),
     Custom(Arc<dyn Store>),
 }
 
@@ -51,7 +51,7 @@ impl Default for HostBuilder {
             public_url: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             tls: None,
-            store: StoreChoice::Sqlite(PathBuf::from("connector-runtime.db")),
+            store: StoreChoice::Sqlite(PathBuf::from("connector-runtime.db"), Durability::Full),
             signing_key: None,
             previous_signing_key: None,
             retry_policy: RetryPolicy::logic_apps_default(),
@@ -87,7 +87,19 @@ impl HostBuilder {
     /// Keep state in the SQLite file at `path` (the default is `connector-runtime.db` in the
     /// working directory); `":memory:"` keeps it in memory (tests).
     pub fn with_sqlite(mut self, path: impl Into<PathBuf>) -> Self {
-        self.store = StoreChoice::Sqlite(path.into());
+        self.store = StoreChoice::Sqlite(path.into(), Durability::Full);
+        self
+    }
+
+    /// Like [`HostBuilder::with_sqlite`] with a chosen durability: [`Durability::Full`] (the
+    /// default) survives power loss; [`Durability::Normal`] survives a process crash and
+    /// commits without waiting for the disk.
+    pub fn with_sqlite_durability(
+        mut self,
+        path: impl Into<PathBuf>,
+        durability: Durability,
+    ) -> Self {
+        self.store = StoreChoice::Sqlite(path.into(), durability);
         self
     }
 
@@ -155,12 +167,12 @@ impl HostBuilder {
     pub async fn build(self) -> Result<Host> {
         let store: Arc<dyn Store> = match self.store {
             StoreChoice::Custom(store) => store,
-            StoreChoice::Sqlite(path) => {
+            StoreChoice::Sqlite(path, durability) => {
                 let opened = tokio::task::spawn_blocking(move || {
                     if path.as_os_str() == ":memory:" {
                         SqliteStore::in_memory()
                     } else {
-                        SqliteStore::open(&path)
+                        SqliteStore::open_with(&path, durability)
                     }
                 })
                 .await

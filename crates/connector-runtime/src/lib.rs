@@ -55,7 +55,7 @@ pub use http_client::RetryPolicy;
 pub use ids::SubscriptionId;
 pub use lifecycle::{ResumeReport, OPERATION_NAME_HEADER, TRACKING_ID_HEADER};
 pub use registry::{Connection, HandlerError, TriggerOptions};
-pub use store::{SqliteStore, Store, SubscriptionRecord, SubscriptionState};
+pub use store::{Durability, SqliteStore, Store, SubscriptionRecord, SubscriptionState};
 pub use trigger::{
     set_pointer, Callback, RequestSpec, TriggerError, UnsubscribeRoute, WebhookTrigger,
 };

@@ -352,6 +352,15 @@ impl HostInner {
     pub(crate) async fn stop(&self, id: &SubscriptionId, intent: Intent) -> Result<()> {
         let _lock = self.lock_subscription(id).await;
         let mut record = self.load(id).await?;
+        if record.kind == SubscriptionKind::Action {
+            // A wait ends by its callback, its deadline or its cancel future; ending it from
+            // here would leave its waiter hanging.
+            return Err(Error::invalid_state(
+                id,
+                "a webhook action wait",
+                "disable or delete",
+            ));
+        }
         if record.intent != intent && record.intent != Intent::Deleted {
             record.intent = intent;
             self.save(&mut record).await?;
