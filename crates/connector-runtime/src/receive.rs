@@ -48,14 +48,24 @@ fn retry_later(status: StatusCode, seconds: u64, message: &'static str) -> Respo
     response
 }
 
-/// JSON and JSON-suffixed media types are accepted; so is a missing `Content-Type` (many
-/// senders omit it and send JSON anyway).
-fn acceptable_media_type(headers: &HeaderMap) -> bool {
+/// How a callback body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaKind {
+    /// JSON, JSON-suffixed types, or no `Content-Type` (many senders omit it and send JSON).
+    Json,
+    /// `application/x-www-form-urlencoded` with the JSON in a `payload` field (GitHub's
+    /// default delivery format).
+    FormPayload,
+    /// Anything else: 415.
+    Unsupported,
+}
+
+fn media_kind(headers: &HeaderMap) -> MediaKind {
     let Some(value) = headers.get(header::CONTENT_TYPE) else {
-        return true;
+        return MediaKind::Json;
     };
     let Ok(value) = value.to_str() else {
-        return false;
+        return MediaKind::Unsupported;
     };
     let essence = value
         .split(';')
@@ -63,7 +73,20 @@ fn acceptable_media_type(headers: &HeaderMap) -> bool {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+    if essence == "application/json" || essence == "text/json" || essence.ends_with("+json") {
+        MediaKind::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        MediaKind::FormPayload
+    } else {
+        MediaKind::Unsupported
+    }
+}
+
+/// The JSON inside a form-encoded `payload` field.
+fn form_payload(body: &[u8]) -> Option<Vec<u8>> {
+    url::form_urlencoded::parse(body)
+        .find(|(name, _)| name == "payload")
+        .map(|(_, value)| value.into_owned().into_bytes())
 }
 
 fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
@@ -163,7 +186,8 @@ async fn receive(
     if declared_length.is_some_and(|len| len > host.body_limit as u64) {
         return answer(StatusCode::PAYLOAD_TOO_LARGE, "body over the limit");
     }
-    if !acceptable_media_type(&headers) {
+    let media = media_kind(&headers);
+    if media == MediaKind::Unsupported {
         return answer(StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected a JSON body");
     }
     let bytes = match to_bytes(body, host.body_limit).await {
@@ -179,6 +203,15 @@ async fn receive(
         tracing::info!(%error, "inbound signature refused");
         return answer(StatusCode::UNAUTHORIZED, "invalid signature");
     }
+    // The signature covers the raw body; from here on only the JSON matters, and that is
+    // what the inbox keeps (so redelivery parses it the same way).
+    let bytes = match media {
+        MediaKind::FormPayload => match form_payload(&bytes) {
+            Some(json) => axum::body::Bytes::from(json),
+            None => return answer(StatusCode::BAD_REQUEST, "form body without a payload field"),
+        },
+        MediaKind::Json | MediaKind::Unsupported => bytes,
+    };
     let items = match (registration.parse)(&bytes) {
         Ok(items) => items,
         Err(error) => {
@@ -324,19 +357,33 @@ mod tests {
     #[test]
     fn media_types() {
         let mut headers = HeaderMap::new();
-        assert!(acceptable_media_type(&headers));
+        assert_eq!(media_kind(&headers), MediaKind::Json);
         headers.insert(
             header::CONTENT_TYPE,
             "application/json; charset=utf-8".parse().unwrap(),
         );
-        assert!(acceptable_media_type(&headers));
+        assert_eq!(media_kind(&headers), MediaKind::Json);
         headers.insert(
             header::CONTENT_TYPE,
             "application/cloudevents+json".parse().unwrap(),
         );
-        assert!(acceptable_media_type(&headers));
+        assert_eq!(media_kind(&headers), MediaKind::Json);
+        headers.insert(
+            header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded".parse().unwrap(),
+        );
+        assert_eq!(media_kind(&headers), MediaKind::FormPayload);
         headers.insert(header::CONTENT_TYPE, "text/xml".parse().unwrap());
-        assert!(!acceptable_media_type(&headers));
+        assert_eq!(media_kind(&headers), MediaKind::Unsupported);
+    }
+
+    #[test]
+    fn form_payloads_are_unwrapped() {
+        assert_eq!(
+            form_payload(b"payload=%7B%22a%22%3A1%7D").as_deref(),
+            Some(&b"{\"a\":1}"[..])
+        );
+        assert_eq!(form_payload(b"other=1"), None);
     }
 
     #[test]

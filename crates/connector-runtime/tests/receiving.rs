@@ -369,3 +369,41 @@ async fn failing_handlers_are_retried_then_kept_as_failed() {
     assert!(failed, "kept as failed after the attempt limit");
     host.shutdown().await;
 }
+
+#[tokio::test]
+async fn github_form_encoded_deliveries_are_verified_on_the_raw_body_and_unwrapped() {
+    let api = MockApi::start().await.unwrap();
+    let host = memory_host().await;
+    let trigger = MockTrigger::new("form");
+    let mut counting = register_counting(
+        &host,
+        &trigger,
+        &api.base_url(),
+        TriggerOptions::default().with_signature(SignatureCheck::github(GITHUB_SECRET.to_vec())),
+    );
+    let id = host.enable(&trigger).await.unwrap();
+    let json = String::from_utf8(event(4)).unwrap();
+    let form: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &json)
+        .finish();
+    let sig = sign::github(GITHUB_SECRET, form.as_bytes());
+    let headers = [
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("x-hub-signature-256", sig.as_str()),
+    ];
+    let url = host.callback_url(&id);
+    assert_eq!(
+        post_callback(&url, form.as_bytes(), &headers)
+            .await
+            .unwrap(),
+        202
+    );
+    assert_eq!(counting.seen.recv().await, Some(4));
+    let stored = host.store().deliveries_of(&id).await.unwrap();
+    assert_eq!(
+        stored[0].body,
+        json.as_bytes(),
+        "the inbox keeps the JSON payload"
+    );
+    host.shutdown().await;
+}
