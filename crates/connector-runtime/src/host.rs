@@ -243,6 +243,7 @@ impl HostBuilder {
             shutdown,
             sweep_interval: self.sweep_interval,
             inbox_retention: self.inbox_retention,
+            resumed: std::sync::atomic::AtomicBool::new(false),
         });
 
         let router = Router::new()
@@ -319,6 +320,8 @@ pub(crate) struct HostInner {
     pub shutdown: tokio::sync::watch::Sender<bool>,
     pub sweep_interval: Duration,
     pub inbox_retention: Duration,
+    /// Set by the first `resume`; registrations after it redeliver their pending rows at once.
+    pub resumed: std::sync::atomic::AtomicBool,
 }
 
 impl HostInner {

@@ -514,7 +514,18 @@ impl Host {
             parse,
             dispatch: Some(queue),
         };
-        self.insert_registration(name, registration)
+        self.insert_registration(name, registration)?;
+        if self.inner.resumed.load(std::sync::atomic::Ordering::SeqCst) {
+            // Registered after `resume`: its stored deliveries would otherwise wait for the
+            // next start. Rows already queued are skipped.
+            let inner = self.inner.clone();
+            tokio::spawn(async move {
+                if let Err(error) = inner.redeliver().await {
+                    tracing::warn!(%error, "redelivery after a late registration failed");
+                }
+            });
+        }
+        Ok(())
     }
 
     /// Register the connection (and, optionally, signature check) of a webhook action, so waits
@@ -625,6 +636,9 @@ impl Host {
     /// unsubscribe request was known beforehand), pending deliveries are redelivered, and
     /// action waits resume their timers.
     pub async fn resume(&self) -> Result<ResumeReport> {
+        self.inner
+            .resumed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         let mut report = ResumeReport::default();
         let mut unregistered = std::collections::BTreeSet::new();
         for mut record in self.inner.store.subscriptions().await? {

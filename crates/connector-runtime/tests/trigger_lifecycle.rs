@@ -462,3 +462,42 @@ async fn spans_cover_subscribe_callback_unsubscribe_without_secrets() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_trigger_registered_after_resume_gets_its_pending_deliveries() {
+    let api = MockApi::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let trigger = MockTrigger::new("late");
+
+    let first = host_with(&path).await;
+    let addr = first.local_addr();
+    first
+        .register(&trigger, connection(&api.base_url()), |_| async {
+            std::future::pending::<()>().await;
+            Ok(())
+        })
+        .unwrap();
+    first.enable(&trigger).await.unwrap();
+    let hook = api.hooks().remove(0);
+    assert_eq!(api.deliver(&hook, &event(5), &[]).await.unwrap(), 202);
+    first.shutdown().await;
+    drop(first);
+
+    let second = Host::builder()
+        .with_bind(addr)
+        .with_sqlite(&path)
+        .with_signing_key(KEY.to_vec())
+        .with_retry_policy(fast_policy())
+        .build()
+        .await
+        .unwrap();
+    let report = second.resume().await.unwrap();
+    assert_eq!(report.unregistered, vec!["late".to_owned()]);
+    assert_eq!(report.redelivered, 0);
+    // Until the trigger is registered, senders are asked to come back later.
+    assert_eq!(api.deliver(&hook, &event(6), &[]).await.unwrap(), 503);
+    let mut received = register_forwarding(&second, &trigger, &api.base_url());
+    assert_eq!(next(&mut received).await.body.seq, 5);
+    second.shutdown().await;
+}
