@@ -203,6 +203,11 @@ async fn receive(
         tracing::info!(%error, "inbound signature refused");
         return answer(StatusCode::UNAUTHORIZED, "invalid signature");
     }
+    // GitHub pings a hook right after it is created; the ping is not a notification of the
+    // subscribed event, so it is acknowledged without being stored or dispatched.
+    if lookup("x-github-event").is_some_and(|event| event.eq_ignore_ascii_case("ping")) {
+        return answer(StatusCode::OK, "pong");
+    }
     // The signature covers the raw body; from here on only the JSON matters, and that is
     // what the inbox keeps (so redelivery parses it the same way).
     let bytes = match media {

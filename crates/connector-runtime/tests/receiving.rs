@@ -399,7 +399,16 @@ async fn github_form_encoded_deliveries_are_verified_on_the_raw_body_and_unwrapp
         202
     );
     assert_eq!(counting.seen.recv().await, Some(4));
+    // GitHub's ping right after hook creation is acknowledged, not stored or dispatched.
+    let ping = br#"{"zen": "Keep it logically awesome.", "hook_id": 1}"#;
+    let ping_sig = sign::github(GITHUB_SECRET, ping);
+    let ping_headers = [
+        ("x-github-event", "ping"),
+        ("x-hub-signature-256", ping_sig.as_str()),
+    ];
+    assert_eq!(post_callback(&url, ping, &ping_headers).await.unwrap(), 200);
     let stored = host.store().deliveries_of(&id).await.unwrap();
+    assert_eq!(stored.len(), 1, "the ping was not stored");
     assert_eq!(
         stored[0].body,
         json.as_bytes(),
