@@ -282,10 +282,11 @@ fn media_rank(media: &MediaType) -> u8 {
         2
     } else if m == "application/octet-stream" || is_binary(media) {
         3
-    } else if m.starts_with("text/") {
+    } else if m.starts_with("text/") || m.contains("xml") {
         4
     } else {
-        5
+        // `*/*`, `image/png`, ...: raw bytes.
+        3
     }
 }
 
@@ -361,12 +362,6 @@ fn body(
             "Vec<u8>".to_owned()
         }
         _ => {
-            if rank == 5 {
-                space.warn(
-                    &action.operation_id,
-                    format!("body media type {} is sent as text", media.media_type),
-                );
-            }
             context.kind = "text";
             "String".to_owned()
         }

@@ -600,15 +600,27 @@ impl TypeSpace {
         classes.sort_by_key(|(c, _)| *c);
         let mut idents = NameAllocator::default();
         let mut variants = Vec::with_capacity(classes.len());
+        let mut nullable_member = false;
         for (class, member) in classes {
             let ty = self.lower(member, &format!("{name}{}", class.label()));
+            // A nullable member makes the union nullable; `null` must not pick a variant.
+            let ty = match ty {
+                Ty::Option(inner) => {
+                    nullable_member = true;
+                    *inner
+                }
+                ty => ty,
+            };
             let label = match ty.without_option() {
                 Ty::Named(n) => n.clone(),
                 _ => class.label().to_owned(),
             };
             variants.push((idents.claim(&label), ty));
         }
-        (Built::Kind(TypeKind::Untagged { variants }), has_null)
+        (
+            Built::Kind(TypeKind::Untagged { variants }),
+            has_null || nullable_member,
+        )
     }
 }
 

@@ -133,3 +133,16 @@ fn trigger_body_loses_the_callback_property() {
         .without_property(&json!({"$ref": "#/components/schemas/hook"}), "/nope")
         .is_none());
 }
+
+#[test]
+fn a_nullable_union_member_makes_the_union_optional() {
+    let mut space = TypeSpace::new(&json!({}));
+    let ty = space.lower(
+        &json!({"oneOf": [{"type": "integer", "nullable": true}, {"type": "string"}]}),
+        "Value",
+    );
+    assert_eq!(ty.render(""), "Option<Value>");
+    let (defs, _) = space.finish();
+    let TypeKind::Untagged { variants } = &def(&defs, "Value").kind else { panic!() };
+    assert_eq!(variants[0].1, Ty::I64);
+}
