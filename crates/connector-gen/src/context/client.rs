@@ -301,7 +301,8 @@ fn is_binary(media: &MediaType) -> bool {
         })
 }
 
-/// The body argument: its context and argument type.
+/// The body argument: its context and argument type. Inline body schemas are named
+/// `<Operation>Request`, leaving `<Operation>Body` to the trigger's subscribe body.
 fn body(
     action: &Action,
     op: &str,
@@ -335,11 +336,11 @@ fn body(
     let ty = match rank {
         0 | 1 => {
             context.kind = if rank == 0 { "json" } else { "form" };
-            let ty = space.lower(&schema, &format!("{op}Body"));
+            let ty = space.lower(&schema, &format!("{op}Request"));
             borrowed(&ty, space).0
         }
         2 => {
-            let ty = space.lower(&schema, &format!("{op}Body"));
+            let ty = space.lower(&schema, &format!("{op}Request"));
             match space.struct_fields(&ty) {
                 Some(fields) => {
                     context.kind = "multipart";

@@ -238,7 +238,7 @@ impl Client {
     /// POST /api/v0/webhooks/incoming/power_automate/events/webhook
     pub async fn setup_webhook(
         &self,
-        body: &crate::models::SetupWebhookBody,
+        body: &crate::models::SetupWebhookRequest,
     ) -> Result<Response<()>, Error> {
         let url = format!(
             "{}/api/v0/webhooks/incoming/power_automate/events/webhook", self.base_url
@@ -255,7 +255,7 @@ impl Client {
     /// POST /api/v0/webhooks/incoming/power_automate/person_create/webhook
     pub async fn setup_webhook_person_create(
         &self,
-        body: &crate::models::SetupWebhookPersonCreateBody,
+        body: &crate::models::SetupWebhookPersonCreateRequest,
     ) -> Result<Response<()>, Error> {
         let url = format!(
             "{}/api/v0/webhooks/incoming/power_automate/person_create/webhook", self

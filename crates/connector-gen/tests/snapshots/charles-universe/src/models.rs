@@ -23,9 +23,9 @@ pub struct PersonCreateEventPerson {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SetupWebhookBody {
+pub struct SetupWebhookRequest {
     /// Trigger Event
-    pub event: SetupWebhookBodyEvent,
+    pub event: SetupWebhookRequestEvent,
     /// Callback URI
     ///
     /// Url new events will be pushed to.
@@ -35,14 +35,14 @@ pub struct SetupWebhookBody {
 
 /// Trigger Event
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SetupWebhookBodyEvent {
+pub enum SetupWebhookRequestEvent {
     /// The value api/people/*/create.
     ApiPeopleCreate,
     /// A value this version of the spec does not know.
     Other(String),
 }
 
-impl SetupWebhookBodyEvent {
+impl SetupWebhookRequestEvent {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -52,7 +52,7 @@ impl SetupWebhookBodyEvent {
     }
 }
 
-impl From<&str> for SetupWebhookBodyEvent {
+impl From<&str> for SetupWebhookRequestEvent {
     fn from(value: &str) -> Self {
         match value {
             "api/people/*/create" => Self::ApiPeopleCreate,
@@ -61,19 +61,19 @@ impl From<&str> for SetupWebhookBodyEvent {
     }
 }
 
-impl std::fmt::Display for SetupWebhookBodyEvent {
+impl std::fmt::Display for SetupWebhookRequestEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for SetupWebhookBodyEvent {
+impl serde::Serialize for SetupWebhookRequestEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SetupWebhookBodyEvent {
+impl<'de> serde::Deserialize<'de> for SetupWebhookRequestEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -83,7 +83,7 @@ impl<'de> serde::Deserialize<'de> for SetupWebhookBodyEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SetupWebhookPersonCreateBody {
+pub struct SetupWebhookPersonCreateRequest {
     /// Trigger Event
     #[serde(default)]
     pub event: String,
@@ -95,13 +95,13 @@ pub struct SetupWebhookPersonCreateBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SetupWebhookBody2 {
+pub struct SetupWebhookBody {
     /// Trigger Event
-    pub event: SetupWebhookBodyEvent,
+    pub event: SetupWebhookRequestEvent,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SetupWebhookPersonCreateBody2 {
+pub struct SetupWebhookPersonCreateBody {
     /// Trigger Event
     #[serde(default)]
     pub event: String,

@@ -8,12 +8,12 @@
 #[derive(Debug, Clone)]
 pub struct SetupWebhookTrigger {
     /// The subscribe request body; the callback URL is added by the runtime.
-    pub body: crate::models::SetupWebhookBody2,
+    pub body: crate::models::SetupWebhookBody,
 }
 
 impl SetupWebhookTrigger {
     /// The trigger with its required subscribe parameters; optional ones start empty.
-    pub fn new(body: crate::models::SetupWebhookBody2) -> Self {
+    pub fn new(body: crate::models::SetupWebhookBody) -> Self {
         Self { body }
     }
 }
@@ -61,12 +61,12 @@ impl connector_runtime::WebhookTrigger for SetupWebhookTrigger {
 #[derive(Debug, Clone)]
 pub struct SetupWebhookPersonCreateTrigger {
     /// The subscribe request body; the callback URL is added by the runtime.
-    pub body: crate::models::SetupWebhookPersonCreateBody2,
+    pub body: crate::models::SetupWebhookPersonCreateBody,
 }
 
 impl SetupWebhookPersonCreateTrigger {
     /// The trigger with its required subscribe parameters; optional ones start empty.
-    pub fn new(body: crate::models::SetupWebhookPersonCreateBody2) -> Self {
+    pub fn new(body: crate::models::SetupWebhookPersonCreateBody) -> Self {
         Self { body }
     }
 }

@@ -260,7 +260,7 @@ impl Client {
     /// POST /event/v1/subscriber
     pub async fn subscribe(
         &self,
-        body: &crate::models::SubscribeBody,
+        body: &crate::models::SubscribeRequest,
     ) -> Result<Response<crate::models::SubscribeResp>, Error> {
         let url = format!("{}/event/v1/subscriber", self.base_url);
         let mut request = self.http.request(reqwest::Method::POST, url);
@@ -357,7 +357,7 @@ impl Client {
     /// POST /event/v1/subscriber/object_integration_event
     pub async fn subscribe_object_event(
         &self,
-        body: &crate::models::SubscribeObjectEventBody,
+        body: &crate::models::SubscribeObjectEventRequest,
     ) -> Result<Response<crate::models::SubscribeResp>, Error> {
         let url = format!(
             "{}/event/v1/subscriber/object_integration_event", self.base_url
@@ -374,7 +374,7 @@ impl Client {
     /// POST /event/v1/subscriber/submit_to_partner_center
     pub async fn submit_to_partner_center_object_event(
         &self,
-        body: &crate::models::SubmitToPartnerCenterObjectEventBody,
+        body: &crate::models::SubmitToPartnerCenterObjectEventRequest,
     ) -> Result<Response<crate::models::SubscribeResp>, Error> {
         let url = format!(
             "{}/event/v1/subscriber/submit_to_partner_center", self.base_url
@@ -459,7 +459,7 @@ impl Client {
     pub async fn bulkload_opportunity_file_attachment(
         &self,
         integration_id: &str,
-        body: crate::models::BulkloadOpportunityFileAttachmentBody,
+        body: crate::models::BulkloadOpportunityFileAttachmentRequest,
         content_type: Option<
             crate::models::BulkloadOpportunityFileAttachmentContentType,
         >,
@@ -539,7 +539,7 @@ impl Client {
     pub async fn bulkload_data_file_attachment(
         &self,
         integration_id: &str,
-        body: crate::models::BulkloadOpportunityFileAttachmentBody,
+        body: crate::models::BulkloadOpportunityFileAttachmentRequest,
         data_format: Option<crate::models::BulkloadOpportunityFileAttachmentContentType>,
     ) -> Result<Response<crate::models::BulkloadResponse>, Error> {
         let url = format!("{}/bulk/v1/bulkload/file", self.base_url);
@@ -668,7 +668,7 @@ impl Client {
     /// POST /report/v1/list
     pub async fn get_report_list(
         &self,
-        body: Option<&crate::models::GetReportListBody>,
+        body: Option<&crate::models::GetReportListRequest>,
     ) -> Result<Response<crate::models::GetReportListResponse>, Error> {
         let url = format!("{}/report/v1/list", self.base_url);
         let mut request = self.http.request(reqwest::Method::POST, url);

@@ -741,9 +741,9 @@ impl<'de> serde::Deserialize<'de> for ReportFilterContainerOp {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubscribeBody {
+pub struct SubscribeRequest {
     #[serde(default)]
-    pub webhook_settings: SubscribeBodyWebhookSettings,
+    pub webhook_settings: SubscribeRequestWebhookSettings,
     /// Event Name
     #[serde(default)]
     pub event: String,
@@ -769,7 +769,7 @@ pub struct SubscribeBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubscribeBodyWebhookSettings {
+pub struct SubscribeRequestWebhookSettings {
     /// Callback URL of Webhook
     ///
     /// Callback URL
@@ -816,13 +816,13 @@ pub struct GetIntegrationListResponseIntegrationsItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubscribeObjectEventBody {
+pub struct SubscribeObjectEventRequest {
     /// Should be 'webhook' for webhook
     #[serde(default)]
     pub subscriber_type: String,
     /// Subscribe to Object Events
     #[serde(default)]
-    pub event: Vec<SubscribeObjectEventBodyEventItem>,
+    pub event: Vec<SubscribeObjectEventRequestEventItem>,
     /// Name of event subscriber
     #[serde(default)]
     pub name: String,
@@ -838,11 +838,11 @@ pub struct SubscribeObjectEventBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<String>,
     #[serde(default)]
-    pub webhook_settings: SubscribeObjectEventBodyWebhookSettings,
+    pub webhook_settings: SubscribeObjectEventRequestWebhookSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubscribeObjectEventBodyEventItem {
+pub enum SubscribeObjectEventRequestEventItem {
     /// The value object.all.
     ObjectAll,
     /// The value object.create.
@@ -861,7 +861,7 @@ pub enum SubscribeObjectEventBodyEventItem {
     Other(String),
 }
 
-impl SubscribeObjectEventBodyEventItem {
+impl SubscribeObjectEventRequestEventItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -879,7 +879,7 @@ impl SubscribeObjectEventBodyEventItem {
     }
 }
 
-impl From<&str> for SubscribeObjectEventBodyEventItem {
+impl From<&str> for SubscribeObjectEventRequestEventItem {
     fn from(value: &str) -> Self {
         match value {
             "object.all" => Self::ObjectAll,
@@ -896,19 +896,19 @@ impl From<&str> for SubscribeObjectEventBodyEventItem {
     }
 }
 
-impl std::fmt::Display for SubscribeObjectEventBodyEventItem {
+impl std::fmt::Display for SubscribeObjectEventRequestEventItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for SubscribeObjectEventBodyEventItem {
+impl serde::Serialize for SubscribeObjectEventRequestEventItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SubscribeObjectEventBodyEventItem {
+impl<'de> serde::Deserialize<'de> for SubscribeObjectEventRequestEventItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -918,7 +918,7 @@ impl<'de> serde::Deserialize<'de> for SubscribeObjectEventBodyEventItem {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubscribeObjectEventBodyWebhookSettings {
+pub struct SubscribeObjectEventRequestWebhookSettings {
     /// Callback URL of Webhook
     ///
     /// Callback URL
@@ -927,7 +927,7 @@ pub struct SubscribeObjectEventBodyWebhookSettings {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubmitToPartnerCenterObjectEventBody {
+pub struct SubmitToPartnerCenterObjectEventRequest {
     /// Should be 'webhook' for webhook
     #[serde(default)]
     pub subscriber_type: String,
@@ -941,7 +941,7 @@ pub struct SubmitToPartnerCenterObjectEventBody {
     #[serde(default)]
     pub integration_id: String,
     #[serde(default)]
-    pub webhook_settings: SubscribeObjectEventBodyWebhookSettings,
+    pub webhook_settings: SubscribeObjectEventRequestWebhookSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1105,7 +1105,7 @@ impl<'de> serde::Deserialize<'de> for BulkloadOpportunityFileAttachmentContentTy
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct BulkloadOpportunityFileAttachmentBody {
+pub struct BulkloadOpportunityFileAttachmentRequest {
     /// file to upload
     #[serde(default)]
     pub file: Vec<u8>,
@@ -1164,15 +1164,15 @@ impl<'de> serde::Deserialize<'de> for BulkloadDataDataFormat {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GetReportListBody {
+pub struct GetReportListRequest {
     /// page
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<GetReportListBodyPage>,
+    pub page: Option<GetReportListRequestPage>,
 }
 
 /// page
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct GetReportListBodyPage {
+pub struct GetReportListRequestPage {
     /// number
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i32>,
@@ -1192,7 +1192,7 @@ pub struct GetReportListResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubscribeBody2 {
+pub struct SubscribeBody {
     #[serde(default)]
     pub webhook_settings: serde_json::Value,
     /// Event Name
@@ -1220,13 +1220,13 @@ pub struct SubscribeBody2 {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubscribeObjectEventBody2 {
+pub struct SubscribeObjectEventBody {
     /// Should be 'webhook' for webhook
     #[serde(default)]
     pub subscriber_type: String,
     /// Subscribe to Object Events
     #[serde(default)]
-    pub event: Vec<SubscribeObjectEventBodyEventItem>,
+    pub event: Vec<SubscribeObjectEventRequestEventItem>,
     /// Name of event subscriber
     #[serde(default)]
     pub name: String,
@@ -1246,7 +1246,7 @@ pub struct SubscribeObjectEventBody2 {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct SubmitToPartnerCenterObjectEventBody2 {
+pub struct SubmitToPartnerCenterObjectEventBody {
     /// Should be 'webhook' for webhook
     #[serde(default)]
     pub subscriber_type: String,

@@ -10,12 +10,12 @@ pub struct SubscribeTrigger {
     /// Subscribe Request
     ///
     /// The subscribe request body; the callback URL is added by the runtime.
-    pub body: crate::models::SubscribeBody2,
+    pub body: crate::models::SubscribeBody,
 }
 
 impl SubscribeTrigger {
     /// The trigger with its required subscribe parameters; optional ones start empty.
-    pub fn new(body: crate::models::SubscribeBody2) -> Self {
+    pub fn new(body: crate::models::SubscribeBody) -> Self {
         Self { body }
     }
 }
@@ -65,12 +65,12 @@ pub struct SubscribeObjectEventTrigger {
     /// Subscribe Request
     ///
     /// The subscribe request body; the callback URL is added by the runtime.
-    pub body: crate::models::SubscribeObjectEventBody2,
+    pub body: crate::models::SubscribeObjectEventBody,
 }
 
 impl SubscribeObjectEventTrigger {
     /// The trigger with its required subscribe parameters; optional ones start empty.
-    pub fn new(body: crate::models::SubscribeObjectEventBody2) -> Self {
+    pub fn new(body: crate::models::SubscribeObjectEventBody) -> Self {
         Self { body }
     }
 }
@@ -120,12 +120,12 @@ pub struct SubmitToPartnerCenterObjectEventTrigger {
     /// Subscribe Request
     ///
     /// The subscribe request body; the callback URL is added by the runtime.
-    pub body: crate::models::SubmitToPartnerCenterObjectEventBody2,
+    pub body: crate::models::SubmitToPartnerCenterObjectEventBody,
 }
 
 impl SubmitToPartnerCenterObjectEventTrigger {
     /// The trigger with its required subscribe parameters; optional ones start empty.
-    pub fn new(body: crate::models::SubmitToPartnerCenterObjectEventBody2) -> Self {
+    pub fn new(body: crate::models::SubmitToPartnerCenterObjectEventBody) -> Self {
         Self { body }
     }
 }
