@@ -143,6 +143,8 @@ fn a_nullable_union_member_makes_the_union_optional() {
     );
     assert_eq!(ty.render(""), "Option<Value>");
     let (defs, _) = space.finish();
-    let TypeKind::Untagged { variants } = &def(&defs, "Value").kind else { panic!() };
+    let TypeKind::Untagged { variants } = &def(&defs, "Value").kind else {
+        panic!()
+    };
     assert_eq!(variants[0].1, Ty::I64);
 }
