@@ -8,6 +8,7 @@
 
 use openapiv3::{ReferenceOr, Schema};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// One connector: every operation as an action, plus the triggers among them.
 #[derive(Debug, Clone, Serialize)]
@@ -272,4 +273,17 @@ pub struct Unsubscribe {
     /// JSON pointer into the subscribe response body that supplies the id, e.g. `/id`; `None`
     /// when the response declares no matching field.
     pub id_from: Option<String>,
+    /// Placeholders of `path` filled from the subscribe request: placeholder → name of the
+    /// subscribe action's parameter giving the value (a path parameter, or a required or
+    /// internal-with-default query/header one). Usually the same name; a different one when
+    /// the two paths name the same segment differently (`{AccountId}` / `{accountId}`).
+    pub from_subscribe: BTreeMap<String, String>,
+    /// Placeholders of `path` whose value the spec fixes: placeholder → the text to send. Either
+    /// the literal segment of the subscribe path at the same place, e.g. `type` → `dataobject`
+    /// when `DELETE /subscriptions/{subscriptionId}/event/{type}` removes what
+    /// `POST /subscriptions/event/dataobject` made, or the default of an internal parameter.
+    ///
+    /// Every placeholder of `path` is `id_param`, a key of `from_subscribe` or a key of
+    /// `fixed`: a route that would leave another placeholder open is not produced.
+    pub fixed: BTreeMap<String, String>,
 }

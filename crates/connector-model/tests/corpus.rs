@@ -54,6 +54,86 @@ fn every_power_platform_spec_loads_and_every_webhook_has_a_callback_pointer() {
     assert!(webhooks > 100, "only {webhooks} webhook triggers");
 }
 
+/// The bug this guards against: the 3E Events DELETE
+/// `/v1/subscriptions/{subscriptionId}/event/{type}` read with `type` as the id, leaving
+/// `{subscriptionId}` to be sent literally.
+#[test]
+fn three_e_events_unsubscribes_by_subscription_id_with_the_event_type_fixed() {
+    let Some(spec) = shared("corpus/power-platform/3e-events/apiDefinition.swagger.json") else {
+        return;
+    };
+    let loaded = load_path(&spec, &LoadOptions::new()).unwrap();
+    let webhooks: Vec<_> = loaded
+        .connector
+        .triggers
+        .iter()
+        .filter(|t| t.kind == TriggerKind::Webhook)
+        .collect();
+    assert_eq!(webhooks.len(), 11);
+    for trigger in webhooks {
+        let subscribe = &loaded.connector.actions[trigger.action.unwrap()];
+        let kind = subscribe.path.rsplit('/').next().unwrap();
+        let route = trigger.unsubscribe.as_ref().unwrap();
+        assert_eq!(route.operation_id, "DeleteSubscription");
+        assert_eq!(
+            route.path,
+            "/v1/subscriptions/{subscriptionId}/event/{type}"
+        );
+        assert_eq!(route.id_param.as_deref(), Some("subscriptionId"));
+        assert_eq!(route.id_from.as_deref(), Some("/id"));
+        assert_eq!(
+            route.fixed.get("type").map(String::as_str),
+            Some(kind),
+            "{}",
+            trigger.operation_id
+        );
+        assert!(route.from_subscribe.is_empty());
+    }
+}
+
+/// Across the corpus, no route leaves a placeholder that nothing fills: each is the id, taken
+/// from the subscribe request, or fixed.
+#[test]
+fn every_unsubscribe_placeholder_but_the_id_has_a_value() {
+    let Some(dir) = shared("corpus/power-platform") else {
+        return;
+    };
+    let mut routes = 0;
+    for spec in specs_in(&dir) {
+        let loaded = load_path(&spec, &LoadOptions::new()).unwrap();
+        for trigger in &loaded.connector.triggers {
+            let Some(route) = &trigger.unsubscribe else {
+                continue;
+            };
+            routes += 1;
+            let subscribe = &loaded.connector.actions[trigger.action.unwrap()];
+            for name in placeholders(&route.path) {
+                let by_subscribe = route
+                    .from_subscribe
+                    .get(name)
+                    .is_some_and(|source| subscribe.parameters.iter().any(|p| &p.name == source));
+                assert!(
+                    route.id_param.as_deref() == Some(name)
+                        || by_subscribe
+                        || route.fixed.contains_key(name),
+                    "{}: {} leaves {{{name}}} open in {}",
+                    spec.display(),
+                    trigger.operation_id,
+                    route.path
+                );
+            }
+        }
+    }
+    assert!(routes > 100, "only {routes} unsubscribe routes");
+}
+
+fn placeholders(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
 #[test]
 fn the_four_repairable_quirks_load_with_a_warning_naming_each_repair() {
     let Some(dir) = shared("corpus/quirks") else {

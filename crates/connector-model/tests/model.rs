@@ -4,6 +4,7 @@
 use connector_model::{load_bytes, LoadOptions, Loaded, Method, TriggerKind, Visibility};
 use openapiv3::ReferenceOr;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 fn load_with(spec: &Value, opts: &LoadOptions) -> Loaded {
     let bytes = serde_json::to_vec(spec).unwrap();
@@ -141,6 +142,162 @@ fn webhook_trigger_finds_callback_through_ref_and_all_of_and_its_unsubscribe_rou
         Some("/hook_id"),
         "matched ignoring case and `_`"
     );
+    assert_eq!(
+        unsubscribe.from_subscribe,
+        pairs(&[("owner", "owner"), ("repo", "repo")])
+    );
+    assert!(unsubscribe.fixed.is_empty());
+}
+
+fn pairs(items: &[(&str, &str)]) -> BTreeMap<String, String> {
+    items
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Two event subscriptions and the DELETE shared by both (3E Events' shape): the event kind
+/// is a literal in the subscribe path and a parameter in the DELETE path.
+fn event_kinds(delete_path: &str, delete_params: Value) -> Value {
+    let subscribe = |kind: &str| {
+        json!({
+            "x-ms-notification-content": {"schema": {"type": "object"}},
+            "post": {"operationId": format!("On{kind}"), "x-ms-trigger": "single",
+                "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "properties": {
+                    "callbackUrl": {"type": "string", "x-ms-notification-url": true}}}}],
+                "responses": {"201": {"description": "ok", "schema": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "eventType": {"type": "string"}}}}}}
+        })
+    };
+    let mut paths = serde_json::Map::new();
+    paths.insert(
+        "/v1/subscriptions/event/dataobject".into(),
+        subscribe("DataObject"),
+    );
+    paths.insert(
+        "/v1/subscriptions/event/matter_created".into(),
+        subscribe("MatterCreated"),
+    );
+    paths.insert(
+        delete_path.into(),
+        json!({"delete": {"operationId": "DeleteSubscription", "parameters": delete_params,
+            "responses": {"200": {"description": "ok"}}}}),
+    );
+    paths.insert(
+        "/v1/template/job/{jobId}".into(),
+        json!({"delete": {"operationId": "CompleteJob", "parameters": [
+            {"name": "jobId", "in": "path", "required": true, "type": "string"}],
+            "responses": {"200": {"description": "ok"}}}}),
+    );
+    json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": paths})
+}
+
+fn path_params(names: &[&str]) -> Value {
+    names
+        .iter()
+        .map(|n| json!({"name": n, "in": "path", "required": true, "type": "string"}))
+        .collect()
+}
+
+#[test]
+fn a_delete_placeholder_facing_a_literal_subscribe_segment_is_fixed_and_the_other_is_the_id() {
+    let loaded = load(&event_kinds(
+        "/v1/subscriptions/{subscriptionId}/event/{type}",
+        path_params(&["subscriptionId", "type"]),
+    ));
+    let routes: Vec<_> = loaded
+        .connector
+        .triggers
+        .iter()
+        .map(|t| t.unsubscribe.clone().unwrap())
+        .collect();
+    for (route, kind) in routes.iter().zip(["dataobject", "matter_created"]) {
+        assert_eq!(route.operation_id, "DeleteSubscription");
+        assert_eq!(route.id_param.as_deref(), Some("subscriptionId"));
+        assert_eq!(route.id_from.as_deref(), Some("/id"));
+        assert_eq!(route.fixed, pairs(&[("type", kind)]));
+        assert!(route.from_subscribe.is_empty());
+    }
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("unsubscribe")),
+        "{:?}",
+        loaded.diagnostics
+    );
+}
+
+#[test]
+fn when_either_placeholder_could_be_taken_out_the_one_named_like_an_id_is() {
+    // Taking out either placeholder lines the paths up; `{eventType}` even names an answer
+    // field, but `{subscriptionId}` is named like an id.
+    let loaded = load(&event_kinds(
+        "/v1/subscriptions/event/{eventType}/{subscriptionId}",
+        path_params(&["eventType", "subscriptionId"]),
+    ));
+    let route = loaded.connector.triggers[0].unsubscribe.clone().unwrap();
+    assert_eq!(route.id_param.as_deref(), Some("subscriptionId"));
+    assert_eq!(route.fixed, pairs(&[("eventType", "dataobject")]));
+}
+
+#[test]
+fn a_placeholder_nothing_fills_drops_the_route_with_a_warning_at_the_delete() {
+    let loaded = load(&event_kinds(
+        "/v1/subscriptions/{tenant}/{subscriptionId}/event/{type}",
+        path_params(&["tenant", "subscriptionId", "type"]),
+    ));
+    for trigger in &loaded.connector.triggers {
+        assert!(trigger.unsubscribe.is_none(), "{trigger:?}");
+    }
+    let pointer = "/paths/~1v1~1subscriptions~1{tenant}~1{subscriptionId}~1event~1{type}/delete";
+    let warnings: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.pointer == pointer)
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        2,
+        "one per trigger: {:?}",
+        loaded.diagnostics
+    );
+    assert!(
+        warnings[0].message.contains("{tenant}") && warnings[0].message.contains("{type}"),
+        "{}",
+        warnings[0].message
+    );
+}
+
+#[test]
+fn a_required_subscribe_query_parameter_and_an_internal_default_fill_delete_placeholders() {
+    let spec = json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/hooks": {
+                "x-ms-notification-content": {"schema": {"type": "object"}},
+                "post": {"operationId": "OnPush", "x-ms-trigger": "single",
+                    "parameters": [
+                        {"name": "project", "in": "query", "required": true, "type": "string"},
+                        {"name": "body", "in": "body", "schema": {"type": "object", "properties": {
+                            "callbackUrl": {"type": "string", "x-ms-notification-url": true}}}}],
+                    "responses": {"200": {"description": "ok", "schema": {"type": "object", "properties": {
+                        "hookId": {"type": "string"}}}}}}
+            },
+            "/hooks/{api}/{project}/{hookId}": {"delete": {"operationId": "RemoveHook", "parameters": [
+                {"name": "api", "in": "path", "required": true, "type": "string",
+                    "x-ms-visibility": "internal", "default": "v2"},
+                {"name": "project", "in": "path", "required": true, "type": "string"},
+                {"name": "hookId", "in": "path", "required": true, "type": "string"}],
+                "responses": {"200": {"description": "ok"}}}}
+        }
+    });
+    let loaded = load(&spec);
+    let route = loaded.connector.triggers[0].unsubscribe.clone().unwrap();
+    assert_eq!(route.id_param.as_deref(), Some("hookId"));
+    assert_eq!(route.id_from.as_deref(), Some("/hookId"));
+    assert_eq!(route.fixed, pairs(&[("api", "v2")]));
+    assert_eq!(route.from_subscribe, pairs(&[("project", "project")]));
 }
 
 #[test]

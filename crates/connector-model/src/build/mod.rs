@@ -3,6 +3,7 @@
 
 pub mod resolve;
 mod triggers;
+mod unsubscribe;
 
 use crate::diagnostics::{child, Diagnostics};
 use crate::model::{

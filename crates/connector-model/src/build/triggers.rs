@@ -6,6 +6,7 @@
 //! subscribe answer carries the id it needs).
 
 use super::resolve::{reference_name, Resolver, SchemaRef};
+use super::unsubscribe::{pick_id, place};
 use crate::diagnostics::{child, escape_token, Diagnostics};
 use crate::model::{Action, Method, Trigger, TriggerKind, Unsubscribe};
 use crate::names::{snake_case_ident, upper_camel_ident, UniqueNames};
@@ -89,7 +90,7 @@ fn truthy(v: Option<&Value>) -> bool {
 }
 
 /// Lower-case, without `_`, `-`, `.` or spaces: `callback_url` ≡ `callbackUrl`.
-fn fold(name: &str) -> String {
+pub(super) fn fold(name: &str) -> String {
     name.chars()
         .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
         .flat_map(char::to_lowercase)
@@ -182,7 +183,7 @@ impl<'a> Cx<'a> {
             notification_type: notification_type(notification.as_ref(), &action.operation_id),
             notification_schema: notification,
             callback_pointer,
-            unsubscribe: self.unsubscribe(index),
+            unsubscribe: self.unsubscribe(index, diags),
             rust_name,
             callback_parameter,
         }
@@ -269,7 +270,7 @@ impl<'a> Cx<'a> {
             notification_type: notification_type(notification.as_ref(), &type_seed),
             notification_schema: notification,
             callback_pointer,
-            unsubscribe: self.unsubscribe(index),
+            unsubscribe: self.unsubscribe(index, diags),
             rust_name: names.unique(&snake_case_ident(
                 &format!("{} {callback_name}", action.rust_name),
                 "callback",
@@ -502,7 +503,7 @@ impl<'a> Cx<'a> {
 
     /// The DELETE that removes a subscription made by action `index`: same path plus one
     /// `{id}` segment, else the nearest DELETE sharing the path's first segment.
-    fn unsubscribe(&self, index: usize) -> Option<Unsubscribe> {
+    fn unsubscribe(&self, index: usize, diags: &mut Diagnostics) -> Option<Unsubscribe> {
         let subscribe = &self.actions[index];
         let sub = segments(&subscribe.path);
         let deletes = self
@@ -528,7 +529,7 @@ impl<'a> Cx<'a> {
             Some(found) => found,
             None => {
                 let Some(first) = sub.first() else {
-                    return self.unsubscribe_route(index, by_location()?);
+                    return self.unsubscribe_route(index, by_location()?, diags);
                 };
                 let mut best: Option<(DeleteScore, (usize, &Action))> = None;
                 for (i, d) in deletes {
@@ -551,34 +552,70 @@ impl<'a> Cx<'a> {
                 }
             }
         };
-        self.unsubscribe_route(index, (delete_index, delete))
+        self.unsubscribe_route(index, (delete_index, delete), diags)
     }
 
-    /// The route through `delete`, with the id parameter and where the subscribe answer gives it.
+    /// The route through `delete`: each placeholder of its path filled from the subscribe
+    /// request or fixed by the spec, except the one for the subscription id (see
+    /// [`place`]). `None`, with a warning at the DELETE, when another placeholder would stay
+    /// open: the runtime would send it literally.
     fn unsubscribe_route(
         &self,
         index: usize,
         (delete_index, delete): (usize, &Action),
+        diags: &mut Diagnostics,
     ) -> Option<Unsubscribe> {
         let subscribe = &self.actions[index];
-        let sub = segments(&subscribe.path);
-        let del = segments(&delete.path);
-        let common = common_prefix(&sub, &del);
-        let id_param = del[common.min(del.len())..]
+        let placement = place(subscribe, delete);
+        let response = self.success_schema(subscribe).map(SchemaRef::from);
+        let in_response = |name: &str| response.is_some_and(|r| self.has_field(r, name));
+        let id_param = pick_id(&placement.open, &in_response).cloned();
+        let unfilled: Vec<String> = placement
+            .open
             .iter()
-            .rev()
-            .find(|s| is_template(s))
-            .map(|s| s.trim_start_matches('{').trim_end_matches('}').to_string());
-        let id_from = self
-            .success_schema(subscribe)
-            .and_then(|s| self.id_field(SchemaRef::from(s), id_param.as_deref()));
+            .filter(|n| Some(*n) != id_param.as_ref())
+            .map(|n| format!("{{{n}}}"))
+            .collect();
+        if !unfilled.is_empty() {
+            diags.warn(
+                &delete.pointer,
+                format!(
+                    "{} cannot unsubscribe trigger {}: nothing in the subscribe request gives {} \
+                     (only the subscription id {} may be left to the answer); no unsubscribe route",
+                    delete.operation_id,
+                    subscribe.operation_id,
+                    unfilled.join(", "),
+                    id_param
+                        .as_deref()
+                        .map(|i| format!("{{{i}}}"))
+                        .unwrap_or_default(),
+                ),
+            );
+            return None;
+        }
+        let id_from = response.and_then(|r| self.id_field(r, id_param.as_deref()));
         Some(Unsubscribe {
             operation_id: delete.operation_id.clone(),
             action: delete_index,
             path: delete.path.clone(),
             id_param,
             id_from,
+            from_subscribe: placement.from_subscribe,
+            fixed: placement.fixed,
         })
+    }
+
+    /// Whether the subscribe answer has a field named like `name` (up to case and separators),
+    /// at the top level or one object down, where [`Cx::id_field`] looks.
+    fn has_field(&self, schema: SchemaRef<'a>, name: &str) -> bool {
+        let wanted = fold(name);
+        let top = self.properties(schema);
+        top.iter().any(|(n, _)| fold(n) == wanted)
+            || top.iter().any(|(_, inner)| {
+                self.properties(*inner)
+                    .iter()
+                    .any(|(n, _)| fold(n) == wanted)
+            })
     }
 
     /// The field of the subscribe answer that carries the subscription id: one named like the
@@ -708,11 +745,11 @@ fn parse_callback_expression(expression: &str) -> (Option<String>, Option<String
     (None, None)
 }
 
-fn segments(path: &str) -> Vec<&str> {
+pub(super) fn segments(path: &str) -> Vec<&str> {
     path.split('/').filter(|s| !s.is_empty()).collect()
 }
 
-fn is_template(segment: &str) -> bool {
+pub(super) fn is_template(segment: &str) -> bool {
     segment.starts_with('{') && segment.ends_with('}')
 }
 
