@@ -5,7 +5,7 @@ use super::params::{self, field_use, ParamUse};
 use super::{one_line, MODELS};
 use crate::naming::{doc_lines, pascal, string_literal, NameAllocator};
 use crate::typespace::{Ty, TypeSpace};
-use connector_model::{Connector, ParameterLocation, Trigger, TriggerKind};
+use connector_model::{Connector, ParameterLocation, Trigger, TriggerKind, Unsubscribe};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -58,7 +58,7 @@ pub struct TriggerField {
 /// How to build the unsubscribe route.
 #[derive(Debug, Serialize)]
 pub struct UnsubscribeContext {
-    /// Expression for the path (the id placeholder stays literal).
+    /// Expression for the path: every placeholder filled but the id's, which stays literal.
     pub path: String,
     /// `Some("...")` / `None` for the id placeholder.
     pub id_param: String,
@@ -166,14 +166,18 @@ fn webhook(
     let mut query = Vec::new();
     let mut headers = Vec::new();
     let mut path_fields: Vec<(String, String)> = Vec::new();
+    // Query/header values the struct always has (required fields, fixed ones), by wire name:
+    // an unsubscribe path may take them.
+    let mut always_known: Vec<(String, String)> = Vec::new();
     for l in &lowered {
-        if l.fixed.is_some() {
+        if let Some(fixed) = &l.fixed {
             let use_ = field_use(l, "");
             match l.param.location {
                 ParameterLocation::Query => query.push(use_),
                 ParameterLocation::Header => headers.push(use_),
                 _ => {}
             }
+            always_known.push((l.param.name.clone(), string_literal(fixed)));
             continue;
         }
         let ident = idents.claim(&l.param.rust_name);
@@ -183,6 +187,9 @@ fn webhook(
             l.ty.clone().optional()
         };
         let use_ = field_use(l, &ident);
+        if l.param.required && l.param.location != ParameterLocation::Path {
+            always_known.push((l.param.name.clone(), use_.value.clone()));
+        }
         match l.param.location {
             ParameterLocation::Query => query.push(use_),
             ParameterLocation::Header => headers.push(use_),
@@ -225,21 +232,18 @@ fn webhook(
         })
     };
     let path = params::path_expr(&action.path, None, "crate::client::", &value_of);
-    let unsubscribe = trigger.unsubscribe.as_ref().map(|u| {
-        let keep = u.id_param.clone();
-        let value = |wire: &str| {
-            if keep.as_deref() == Some(wire) {
-                None
-            } else {
-                value_of(wire)
-            }
-        };
-        UnsubscribeContext {
-            path: params::path_expr(&u.path, None, "crate::client::", &value),
-            id_param: option_literal(u.id_param.as_deref()),
-            id_from: option_literal(u.id_from.as_deref()),
-        }
-    });
+    let subscribe_value = |name: &str| {
+        value_of(name).or_else(|| {
+            always_known
+                .iter()
+                .find(|(wire, _)| wire == name)
+                .map(|(_, value)| value.clone())
+        })
+    };
+    let unsubscribe = trigger
+        .unsubscribe
+        .as_ref()
+        .and_then(|u| unsubscribe(trigger, u, &subscribe_value, space));
     let _ = connector;
     let mut doc = doc_lines(&[action.summary.as_deref(), action.description.as_deref()]);
     if !doc.is_empty() {
@@ -346,6 +350,69 @@ fn subscribe_body(
         ]),
     });
     expr
+}
+
+/// The unsubscribe route with every placeholder but the id filled: from the subscribe
+/// parameter the model names, or the value it fixes. `None` (with a warning) if one cannot be
+/// filled, rather than a route the runtime would send with a literal `{placeholder}`.
+fn unsubscribe(
+    trigger: &Trigger,
+    route: &Unsubscribe,
+    subscribe_value: &dyn Fn(&str) -> Option<String>,
+    space: &mut TypeSpace,
+) -> Option<UnsubscribeContext> {
+    // `path_expr` takes a `Fn`: the misses are collected through a cell.
+    let unfilled = std::cell::RefCell::new(Vec::new());
+    let value = |wire: &str| {
+        if route.id_param.as_deref() == Some(wire) {
+            return None;
+        }
+        let found = match route.fixed.get(wire) {
+            Some(text) => Some(string_literal(text)),
+            None => route
+                .from_subscribe
+                .get(wire)
+                .and_then(|source| subscribe_value(source)),
+        };
+        if found.is_none() {
+            unfilled.borrow_mut().push(format!("{{{wire}}}"));
+        }
+        found
+    };
+    let path = params::path_expr(&inline_fixed(route), None, "crate::client::", &value);
+    let unfilled = unfilled.into_inner();
+    if !unfilled.is_empty() {
+        space.warn(
+            &trigger.operation_id,
+            format!(
+                "unsubscribe route {} leaves {} without a value: not generated",
+                route.path,
+                unfilled.join(", ")
+            ),
+        );
+        return None;
+    }
+    Some(UnsubscribeContext {
+        path,
+        id_param: option_literal(route.id_param.as_deref()),
+        id_from: option_literal(route.id_from.as_deref()),
+    })
+}
+
+/// The route's path with the fixed values that need no percent-encoding written in, so the
+/// generated path reads like the API's (`/event/dataobject`); others go through `path_value`.
+fn inline_fixed(route: &Unsubscribe) -> String {
+    let mut path = route.path.clone();
+    for (name, value) in &route.fixed {
+        let unreserved = !value.is_empty()
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+        if unreserved {
+            path = path.replace(&format!("{{{name}}}"), value);
+        }
+    }
+    path
 }
 
 fn option_literal(value: Option<&str>) -> String {
