@@ -203,11 +203,6 @@ async fn receive(
         tracing::info!(%error, "inbound signature refused");
         return answer(StatusCode::UNAUTHORIZED, "invalid signature");
     }
-    // GitHub pings a hook right after it is created; the ping is not a notification of the
-    // subscribed event, so it is acknowledged without being stored or dispatched.
-    if lookup("x-github-event").is_some_and(|event| event.eq_ignore_ascii_case("ping")) {
-        return answer(StatusCode::OK, "pong");
-    }
     // The signature covers the raw body; from here on only the JSON matters, and that is
     // what the inbox keeps (so redelivery parses it the same way).
     let bytes = match media {
@@ -219,6 +214,13 @@ async fn receive(
     };
     let items = match (registration.parse)(&bytes) {
         Ok(items) => items,
+        // GitHub pings a hook right after creating it. A notification type that can read the
+        // ping gets it dispatched like any delivery (the handler sees `X-GitHub-Event: ping`);
+        // one that cannot is acknowledged without storing, so the sender never sees the hook
+        // as failing. Either way the signature was checked above.
+        Err(_) if lookup("x-github-event").is_some_and(|e| e.eq_ignore_ascii_case("ping")) => {
+            return answer(StatusCode::OK, "pong");
+        }
         Err(error) => {
             tracing::info!(%error, "unparseable callback body");
             return answer(

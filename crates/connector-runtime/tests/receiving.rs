@@ -399,7 +399,8 @@ async fn github_form_encoded_deliveries_are_verified_on_the_raw_body_and_unwrapp
         202
     );
     assert_eq!(counting.seen.recv().await, Some(4));
-    // GitHub's ping right after hook creation is acknowledged, not stored or dispatched.
+    // GitHub's ping right after hook creation, which this notification type cannot parse, is
+    // acknowledged, not stored or dispatched (nor refused with 400).
     let ping = br#"{"zen": "Keep it logically awesome.", "hook_id": 1}"#;
     let ping_sig = sign::github(GITHUB_SECRET, ping);
     let ping_headers = [
