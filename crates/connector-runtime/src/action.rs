@@ -143,7 +143,9 @@ impl HostInner {
                     None => false,
                 };
                 if !handed_over {
-                    inner.finish_wait(&id, "timed_out").await;
+                    // Boxed: the timer task lives as long as the wait, and an unboxed
+                    // unsubscribe future would make every pending timer kilobytes large.
+                    Box::pin(inner.finish_wait(&id, "timed_out")).await;
                 }
             }
         });
@@ -239,7 +241,7 @@ impl<N: Send + 'static> PendingWait<N> {
             event = &mut receiver => event,
             _ = &mut cancel => {
                 if let Claim::Won(_) = host.inner.claim_wait(&id, true) {
-                    host.inner.finish_wait(&id, "cancelled").await;
+                    Box::pin(host.inner.finish_wait(&id, "cancelled")).await;
                     return Err(Error::WaitCancelled(id));
                 }
                 // A callback or the deadline got there first; its event is on the way.
@@ -247,12 +249,13 @@ impl<N: Send + 'static> PendingWait<N> {
             }
         };
         match event {
+            // Boxed, so a pending `wait()` future stays small (it may be held for hours).
             Ok(WaitEvent::Callback { headers, body }) => {
-                host.inner.finish_wait(&id, "completed").await;
+                Box::pin(host.inner.finish_wait(&id, "completed")).await;
                 to_callback(&parse, headers, &body)
             }
             Ok(WaitEvent::TimedOut) => {
-                host.inner.finish_wait(&id, "timed_out").await;
+                Box::pin(host.inner.finish_wait(&id, "timed_out")).await;
                 Err(Error::WaitTimedOut(id))
             }
             Err(_) => Err(Error::ShutDown),
@@ -272,7 +275,9 @@ impl Host {
         timeout: Duration,
         cancel: impl Future<Output = ()>,
     ) -> Result<Callback<T::Notification>> {
-        self.start_wait(action, connection, timeout)
+        // Boxed: the subscribe future is kilobytes large and would otherwise stay inside this
+        // future's state for as long as the wait lasts.
+        Box::pin(self.start_wait(action, connection, timeout))
             .await?
             .wait(cancel)
             .await
