@@ -98,6 +98,9 @@ struct IngestCli {
     /// Rounds (bare axum, then runtime, each round).
     #[arg(long, default_value_t = 2)]
     rounds: usize,
+    /// Handler runs in flight per trigger (default: the runtime's default).
+    #[arg(long)]
+    handler_concurrency: Option<usize>,
 }
 
 #[derive(Args)]
@@ -124,6 +127,11 @@ struct HostCli {
 
 #[derive(Subcommand)]
 enum MeasureCli {
+    /// Serve the mock API for this many seconds (to profile a `measure waits` child by hand).
+    Mock {
+        #[arg(long, default_value_t = 600)]
+        seconds: u64,
+    },
     Generate {
         #[arg(long)]
         step: String,
@@ -149,6 +157,7 @@ fn ingest_config(cli: &IngestCli, durable: bool) -> IngestConfig {
         duration: Duration::from_secs_f64(cli.seconds.max(0.1)),
         rounds: cli.rounds,
         durable,
+        handler_concurrency: cli.handler_concurrency,
     }
 }
 
@@ -238,6 +247,14 @@ async fn dispatch(cli: Cli) -> Result<()> {
                 mode,
             })
             .await;
+        }
+        Command::Measure(MeasureCli::Mock { seconds }) => {
+            let mock = connector_runtime::testing::MockApi::start()
+                .await
+                .map_err(|e| connector_bench::Error::io("start the mock API", e))?;
+            println!("{}", mock.base_url());
+            tokio::time::sleep(Duration::from_secs(seconds)).await;
+            return Ok(());
         }
         Command::Measure(MeasureCli::Generate { step, spec }) => {
             let figures = generate::measure(step.parse()?, &spec)?;

@@ -41,6 +41,9 @@ pub struct IngestConfig {
     pub rounds: usize,
     /// Keep the inbox in a SQLite file (`synchronous=FULL`) instead of memory.
     pub durable: bool,
+    /// Handler runs in flight (`TriggerOptions::with_concurrency`); `None` keeps the
+    /// runtime's default.
+    pub handler_concurrency: Option<usize>,
 }
 
 impl Default for IngestConfig {
@@ -51,6 +54,7 @@ impl Default for IngestConfig {
             duration: Duration::from_secs(5),
             rounds: 2,
             durable: false,
+            handler_concurrency: None,
         }
     }
 }
@@ -179,9 +183,12 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
         .build()
         .await?;
     let trigger = definition(&mock.base_url(), ApiStyle::Location)?;
-    let options = TriggerOptions::default()
+    let mut options = TriggerOptions::default()
         .with_signature(SignatureCheck::github(SECRET.to_vec()))
         .with_queue_capacity(4096);
+    if let Some(concurrency) = config.handler_concurrency {
+        options = options.with_concurrency(concurrency);
+    }
     host.register_with(&trigger, trigger.connection(), options, |_callback| async {
         Ok(())
     })?;
@@ -234,6 +241,7 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
         "scenario": name,
         "store": store_kind,
         "concurrency": config.concurrency,
+        "handler_concurrency": config.handler_concurrency,
         "duration_s": seconds,
         "rounds": config.rounds,
         "bare_axum": bare_totals.json(),

@@ -18,7 +18,7 @@ use super::{current_binary, round2, Outcome};
 use crate::crash::host::{definition, fast_retry_policy};
 use crate::crash::ApiStyle;
 use crate::load::{post_request, Connection};
-use crate::memory::{peak_rss_kib, rss_kib};
+use crate::memory::{live_heap_bytes, peak_rss_kib, rss_kib, trim_heap};
 use crate::stats::Latency;
 use crate::{Error, Result};
 
@@ -82,6 +82,7 @@ pub async fn run(config: WaitsConfig) -> Result<Outcome> {
     let text = format!(
         "waits: {} pending webhook-action waits\n  \
          RSS {:.1} MB with all waiting (host idle {:.1} MB; {:.0} bytes per wait; peak {:.1} MB; target ≤ 100 MB)\n  \
+         after malloc_trim: RSS {:.1} MB; live heap {:.1} MB ({:.0} bytes per wait)\n  \
          started in {:.1} s ({:.0} waits/s)\n  \
          callback → resumed waiter (wait() returned, unsubscribe included), {} callbacks: p50 {} µs, p99 {} µs\n  \
          callback → 202: p50 {} µs, p99 {} µs\n",
@@ -90,6 +91,9 @@ pub async fn run(config: WaitsConfig) -> Result<Outcome> {
         get("/rss_idle_kib") / 1024.0,
         get("/bytes_per_wait"),
         get("/peak_rss_kib") / 1024.0,
+        get("/rss_waiting_trimmed_kib") / 1024.0,
+        get("/heap_waiting_bytes") / 1048576.0,
+        get("/heap_bytes_per_wait"),
         get("/start_s"),
         get("/started_per_s"),
         get("/resume/count"),
@@ -118,6 +122,7 @@ pub async fn measure(api: &str, config: WaitsConfig) -> Result<Value> {
     let action = Arc::new(definition(api, ApiStyle::Location)?.with_name("approval"));
     let connection = Arc::new(action.connection());
     let rss_idle = rss_kib().unwrap_or(0);
+    let heap_idle = live_heap_bytes().unwrap_or(0);
 
     // Only the waits that will be resumed keep their URL and send time, so the harness's own
     // bookkeeping stays out of the RSS figure: an evenly spread sample, one slot each.
@@ -144,9 +149,14 @@ pub async fn measure(api: &str, config: WaitsConfig) -> Result<Value> {
         let failures = failures.clone();
         let done = done_tx.clone();
         tokio::spawn(async move {
-            let pending = match host
-                .start_wait(action.as_ref(), &connection, Duration::from_secs(3600))
-                .await
+            // Boxed: the subscribe future is ~2.8 KB, and an unboxed one would stay inside
+            // the state of a task that awaits the wait afterwards.
+            let pending = match Box::pin(host.start_wait(
+                action.as_ref(),
+                &connection,
+                Duration::from_secs(3600),
+            ))
+            .await
             {
                 Ok(pending) => pending,
                 Err(_) => {
@@ -159,10 +169,13 @@ pub async fn measure(api: &str, config: WaitsConfig) -> Result<Value> {
                 urls.lock().unwrap_or_else(|p| p.into_inner())[slot] = Some(pending.callback_url());
             }
             drop(permit);
-            let outcome = pending.wait(std::future::pending()).await;
-            let resumed = micros_since(base);
-            let sent = slot.map_or(0, |slot| sent_at[slot].load(Ordering::Relaxed));
-            let _ = done.send((outcome.is_ok(), resumed.saturating_sub(sent)));
+            // The waiter a workflow engine would keep: a task holding only the wait.
+            tokio::spawn(async move {
+                let outcome = pending.wait(std::future::pending()).await;
+                let resumed = micros_since(base);
+                let sent = slot.map_or(0, |slot| sent_at[slot].load(Ordering::Relaxed));
+                let _ = done.send((outcome.is_ok(), resumed.saturating_sub(sent)));
+            });
         });
     }
     // Every start_wait has returned once all slots are free again.
@@ -172,6 +185,9 @@ pub async fn measure(api: &str, config: WaitsConfig) -> Result<Value> {
     // Let the allocator and the store's writer settle before reading RSS.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_waiting = rss_kib().unwrap_or(0);
+    let heap_waiting = live_heap_bytes().unwrap_or(0);
+    trim_heap();
+    let rss_trimmed = rss_kib().unwrap_or(0);
     let started_ok = config.waits - failures.load(Ordering::Relaxed);
 
     // Resume the sample: post each one's callback and time it.
@@ -262,6 +278,10 @@ pub async fn measure(api: &str, config: WaitsConfig) -> Result<Value> {
         "rss_start_kib": rss_start,
         "rss_idle_kib": rss_idle,
         "rss_waiting_kib": rss_waiting,
+        "rss_waiting_trimmed_kib": rss_trimmed,
+        "heap_idle_bytes": heap_idle,
+        "heap_waiting_bytes": heap_waiting,
+        "heap_bytes_per_wait": round2(heap_waiting.saturating_sub(heap_idle) as f64 / started_ok.max(1) as f64),
         "peak_rss_kib": peak,
         "bytes_per_wait": round2(per_wait),
         "resume": Latency::from_samples(&mut resumed),
