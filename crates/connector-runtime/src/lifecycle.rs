@@ -119,7 +119,9 @@ fn route_request(
     let spec = RequestSpec {
         method: route.method.clone(),
         url: path,
-        ..RequestSpec::default()
+        query: route.query.clone(),
+        headers: route.headers.clone(),
+        body: None,
     };
     absolute(&spec, base_url).map(Some)
 }
@@ -773,11 +775,36 @@ mod tests {
             path: "/hooks/{hook_id}".into(),
             id_param: Some("hook_id".into()),
             id_from: None,
+            ..UnsubscribeRoute::default()
         };
         let spec = route_request(&route, Some("a b/c"), "http://h/api")
             .unwrap()
             .unwrap();
         assert_eq!(spec.url, "http://h/api/hooks/a%20b%2Fc");
         assert!(route_request(&route, None, "http://h").unwrap().is_none());
+    }
+
+    #[test]
+    fn route_query_and_headers_are_sent() {
+        let route = UnsubscribeRoute {
+            method: "DELETE".into(),
+            path: "/subscriptions/{id}".into(),
+            id_param: Some("id".into()),
+            query: vec![("tenantId".into(), "t 1".into())],
+            headers: vec![("x-tenant".into(), "t1".into())],
+            ..UnsubscribeRoute::default()
+        };
+        let spec = route_request(&route, Some("s1"), "http://h/api")
+            .unwrap()
+            .unwrap();
+        assert_eq!(spec.url, "http://h/api/subscriptions/s1?tenantId=t+1");
+        assert_eq!(spec.headers, route.headers);
+    }
+
+    #[test]
+    fn routes_stored_without_query_or_headers_still_load() {
+        let stored = r#"{"method":"DELETE","path":"/hooks/{id}","id_param":"id","id_from":null}"#;
+        let route: UnsubscribeRoute = serde_json::from_str(stored).unwrap();
+        assert!(route.query.is_empty() && route.headers.is_empty());
     }
 }

@@ -506,6 +506,8 @@ pub struct MockTrigger {
     name: String,
     events: Vec<String>,
     route: bool,
+    route_query: Vec<(String, String)>,
+    route_headers: Vec<(String, String)>,
     batch: bool,
 }
 
@@ -516,6 +518,8 @@ impl MockTrigger {
             name: name.into(),
             events: vec!["push".to_owned()],
             route: false,
+            route_query: Vec::new(),
+            route_headers: Vec::new(),
             batch: false,
         }
     }
@@ -529,6 +533,20 @@ impl MockTrigger {
     /// Offer the unsubscribe route `DELETE /hooks/{hook_id}` (id from the answer's `/id`).
     pub fn with_unsubscribe_route(mut self) -> Self {
         self.route = true;
+        self
+    }
+
+    /// Offer the unsubscribe route, sending this query parameter with it.
+    pub fn with_unsubscribe_query(mut self, name: &str, value: &str) -> Self {
+        self.route = true;
+        self.route_query.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Offer the unsubscribe route, sending this header with it.
+    pub fn with_unsubscribe_header(mut self, name: &str, value: &str) -> Self {
+        self.route = true;
+        self.route_headers.push((name.to_owned(), value.to_owned()));
         self
     }
 
@@ -572,6 +590,8 @@ impl WebhookTrigger for MockTrigger {
             path: "/hooks/{hook_id}".to_owned(),
             id_param: Some("hook_id".to_owned()),
             id_from: Some("/id".to_owned()),
+            query: self.route_query.clone(),
+            headers: self.route_headers.clone(),
         })
     }
 }

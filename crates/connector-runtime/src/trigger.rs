@@ -28,7 +28,7 @@ pub struct RequestSpec {
 }
 
 /// How to remove a subscription when the subscribe answer carried no `Location` header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct UnsubscribeRoute {
     /// Upper-case method, normally `"DELETE"`.
     pub method: String,
@@ -40,6 +40,13 @@ pub struct UnsubscribeRoute {
     /// JSON pointer into the subscribe response body giving the id, e.g. `/id`. When `None` the
     /// runtime tries `/id`, `/subscriptionId`, `/webhookId`, `/hookId`, `/data/id`.
     pub id_from: Option<String>,
+    /// Query parameters to send, in order (not yet encoded), e.g. a required `tenantId`.
+    /// Absent in routes stored before it existed: none.
+    #[serde(default)]
+    pub query: Vec<(String, String)>,
+    /// Extra request headers to send (auth is added from the connection).
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
 }
 
 /// Error building a subscribe request.

@@ -290,6 +290,25 @@ async fn without_location_the_route_is_used_and_without_either_it_is_unmanaged()
 }
 
 #[tokio::test]
+async fn the_route_sends_its_query_and_headers_with_the_delete() {
+    let api = MockApi::start().await.unwrap();
+    api.omit_location(true);
+    let host = memory_host().await;
+    let routed = MockTrigger::new("routed")
+        .with_unsubscribe_query("tenantId", "acme corp")
+        .with_unsubscribe_header("X-Tenant", "acme");
+    let _r = register_forwarding(&host, &routed, &api.base_url());
+    let id = host.enable(&routed).await.unwrap();
+    host.delete(&id).await.unwrap();
+    let deletes = api.requests_to("DELETE", "/hooks/1");
+    assert_eq!(deletes.len(), 1);
+    assert_eq!(deletes[0].path, "/hooks/1?tenantId=acme+corp");
+    assert_eq!(deletes[0].header("x-tenant"), Some("acme"));
+    assert!(api.hooks().is_empty());
+    host.shutdown().await;
+}
+
+#[tokio::test]
 async fn update_replaces_the_hook_under_the_same_callback_url() {
     let api = MockApi::start().await.unwrap();
     let host = memory_host().await;
