@@ -286,4 +286,30 @@ pub struct Unsubscribe {
     /// Every placeholder of `path` is `id_param`, a key of `from_subscribe` or a key of
     /// `fixed`: a route that would leave another placeholder open is not produced.
     pub fixed: BTreeMap<String, String>,
+    /// Query and header parameters of the DELETE to send, in the DELETE's order: each
+    /// required one something gives a value, and each internal one with a default. A
+    /// required one nothing gives is left out (with a warning): the route is kept, the API
+    /// may still accept it.
+    pub parameters: Vec<UnsubscribeParameter>,
+}
+
+/// A query or header parameter of an unsubscribe DELETE, and where its value comes from.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UnsubscribeParameter {
+    /// Wire name, e.g. `tenantId`.
+    pub name: String,
+    /// [`ParameterLocation::Query`] or [`ParameterLocation::Header`].
+    pub location: ParameterLocation,
+    /// Where the value comes from.
+    pub value: UnsubscribeValue,
+}
+
+/// The value of an [`UnsubscribeParameter`].
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum UnsubscribeValue {
+    /// The value of this subscribe parameter (by name); path parameters included.
+    FromSubscribe(String),
+    /// Text fixed by the spec (the default of an internal DELETE parameter).
+    Fixed(String),
 }

@@ -228,3 +228,37 @@ fn the_github_rest_api_loads() {
         "rust names are unique"
     );
 }
+
+/// The DELETE chosen for unsubscribing is the webhook one, not a business object's that
+/// shares more of the path (ForceManager once would have deleted an Account by hook id), and
+/// none when the spec has none (Shopranos: only carts, products and the like).
+#[test]
+fn unsubscribe_deletes_are_about_webhooks() {
+    let chosen = |name: &str| -> Option<Vec<Option<String>>> {
+        let spec = shared(&format!(
+            "corpus/power-platform/{name}/apiDefinition.swagger.json"
+        ))?;
+        let loaded = load_path(&spec, &LoadOptions::new()).unwrap();
+        Some(
+            loaded
+                .connector
+                .triggers
+                .iter()
+                .filter(|t| t.kind == TriggerKind::Webhook)
+                .map(|t| t.unsubscribe.as_ref().map(|u| u.operation_id.clone()))
+                .collect(),
+        )
+    };
+    let all = |name: &str, expected: Option<&str>| {
+        if let Some(ops) = chosen(name) {
+            assert!(!ops.is_empty(), "{name}");
+            for op in ops {
+                assert_eq!(op.as_deref(), expected, "{name}");
+            }
+        }
+    };
+    all("almabase", Some("DeleteWebhook"));
+    all("forcemanager-crm", Some("DeleteWebhook"));
+    all("processstreet", Some("DeleteTrigger"));
+    all("shopranos", None);
+}

@@ -1,7 +1,10 @@
 //! The connector model: actions with Rust names, triggers with callback pointers and
 //! unsubscribe routes, from Swagger 2.0, OpenAPI 3.0 callbacks and 3.1 webhooks, JSON or YAML.
 
-use connector_model::{load_bytes, LoadOptions, Loaded, Method, TriggerKind, Visibility};
+use connector_model::{
+    load_bytes, LoadOptions, Loaded, Method, ParameterLocation, TriggerKind, UnsubscribeParameter,
+    UnsubscribeValue, Visibility,
+};
 use openapiv3::ReferenceOr;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -358,7 +361,7 @@ fn without_a_marker_an_obvious_name_is_used_with_a_warning() {
 }
 
 #[test]
-fn nearest_delete_sharing_the_first_segment_and_none_when_there_is_none() {
+fn a_delete_that_speaks_of_hooks_is_chosen_and_any_delete_for_a_lonely_subscribe() {
     let spec = json!({
         "swagger": "2.0", "info": {"title": "t", "version": "1"},
         "paths": {
@@ -391,7 +394,167 @@ fn nearest_delete_sharing_the_first_segment_and_none_when_there_is_none() {
     assert_eq!(route.id_from.as_deref(), Some("/id"));
     let lonely = &loaded.connector.triggers[1];
     assert_eq!(lonely.callback_pointer.as_deref(), Some("/notificationUrl"));
-    assert!(lonely.unsubscribe.is_none());
+    // Nothing lines up with `/lonely`; the one DELETE about hooks is the best guess, never
+    // the unrelated `/other/{id}`.
+    assert_eq!(
+        lonely.unsubscribe.as_ref().unwrap().operation_id,
+        "RemoveHook"
+    );
+}
+
+fn webhook_post(operation_id: &str) -> Value {
+    json!({
+        "x-ms-notification-content": {"schema": {"type": "object"}},
+        "post": {"operationId": operation_id, "x-ms-trigger": "single",
+            "parameters": [
+                {"name": "tenant_id", "in": "query", "required": true, "type": "string"},
+                {"name": "body", "in": "body", "schema": {"type": "object", "properties": {
+                    "callbackUrl": {"type": "string", "x-ms-notification-url": true}}}}],
+            "responses": {"201": {"description": "ok", "schema": {"type": "object", "properties": {
+                "id": {"type": "string"}}}}}}
+    })
+}
+
+fn plain_delete(operation_id: &str, summary: &str, path: &[&str]) -> Value {
+    json!({"delete": {"operationId": operation_id, "summary": summary,
+        "parameters": path_params(path), "responses": {"200": {"description": "ok"}}}})
+}
+
+/// Shopranos' shape: the only DELETEs sharing the first segment remove carts and products.
+#[test]
+fn an_unrelated_delete_sharing_only_the_first_segment_is_not_chosen() {
+    let spec = json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/api/webhook/register/product/created": webhook_post("ProductCreated"),
+            "/api/Cart/{token}/Items/{productVariantId}":
+                plain_delete("Cart_DELETE_RemoveFromCart", "Cart Remove Product", &["token", "productVariantId"]),
+            "/api/Products/{id}": plain_delete("Products_DELETE_Delete", "Product Delete", &["id"]),
+            "/api/settings": plain_delete("ClearSettings", "Reset", &[])
+        }
+    });
+    let loaded = load(&spec);
+    assert!(loaded.connector.triggers[0].unsubscribe.is_none());
+    assert!(
+        !loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("unsubscribe")),
+        "{:?}",
+        loaded.diagnostics
+    );
+}
+
+/// Almabase's and ForceManager's shape: the webhook DELETE lives under another path than the
+/// subscribe, next to DELETEs of business objects that share more of the path.
+#[test]
+fn the_delete_about_hooks_beats_ones_sharing_more_of_the_path() {
+    let spec = json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/v1/accounts/hooks/insert": webhook_post("OnAccount"),
+            "/v1/accounts/{id}": plain_delete("DeleteAccount", "Delete an Account", &["id"]),
+            "/v1/accounts/{record_id}/emails/{email_id}":
+                plain_delete("DeleteEmail", "Delete an email", &["record_id", "email_id"]),
+            "/v1/webhooks/{webhook_id}/": plain_delete("DeleteWebhook", "Delete webhook", &["webhook_id"]),
+            "/v1/teardown": plain_delete("Teardown", "Delete a subscription", &[])
+        }
+    });
+    let loaded = load(&spec);
+    let route = loaded.connector.triggers[0].unsubscribe.clone().unwrap();
+    assert_eq!(route.operation_id, "DeleteWebhook");
+    assert_eq!(route.id_param.as_deref(), Some("webhook_id"));
+}
+
+/// The same path plus an id beats a sibling and a DELETE that only speaks of hooks; a sibling
+/// (last literal segment a `{param}`) beats a DELETE that only speaks of hooks.
+#[test]
+fn structure_beats_names_when_choosing_the_delete() {
+    let spec = |extra: &[(&str, Value)]| {
+        let mut paths = serde_json::Map::new();
+        paths.insert(
+            "/triggers/task-state-changed".into(),
+            webhook_post("OnTask"),
+        );
+        paths.insert(
+            "/admin/hooks/{hookId}".into(),
+            plain_delete("RemoveAnyHook", "Delete a webhook", &["hookId"]),
+        );
+        paths.insert(
+            "/triggers/{triggerId}".into(),
+            plain_delete("DeleteTrigger", "Delete Trigger", &["triggerId"]),
+        );
+        for (path, item) in extra {
+            paths.insert((*path).into(), item.clone());
+        }
+        json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": paths})
+    };
+    let chosen = |spec: &Value| {
+        load(spec).connector.triggers[0]
+            .unsubscribe
+            .clone()
+            .unwrap()
+            .operation_id
+    };
+    assert_eq!(chosen(&spec(&[])), "DeleteTrigger");
+    let exact = (
+        "/triggers/task-state-changed/{id}",
+        plain_delete("StopTask", "Stop", &["id"]),
+    );
+    assert_eq!(chosen(&spec(&[exact])), "StopTask");
+}
+
+/// 3E Events' shape: the DELETE wants a required `tenantId` query parameter.
+#[test]
+fn required_delete_query_and_header_parameters_are_filled_or_warned_about() {
+    let mut delete = plain_delete(
+        "DeleteSubscription",
+        "Delete a subscription",
+        &["subscriptionId", "type"],
+    );
+    let params = delete["delete"]["parameters"].as_array_mut().unwrap();
+    params.push(json!({"name": "tenantId", "in": "query", "required": true, "type": "string"}));
+    params.push(
+        json!({"name": "api-version", "in": "query", "type": "string",
+        "x-ms-visibility": "internal", "default": "2024-01"}),
+    );
+    params.push(json!({"name": "X-Region", "in": "header", "required": true, "type": "string"}));
+    params.push(json!({"name": "verbose", "in": "query", "type": "boolean"}));
+    let spec = json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/v1/subscriptions/event/dataobject": webhook_post("OnDataObject"),
+            "/v1/subscriptions/{subscriptionId}/event/{type}": delete
+        }
+    });
+    let loaded = load(&spec);
+    let route = loaded.connector.triggers[0].unsubscribe.clone().unwrap();
+    assert_eq!(route.id_param.as_deref(), Some("subscriptionId"));
+    assert_eq!(
+        route.parameters,
+        [
+            UnsubscribeParameter {
+                name: "tenantId".into(),
+                location: ParameterLocation::Query,
+                value: UnsubscribeValue::FromSubscribe("tenant_id".into()),
+            },
+            UnsubscribeParameter {
+                name: "api-version".into(),
+                location: ParameterLocation::Query,
+                value: UnsubscribeValue::Fixed("2024-01".into()),
+            },
+        ]
+    );
+    let warning = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("X-Region"))
+        .expect("a warning for the header nothing gives");
+    assert!(
+        warning.message.contains("DeleteSubscription"),
+        "{warning:?}"
+    );
+    assert!(warning.pointer.contains("subscriptionId"), "{warning:?}");
 }
 
 #[test]

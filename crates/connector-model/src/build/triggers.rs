@@ -6,7 +6,7 @@
 //! subscribe answer carries the id it needs).
 
 use super::resolve::{reference_name, Resolver, SchemaRef};
-use super::unsubscribe::{pick_id, place};
+use super::unsubscribe::{pick_id, place, query_and_headers};
 use crate::diagnostics::{child, escape_token, Diagnostics};
 use crate::model::{Action, Method, Trigger, TriggerKind, Unsubscribe};
 use crate::names::{snake_case_ident, upper_camel_ident, UniqueNames};
@@ -501,23 +501,23 @@ impl<'a> Cx<'a> {
         None
     }
 
-    /// The DELETE that removes a subscription made by action `index`: same path plus one
-    /// `{id}` segment, else the nearest DELETE sharing the path's first segment.
+    /// The DELETE that removes a subscription made by action `index`, the best by
+    /// [`delete_score`]; else Power Platform's idiom `DELETE /{Location}` (the subscription
+    /// URL itself).
     fn unsubscribe(&self, index: usize, diags: &mut Diagnostics) -> Option<Unsubscribe> {
         let subscribe = &self.actions[index];
-        let sub = segments(&subscribe.path);
-        let deletes = self
-            .actions
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.method == Method::Delete);
-        let exact = deletes.clone().find(|(_, d)| {
-            let del = segments(&d.path);
-            del.len() == sub.len() + 1
-                && common_prefix(&sub, &del) == sub.len()
-                && del.last().is_some_and(|s| is_template(s))
-        });
-        // Power Platform's idiom `DELETE /{Location}`: the subscription URL itself.
+        let mut best: Option<(DeleteScore, (usize, &Action))> = None;
+        for (i, delete) in self.actions.iter().enumerate() {
+            if delete.method != Method::Delete {
+                continue;
+            }
+            let Some(score) = delete_score(subscribe, delete) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, (i, delete)));
+            }
+        }
         let by_location = || {
             self.actions
                 .iter()
@@ -525,34 +525,11 @@ impl<'a> Cx<'a> {
                 .filter(|(_, a)| a.method == Method::Delete)
                 .find(|(_, d)| matches!(segments(&d.path).as_slice(), [only] if is_template(only)))
         };
-        let (delete_index, delete) = match exact {
-            Some(found) => found,
-            None => {
-                let Some(first) = sub.first() else {
-                    return self.unsubscribe_route(index, by_location()?, diags);
-                };
-                let mut best: Option<(DeleteScore, (usize, &Action))> = None;
-                for (i, d) in deletes {
-                    let del = segments(&d.path);
-                    if !del.first().is_some_and(|f| same_segment(f, first)) {
-                        continue;
-                    }
-                    let score = (
-                        common_prefix(&sub, &del),
-                        del.last().is_some_and(|s| is_template(s)),
-                        std::cmp::Reverse(del.len().abs_diff(sub.len())),
-                    );
-                    if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                        best = Some((score, (i, d)));
-                    }
-                }
-                match best {
-                    Some((_, found)) => found,
-                    None => by_location()?,
-                }
-            }
+        let found = match best {
+            Some((_, found)) => found,
+            None => by_location()?,
         };
-        self.unsubscribe_route(index, (delete_index, delete), diags)
+        self.unsubscribe_route(index, found, diags)
     }
 
     /// The route through `delete`: each placeholder of its path filled from the subscribe
@@ -593,6 +570,19 @@ impl<'a> Cx<'a> {
             );
             return None;
         }
+        let (parameters, unfilled) = query_and_headers(subscribe, delete);
+        if !unfilled.is_empty() {
+            diags.warn(
+                &delete.pointer,
+                format!(
+                    "{} unsubscribes trigger {} without its required {}: nothing in the subscribe \
+                     request gives a value",
+                    delete.operation_id,
+                    subscribe.operation_id,
+                    unfilled.join(", "),
+                ),
+            );
+        }
         let id_from = response.and_then(|r| self.id_field(r, id_param.as_deref()));
         Some(Unsubscribe {
             operation_id: delete.operation_id.clone(),
@@ -602,6 +592,7 @@ impl<'a> Cx<'a> {
             id_from,
             from_subscribe: placement.from_subscribe,
             fixed: placement.fixed,
+            parameters,
         })
     }
 
@@ -670,9 +661,74 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// How near a DELETE is to a subscribe path: shared leading segments, ends in a `{param}`,
-/// then closeness in length.
-type DeleteScore = (usize, bool, std::cmp::Reverse<usize>);
+/// How likely a DELETE removes what a subscribe made: its [`DeleteKind`], then shared
+/// leading path segments, ends in a `{param}`, then closeness in length.
+type DeleteScore = (DeleteKind, usize, bool, std::cmp::Reverse<usize>);
+
+/// Why a DELETE is a candidate for unsubscribing, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum DeleteKind {
+    /// Its path, operationId or summary speaks of hooks, subscriptions or callbacks.
+    Named,
+    /// The subscribe path with its last segment a `{param}`: a sibling, as
+    /// `DELETE /triggers/{triggerId}` is of `POST /triggers/task-state-changed`.
+    Sibling,
+    /// Its path lines up with the subscribe path once one open `{param}` segment is out.
+    LinesUp,
+    /// The subscribe path plus one `{param}` segment.
+    SamePathPlusId,
+}
+
+/// Words that mark an operation about webhook subscriptions (lower case; `hook` covers
+/// `webhook`, `subscri` covers `subscribe`, `subscription`, `unsubscribe`).
+const HOOK_WORDS: [&str; 4] = ["hook", "subscri", "callback", "notification"];
+
+/// The score of `delete` as the unsubscribe of `subscribe`, or `None` when nothing ties it to
+/// subscriptions: an unrelated DELETE sharing only the first segment (`/api/Cart/{token}`
+/// for `/api/webhook/register/…`) would be sent with someone else's id.
+fn delete_score(subscribe: &Action, delete: &Action) -> Option<DeleteScore> {
+    let sub = segments(&subscribe.path);
+    let del = segments(&delete.path);
+    let kind = if del.len() == sub.len() + 1
+        && common_prefix(&sub, &del) == sub.len()
+        && del.last().is_some_and(|s| is_template(s))
+    {
+        DeleteKind::SamePathPlusId
+    } else if place(subscribe, delete).lines_up {
+        DeleteKind::LinesUp
+    } else if del.len() == sub.len()
+        && common_prefix(&sub, &del) + 1 == sub.len()
+        && del.last().is_some_and(|s| is_template(s))
+        && sub.last().is_some_and(|s| !is_template(s))
+    {
+        DeleteKind::Sibling
+    } else if mentions_hooks(delete) {
+        DeleteKind::Named
+    } else {
+        return None;
+    };
+    Some((
+        kind,
+        common_prefix(&sub, &del),
+        del.last().is_some_and(|s| is_template(s)),
+        std::cmp::Reverse(del.len().abs_diff(sub.len())),
+    ))
+}
+
+/// Whether the path, operationId or summary of `action` names hooks or subscriptions.
+fn mentions_hooks(action: &Action) -> bool {
+    [
+        Some(action.path.as_str()),
+        Some(action.operation_id.as_str()),
+        action.summary.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|text| {
+        let text = text.to_ascii_lowercase();
+        HOOK_WORDS.iter().any(|w| text.contains(w))
+    })
+}
 
 /// Where a 3.0 callback sits: its operation's action, name and URL expression.
 struct CallbackSite<'s> {

@@ -8,7 +8,9 @@
 //! taken from a subscribe parameter, fixed by the spec, or left open (the id, ideally alone).
 
 use super::triggers::{fold, is_template, segments};
-use crate::model::{Action, Parameter, ParameterLocation, Visibility};
+use crate::model::{
+    Action, Parameter, ParameterLocation, UnsubscribeParameter, UnsubscribeValue, Visibility,
+};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -22,6 +24,9 @@ pub(super) struct Placement {
     /// Placeholders with no value, in path order: the subscription id, and any the spec
     /// leaves unexplained.
     pub open: Vec<String>,
+    /// Whether the DELETE path lines up with the subscribe path once one open placeholder
+    /// segment (the id's) is taken out: a strong sign it removes what the subscribe made.
+    pub lines_up: bool,
 }
 
 /// Places every placeholder of `delete.path` (see the module docs), in this order of trust:
@@ -36,7 +41,7 @@ pub(super) fn place(subscribe: &Action, delete: &Action) -> Placement {
             placement
                 .from_subscribe
                 .insert(name.to_string(), source.name.clone());
-        } else if let Some(value) = internal_default(delete, name) {
+        } else if let Some(value) = internal_default(delete, name, ParameterLocation::Path) {
             placement.fixed.insert(name.to_string(), value);
         }
     }
@@ -44,6 +49,7 @@ pub(super) fn place(subscribe: &Action, delete: &Action) -> Placement {
         placement.from_subscribe.contains_key(name) || placement.fixed.contains_key(name)
     };
     let aligned = align(subscribe, &delete.path, &filled);
+    placement.lines_up = aligned.is_some();
     for (name, binding) in aligned.unwrap_or_default() {
         match binding {
             Binding::Literal(text) => placement.fixed.insert(name, text),
@@ -56,6 +62,43 @@ pub(super) fn place(subscribe: &Action, delete: &Action) -> Placement {
         .map(str::to_string)
         .collect();
     placement
+}
+
+/// The query and header parameters of `delete` to send, each with its value: a subscribe
+/// parameter of the same name (matched as for placeholders), else the DELETE's own internal
+/// default. Required ones nothing gives come second, by name, so the caller can warn.
+pub(super) fn query_and_headers(
+    subscribe: &Action,
+    delete: &Action,
+) -> (Vec<UnsubscribeParameter>, Vec<String>) {
+    let mut sent = Vec::new();
+    let mut unfilled = Vec::new();
+    for param in &delete.parameters {
+        if !matches!(
+            param.location,
+            ParameterLocation::Query | ParameterLocation::Header
+        ) {
+            continue;
+        }
+        let fixed = internal_default(delete, &param.name, param.location);
+        if !param.required && fixed.is_none() {
+            continue;
+        }
+        let value = match (subscribe_parameter(subscribe, &param.name), fixed) {
+            (Some(source), _) => UnsubscribeValue::FromSubscribe(source.name.clone()),
+            (None, Some(text)) => UnsubscribeValue::Fixed(text),
+            (None, None) => {
+                unfilled.push(param.name.clone());
+                continue;
+            }
+        };
+        sent.push(UnsubscribeParameter {
+            name: param.name.clone(),
+            location: param.location,
+            value,
+        });
+    }
+    (sent, unfilled)
 }
 
 /// The placeholder to put the subscription id in, among `open` ones: one whose name contains
@@ -214,12 +257,10 @@ fn subscribe_parameter<'s>(subscribe: &'s Action, name: &str) -> Option<&'s Para
         .copied()
 }
 
-/// The default of an internal path parameter `name` of the DELETE, as sent.
-fn internal_default(delete: &Action, name: &str) -> Option<String> {
+/// The default of an internal parameter `name` of the DELETE at `location`, as sent.
+fn internal_default(delete: &Action, name: &str, location: ParameterLocation) -> Option<String> {
     let param = delete.parameters.iter().find(|p| {
-        p.name == name
-            && p.location == ParameterLocation::Path
-            && p.visibility == Visibility::Internal
+        p.name == name && p.location == location && p.visibility == Visibility::Internal
     })?;
     match param.default.as_ref()? {
         Value::String(s) => Some(s.clone()),
