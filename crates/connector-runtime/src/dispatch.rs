@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 use crate::registry::{HandlerFn, Item, ParseFn, TriggerOptions};
 use crate::store::Store;
@@ -106,13 +106,16 @@ impl Worker {
             };
             let worker = worker.clone();
             tokio::spawn(async move {
-                worker.deliver(job).await;
-                drop(slot);
+                worker.deliver(job, slot).await;
             });
         }
     }
 
-    async fn deliver(&self, job: Job) {
+    /// Run the handler (retrying) and record the outcome. `slot` is the handler slot: it is
+    /// given back as soon as the handler succeeded, so the durable "done" mark (a commit) does
+    /// not hold a slot and the slots bound handler runs, as the option says.
+    async fn deliver(&self, job: Job, slot: OwnedSemaphorePermit) {
+        let mut slot = Some(slot);
         let id = job.inbox_id;
         let span = tracing::info_span!("dispatch", trigger = %self.name, inbox_id = id);
         let mut items = job.items;
@@ -122,6 +125,7 @@ impl Worker {
             let outcome = self.attempt(&job.headers, &job.body, items.take()).await;
             match outcome {
                 Ok(()) => {
+                    drop(slot.take());
                     if let Err(error) = self.store.mark_delivered(id).await {
                         // Stays pending: delivered again after a restart (at-least-once).
                         tracing::error!(parent: &span, %error, "cannot mark the delivery done");
