@@ -147,3 +147,57 @@ fn three_e_events_unsubscribes_by_subscription_id() {
         r#"path:"/v1/subscriptions/{subscriptionId}/event/matter_created".to_owned(),"#
     )));
 }
+
+#[test]
+fn required_delete_query_and_headers_come_from_the_trigger_fields_or_are_fixed() {
+    let mut delete = delete(&[
+        ("subscriptionId", "path"),
+        ("tenantId", "query"),
+        ("X-Region", "header"),
+    ]);
+    let params = delete["delete"]["parameters"].as_array_mut().unwrap();
+    params.push(
+        json!({"name": "api-version", "in": "query", "type": "string",
+        "x-ms-visibility": "internal", "default": "2024-01"}),
+    );
+    let spec = json!({
+        "swagger": "2.0", "info": {"title": "Tenants", "version": "1"}, "host": "api.example.com",
+        "paths": {
+            "/subscriptions": subscribe("OnTenantEvent", json!([
+                {"name": "tenant_id", "in": "query", "required": true, "type": "string"},
+                {"name": "x-region", "in": "header", "required": true, "type": "string"}
+            ])),
+            "/subscriptions/{subscriptionId}": delete
+        }
+    });
+    let source = triggers_rs(&spec);
+    let routes = routes(&source);
+    assert_eq!(routes.len(), 1, "{source}");
+    let route = &routes[0];
+    for expected in [
+        r#"crate::client::push_query(&mutquery,"tenantId",&self.tenant_id,true);"#,
+        r#"query.push(("api-version".to_owned(),"2024-01".to_owned()));"#,
+        r#"headers.push(("X-Region".to_owned(),crate::client::header_value(&self.x_region)));"#,
+        r#"query,headers,"#,
+    ] {
+        assert!(route.contains(expected), "{expected} not in {route}");
+    }
+}
+
+#[test]
+fn a_route_without_query_or_headers_sends_none() {
+    let spec = json!({
+        "swagger": "2.0", "info": {"title": "Hooks", "version": "1"}, "host": "api.example.com",
+        "paths": {
+            "/hooks": subscribe("OnHook", json!([])),
+            "/hooks/{id}": delete(&[("id", "path")])
+        }
+    });
+    let routes = routes(&triggers_rs(&spec));
+    assert_eq!(routes.len(), 1);
+    assert!(
+        routes[0].contains("query:Vec::new(),headers:Vec::new(),"),
+        "{}",
+        routes[0]
+    );
+}

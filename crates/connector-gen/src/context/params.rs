@@ -19,7 +19,7 @@ pub struct Lowered<'a> {
 }
 
 /// How a parameter reaches the query string or a header.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ParamUse {
     /// Rust literal of the wire name.
     pub wire: String,

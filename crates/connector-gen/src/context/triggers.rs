@@ -5,7 +5,9 @@ use super::params::{self, field_use, ParamUse};
 use super::{one_line, MODELS};
 use crate::naming::{doc_lines, pascal, string_literal, NameAllocator};
 use crate::typespace::{Ty, TypeSpace};
-use connector_model::{Connector, ParameterLocation, Trigger, TriggerKind, Unsubscribe};
+use connector_model::{
+    Connector, ParameterLocation, Trigger, TriggerKind, Unsubscribe, UnsubscribeValue,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -64,6 +66,10 @@ pub struct UnsubscribeContext {
     pub id_param: String,
     /// `Some("...")` / `None` for the id pointer.
     pub id_from: String,
+    /// Query parameters of the DELETE, filled like the subscribe request's.
+    pub query: Vec<ParamUse>,
+    /// Header parameters of the DELETE.
+    pub headers: Vec<ParamUse>,
 }
 
 /// A webhook with no subscribe operation: only its notification type.
@@ -169,9 +175,13 @@ fn webhook(
     // Query/header values the struct always has (required fields, fixed ones), by wire name:
     // an unsubscribe path may take them.
     let mut always_known: Vec<(String, String)> = Vec::new();
+    // Every subscribe parameter by wire name, as the request uses it: the unsubscribe query
+    // and headers take their values the same way.
+    let mut uses: Vec<(String, ParamUse)> = Vec::new();
     for l in &lowered {
         if let Some(fixed) = &l.fixed {
             let use_ = field_use(l, "");
+            uses.push((l.param.name.clone(), use_.clone()));
             match l.param.location {
                 ParameterLocation::Query => query.push(use_),
                 ParameterLocation::Header => headers.push(use_),
@@ -187,6 +197,7 @@ fn webhook(
             l.ty.clone().optional()
         };
         let use_ = field_use(l, &ident);
+        uses.push((l.param.name.clone(), use_.clone()));
         if l.param.required && l.param.location != ParameterLocation::Path {
             always_known.push((l.param.name.clone(), use_.value.clone()));
         }
@@ -243,8 +254,7 @@ fn webhook(
     let unsubscribe = trigger
         .unsubscribe
         .as_ref()
-        .and_then(|u| unsubscribe(trigger, u, &subscribe_value, space));
-    let _ = connector;
+        .and_then(|u| unsubscribe(connector, trigger, u, &subscribe_value, &uses, space));
     let mut doc = doc_lines(&[action.summary.as_deref(), action.description.as_deref()]);
     if !doc.is_empty() {
         doc.push(String::new());
@@ -356,9 +366,11 @@ fn subscribe_body(
 /// parameter the model names, or the value it fixes. `None` (with a warning) if one cannot be
 /// filled, rather than a route the runtime would send with a literal `{placeholder}`.
 fn unsubscribe(
+    connector: &Connector,
     trigger: &Trigger,
     route: &Unsubscribe,
     subscribe_value: &dyn Fn(&str) -> Option<String>,
+    uses: &[(String, ParamUse)],
     space: &mut TypeSpace,
 ) -> Option<UnsubscribeContext> {
     // `path_expr` takes a `Fn`: the misses are collected through a cell.
@@ -392,10 +404,56 @@ fn unsubscribe(
         );
         return None;
     }
+    let mut query = Vec::new();
+    let mut headers = Vec::new();
+    for param in &route.parameters {
+        let explode = connector
+            .actions
+            .get(route.action)
+            .and_then(|a| a.parameters.iter().find(|p| p.name == param.name))
+            .is_some_and(|p| p.explode);
+        let use_ = match &param.value {
+            UnsubscribeValue::Fixed(text) => ParamUse {
+                wire: string_literal(&param.name),
+                binding: String::new(),
+                value: String::new(),
+                optional: false,
+                explode,
+                fixed: string_literal(text),
+            },
+            UnsubscribeValue::FromSubscribe(source) => {
+                match uses.iter().find(|(wire, _)| wire == source) {
+                    Some((_, found)) => ParamUse {
+                        wire: string_literal(&param.name),
+                        explode,
+                        ..found.clone()
+                    },
+                    None => {
+                        space.warn(
+                            &trigger.operation_id,
+                            format!(
+                                "unsubscribe {} {} has no subscribe field {source} to take its \
+                                 value from: not sent",
+                                route.operation_id, param.name
+                            ),
+                        );
+                        continue;
+                    }
+                }
+            }
+        };
+        match param.location {
+            ParameterLocation::Query => query.push(use_),
+            ParameterLocation::Header => headers.push(use_),
+            ParameterLocation::Path | ParameterLocation::Cookie => {}
+        }
+    }
     Some(UnsubscribeContext {
         path,
         id_param: option_literal(route.id_param.as_deref()),
         id_from: option_literal(route.id_from.as_deref()),
+        query,
+        headers,
     })
 }
 

@@ -49,6 +49,8 @@ impl connector_runtime::WebhookTrigger for SetupWebhookTrigger {
             path: "/api/v0/webhooks/{webhookId}".to_owned(),
             id_param: Some("webhookId".to_owned()),
             id_from: None,
+            query: Vec::new(),
+            headers: Vec::new(),
         })
     }
 }
@@ -103,6 +105,8 @@ impl connector_runtime::WebhookTrigger for SetupWebhookPersonCreateTrigger {
             path: "/api/v0/webhooks/{webhookId}".to_owned(),
             id_param: Some("webhookId".to_owned()),
             id_from: None,
+            query: Vec::new(),
+            headers: Vec::new(),
         })
     }
 }

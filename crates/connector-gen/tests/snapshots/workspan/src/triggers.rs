@@ -51,6 +51,8 @@ impl connector_runtime::WebhookTrigger for SubscribeTrigger {
             path: "/event/v1/subscriber/{subscriber_id}".to_owned(),
             id_param: Some("subscriber_id".to_owned()),
             id_from: Some("/subscriber_id".to_owned()),
+            query: Vec::new(),
+            headers: Vec::new(),
         })
     }
 }
@@ -106,6 +108,8 @@ impl connector_runtime::WebhookTrigger for SubscribeObjectEventTrigger {
             path: "/event/v1/subscriber/{subscriber_id}".to_owned(),
             id_param: Some("subscriber_id".to_owned()),
             id_from: Some("/subscriber_id".to_owned()),
+            query: Vec::new(),
+            headers: Vec::new(),
         })
     }
 }
@@ -161,6 +165,8 @@ impl connector_runtime::WebhookTrigger for SubmitToPartnerCenterObjectEventTrigg
             path: "/event/v1/subscriber/{subscriber_id}".to_owned(),
             id_param: Some("subscriber_id".to_owned()),
             id_from: Some("/subscriber_id".to_owned()),
+            query: Vec::new(),
+            headers: Vec::new(),
         })
     }
 }
