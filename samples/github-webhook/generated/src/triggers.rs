@@ -65,6 +65,8 @@ impl connector_runtime::WebhookTrigger for WebhookTrigger {
             ),
             id_param: Some("hook_Id".to_owned()),
             id_from: Some("/id".to_owned()),
+            query: Vec::new(),
+            headers: Vec::new(),
         })
     }
 }
