@@ -12,11 +12,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use connector_runtime::testing::MockApi;
-use connector_runtime::verify::sign;
+use connector_runtime::verify::{sign, CallbackSigner};
 use connector_runtime::{Host, SignatureCheck, TriggerOptions};
 use serde_json::json;
 
@@ -27,6 +28,7 @@ use crate::load::{self, post_request, LoadConfig, LoadResult, RequestFn};
 use crate::{Error, Result};
 
 const SECRET: &[u8] = b"benchmark webhook secret";
+const SIGNING_KEY: &[u8] = b"ingest-benchmark-key";
 
 /// Settings of an ingest run.
 #[derive(Debug, Clone, Copy)]
@@ -120,6 +122,68 @@ async fn start_bare_axum() -> Result<std::net::SocketAddr> {
     Ok(addr)
 }
 
+/// What every safe receiver does before answering, and no more: check the callback URL's token,
+/// check the sender's signature, parse the JSON. The runtime's own cost is what it adds on top
+/// (store, queue, dispatch, done-mark).
+#[derive(Clone)]
+struct VerifyState {
+    signer: CallbackSigner,
+    check: SignatureCheck,
+}
+
+#[derive(serde::Deserialize)]
+struct SigQuery {
+    sig: Option<String>,
+}
+
+async fn verify_only(
+    State(state): State<Arc<VerifyState>>,
+    Path(id): Path<String>,
+    Query(query): Query<SigQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let token_ok = query
+        .sig
+        .as_deref()
+        .is_some_and(|sig| state.signer.verify(&id, sig));
+    if !token_ok {
+        return StatusCode::UNAUTHORIZED;
+    }
+    let lookup = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if state
+        .check
+        .verify(lookup, &body, std::time::SystemTime::now())
+        .is_err()
+    {
+        return StatusCode::UNAUTHORIZED;
+    }
+    match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(_) => StatusCode::ACCEPTED,
+        Err(_) => StatusCode::BAD_REQUEST,
+    }
+}
+
+async fn start_verifying_axum() -> Result<std::net::SocketAddr> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| Error::io("bind the verifying axum server", e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::io("read the verifying axum address", e))?;
+    let state = Arc::new(VerifyState {
+        signer: CallbackSigner::new(SIGNING_KEY.to_vec()),
+        check: SignatureCheck::github(SECRET.to_vec()),
+    });
+    let router = Router::new()
+        .route("/callbacks/{id}", post(verify_only))
+        .with_state(state);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok(addr)
+}
+
 #[derive(Default)]
 struct Totals {
     ok: u64,
@@ -179,7 +243,7 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
     };
     let host = Host::builder()
         .with_sqlite(store)
-        .with_signing_key(b"ingest-benchmark-key".to_vec())
+        .with_signing_key(SIGNING_KEY.to_vec())
         .build()
         .await?;
     let trigger = definition(&mock.base_url(), ApiStyle::Location)?;
@@ -201,11 +265,14 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
         .to_owned();
 
     let bare = start_bare_axum().await?;
+    let verifying = start_verifying_axum().await?;
     let bodies = Arc::new(signed_bodies(256));
     let runtime_requests = request_fn(host.local_addr().to_string(), path.clone(), bodies.clone());
-    let bare_requests = request_fn(bare.to_string(), path, bodies);
+    let bare_requests = request_fn(bare.to_string(), path.clone(), bodies.clone());
+    let verify_requests = request_fn(verifying.to_string(), path, bodies);
 
     let mut bare_totals = Totals::default();
+    let mut verify_totals = Totals::default();
     let mut runtime_totals = Totals::default();
     let seconds = config.duration.as_secs_f64();
     for _ in 0..config.rounds.max(1) {
@@ -217,16 +284,22 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
         };
         let result = load::run(load(bare), bare_requests.clone()).await;
         bare_totals.add(&result, seconds);
+        let result = load::run(load(verifying), verify_requests.clone()).await;
+        verify_totals.add(&result, seconds);
         let result = load::run(load(host.local_addr()), runtime_requests.clone()).await;
         runtime_totals.add(&result, seconds);
     }
     host.shutdown().await;
 
-    let ratio = if bare_totals.rate() > 0.0 {
-        runtime_totals.rate() / bare_totals.rate()
-    } else {
-        0.0
+    let ratio_to = |baseline: &Totals| {
+        if baseline.rate() > 0.0 {
+            runtime_totals.rate() / baseline.rate()
+        } else {
+            0.0
+        }
     };
+    let ratio = ratio_to(&bare_totals);
+    let ratio_verify = ratio_to(&verify_totals);
     let name = if config.durable {
         "ingest-durable"
     } else {
@@ -245,26 +318,33 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
         "duration_s": seconds,
         "rounds": config.rounds,
         "bare_axum": bare_totals.json(),
+        "verifying_axum": verify_totals.json(),
         "runtime": runtime_totals.json(),
         "ratio": round2(ratio),
+        "ratio_to_verifying": round2(ratio_verify),
         "target": if config.durable { json!({"rate_per_s": 10000}) } else { json!({"ratio": 0.7}) },
     });
     let text = format!(
         "{name} ({store_kind}; {} senders, {} × {:.0} s per target):\n  \
-         bare axum: {:.0} req/s, p50 {} µs, p99 {} µs\n  \
-         runtime:   {:.0} req/s, p50 {} µs, p99 {} µs, answers {:?}\n  \
-         ratio runtime/bare: {:.2}\n",
+         bare axum:      {:.0} req/s, p50 {} µs, p99 {} µs\n  \
+         verifying axum: {:.0} req/s, p50 {} µs, p99 {} µs (token + signature + JSON parse)\n  \
+         runtime:        {:.0} req/s, p50 {} µs, p99 {} µs, answers {:?}\n  \
+         ratio runtime/bare: {:.2}; runtime/verifying: {:.2}\n",
         config.concurrency,
         config.rounds,
         seconds,
         bare_totals.rate(),
         Totals::worst(&bare_totals.p50),
         Totals::worst(&bare_totals.p99),
+        verify_totals.rate(),
+        Totals::worst(&verify_totals.p50),
+        Totals::worst(&verify_totals.p99),
         runtime_totals.rate(),
         Totals::worst(&runtime_totals.p50),
         Totals::worst(&runtime_totals.p99),
         runtime_totals.statuses,
-        ratio
+        ratio,
+        ratio_verify
     );
     Ok(Outcome { figures, text })
 }
