@@ -89,13 +89,23 @@ fn faults() -> Vec<Fault> {
     ]
 }
 
-/// Cases the runtime does not pass yet (see `known_runtime_bugs` below).
-fn known_bug(case: &Case) -> bool {
-    case.op == Op::Subscribe
+/// A subscribe answer lost (the API may have acted) on an API whose unsubscribe request is
+/// only known from that answer (`Location`): the runtime must not POST again, so it cannot
+/// converge to "one hook, one active subscription". See `location_unknown_subscribe_outcome`.
+fn location_unknown_outcome(case: &Case) -> bool {
+    case.style == ApiStyle::Location
+        && case.op == Op::Subscribe
         && matches!(
             case.fault,
             Fault::DelayRequest(_) | Fault::DelayResponse(_) | Fault::ResetAfterForward
         )
+}
+
+/// Cases the runtime does not pass (see `known_runtime_limits_request_delayed_past_cleanup`).
+fn known_limit(case: &Case) -> bool {
+    case.style == ApiStyle::Callback
+        && case.op == Op::Subscribe
+        && matches!(case.fault, Fault::DelayRequest(_))
 }
 
 fn all_cases() -> Vec<Case> {
@@ -296,23 +306,76 @@ fn report(outcomes: &[(String, Result<(), String>)]) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn runtime_converges_under_subscribe_and_unsubscribe_faults() {
-    let cases: Vec<Case> = all_cases().into_iter().filter(|c| !known_bug(c)).collect();
+    let cases: Vec<Case> = all_cases()
+        .into_iter()
+        .filter(|c| !known_limit(c) && !location_unknown_outcome(c))
+        .collect();
     let outcomes = run_cases(cases).await;
     let failures = report(&outcomes);
     assert_eq!(failures, 0, "{failures} fault cases did not converge");
 }
 
-/// A subscribe whose answer never arrives (timeout, reset after the API acted) has an unknown
-/// outcome, yet the runtime retries the POST, so the API creates one hook per attempt for the
-/// same callback URL; only the last answer's `Location` is kept. After the last attempt it
-/// marks the subscription failed without cleaning up, even when the unsubscribe request was
-/// known beforehand (as `Host::resume` does after a crash). Observed: 2 hooks for 1 active
-/// subscription after one lost answer; 4 orphaned hooks after four. Fails today; run with
+/// One `Location`-API case whose subscribe answers are lost: the hook's `Location` would only
+/// come in the lost answer, so the runtime may not POST again (each POST could create a hook)
+/// nor clean up. Expected: `enable` fails, the subscription is `failed`, and at most one hook
+/// was created. That one hook (when the API did act) is an unavoidable orphan without listing
+/// the API's hooks; the runtime's warning names the subscription.
+async fn run_location_unknown_case(case: Case) -> Result<(), String> {
+    let (rig, trigger) = rig(case.style).await;
+    rig.proxy.inject(case.rule());
+    let enabled = rig.host.enable(&trigger).await;
+    if enabled.is_ok() {
+        return Err("enable succeeded though every subscribe answer was lost".into());
+    }
+    // Let a delayed request reach the API.
+    tokio::time::sleep(SLOW + STABLE_FOR).await;
+    let records = rig.host.subscriptions().await.unwrap();
+    if records.len() != 1 || records[0].state != SubscriptionState::Failed {
+        let states: Vec<_> = records.iter().map(|r| r.state).collect();
+        return Err(format!("expected one failed subscription, got {states:?}"));
+    }
+    let hooks = rig.mock.hooks().len();
+    if hooks > 1 {
+        return Err(format!("the subscribe was sent again: {hooks} hooks"));
+    }
+    if rig.proxy.injected() != 1 {
+        return Err(format!(
+            "{} faults injected, expected 1",
+            rig.proxy.injected()
+        ));
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn location_unknown_subscribe_outcome_is_not_retried_and_is_reported() {
+    let handles: Vec<_> = all_cases()
+        .into_iter()
+        .filter(location_unknown_outcome)
+        .map(|case| (case.name(), tokio::spawn(run_location_unknown_case(case))))
+        .collect();
+    let mut outcomes = Vec::new();
+    for (name, handle) in handles {
+        let outcome = handle
+            .await
+            .unwrap_or_else(|join| Err(format!("panicked: {join}")));
+        outcomes.push((name, outcome));
+    }
+    let failures = report(&outcomes);
+    assert_eq!(failures, 0, "{failures} unknown-outcome cases misbehaved");
+}
+
+/// A subscribe request held in transit past the client's timeout on a callback-URL API: the
+/// runtime sends the (known) unsubscribe request and subscribes again, but the held request
+/// reaches the API after that cleanup and creates a second hook for the same callback URL
+/// (after the last attempt, up to one orphan per held attempt). Nothing the client can do
+/// about a request it can no longer see, short of listing the API's hooks or an idempotent
+/// API. Fails by design; run with
 /// `cargo test -p connector-bench --test harness_faults -- --ignored`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "runtime bug: unknown-outcome subscribes leave hooks at the API (see the test's doc)"]
-async fn known_runtime_bugs_unknown_subscribe_outcome() {
-    let cases: Vec<Case> = all_cases().into_iter().filter(known_bug).collect();
+#[ignore = "known limit: a subscribe delayed in transit reaches the API after the cleanup"]
+async fn known_runtime_limits_request_delayed_past_cleanup() {
+    let cases: Vec<Case> = all_cases().into_iter().filter(known_limit).collect();
     let outcomes = run_cases(cases).await;
     let failures = report(&outcomes);
     assert_eq!(failures, 0, "{failures} fault cases did not converge");

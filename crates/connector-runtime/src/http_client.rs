@@ -141,6 +141,11 @@ pub(crate) enum SendError {
     Url { url: String, reason: String },
     #[error("{0}")]
     Transport(String),
+    /// The request was sent but no answer came (timeout, reset, cut body): the API may have
+    /// acted. Only [`Outbound::send_once_sent`] returns it; `retry` is the retry number of
+    /// the lost attempt (0 for the first).
+    #[error("outcome unknown: {reason}")]
+    OutcomeUnknown { reason: String, retry: u32 },
 }
 
 /// Resolve a spec URL: absolute as is, otherwise appended to the connection's base URL
@@ -181,9 +186,13 @@ impl Outbound {
         Outbound { client, policy }
     }
 
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
     /// Send `spec` (URL resolved against `base_url`) with `auth` and `extra_headers`, retrying
     /// per the policy. Returns the last answer whatever its status; errors only when no answer
-    /// came at all.
+    /// came at all. For idempotent requests (unsubscribe): every transport error is retried.
     pub async fn send(
         &self,
         spec: &RequestSpec,
@@ -191,13 +200,42 @@ impl Outbound {
         auth: &Auth,
         extra_headers: &[(String, String)],
     ) -> Result<Answer, SendError> {
+        self.send_from(spec, base_url, auth, extra_headers, 0, true)
+            .await
+    }
+
+    /// Like [`Outbound::send`] for non-idempotent requests (subscribe), starting at retry
+    /// number `first_retry`: connection failures (the request never left) and retryable
+    /// statuses (the server answered, so it did not act) are retried, but any other transport
+    /// error returns [`SendError::OutcomeUnknown`] at once, since sending again could make
+    /// the API act twice.
+    pub async fn send_once_sent(
+        &self,
+        spec: &RequestSpec,
+        base_url: &str,
+        auth: &Auth,
+        first_retry: u32,
+    ) -> Result<Answer, SendError> {
+        self.send_from(spec, base_url, auth, &[], first_retry, false)
+            .await
+    }
+
+    async fn send_from(
+        &self,
+        spec: &RequestSpec,
+        base_url: &str,
+        auth: &Auth,
+        extra_headers: &[(String, String)],
+        first_retry: u32,
+        idempotent: bool,
+    ) -> Result<Answer, SendError> {
         let url = resolve_url(base_url, &spec.url, &spec.query)?;
         let method = reqwest::Method::from_bytes(spec.method.to_ascii_uppercase().as_bytes())
             .map_err(|_| SendError::Url {
                 url: redact_url(url.as_str()),
                 reason: format!("invalid method {:?}", spec.method),
             })?;
-        let mut retry = 0u32;
+        let mut retry = first_retry;
         loop {
             let mut request = self.client.request(method.clone(), url.clone());
             for (name, value) in spec.headers.iter().chain(extra_headers) {
@@ -230,6 +268,9 @@ impl Outbound {
                 Err(error) => {
                     // reqwest errors may quote the URL; print only its kind.
                     let reason = describe(&error);
+                    if !idempotent && !error.is_connect() {
+                        return Err(SendError::OutcomeUnknown { reason, retry });
+                    }
                     if retry >= self.policy.retries {
                         return Err(SendError::Transport(reason));
                     }

@@ -129,10 +129,12 @@ fn route_request(
 fn send_error_to_error(error: SendError) -> Error {
     match error {
         SendError::Url { url, reason } => Error::Url { url, reason },
-        SendError::Transport(reason) => Error::Transport {
-            operation: "request",
-            reason,
-        },
+        SendError::Transport(reason) | SendError::OutcomeUnknown { reason, .. } => {
+            Error::Transport {
+                operation: "request",
+                reason,
+            }
+        }
     }
 }
 
@@ -187,26 +189,42 @@ impl HostInner {
             method = %spec.method,
             url = %target,
         );
-        let answer = self
-            .outbound
-            .send(&spec, &connection.base_url, &connection.auth, &[])
-            .instrument(span.clone())
-            .await;
-        let answer = match answer {
-            Ok(answer) => answer,
-            Err(error) => {
-                let error = match error {
-                    SendError::Url { url, reason } => Error::Url { url, reason },
-                    SendError::Transport(reason) => Error::Transport {
-                        operation: "subscribe",
-                        reason,
-                    },
-                };
-                tracing::warn!(parent: &span, %error, "subscribe failed; the outcome is unknown");
-                record.state = SubscriptionState::Failed;
-                record.last_error = Some(format!("subscribe outcome unknown: {error}"));
-                self.save(record).await?;
-                return Err(error);
+        let mut first_retry = 0;
+        let answer = loop {
+            let answer = self
+                .outbound
+                .send_once_sent(&spec, &connection.base_url, &connection.auth, first_retry)
+                .instrument(span.clone())
+                .await;
+            match answer {
+                Ok(answer) => break answer,
+                Err(SendError::OutcomeUnknown { reason, retry }) => {
+                    // The API may have created the hook: never POST again blindly.
+                    self.after_unknown_subscribe(record, &reason, retry)
+                        .instrument(span.clone())
+                        .await?;
+                    first_retry = retry.saturating_add(1);
+                    let wait = self.outbound.policy().interval(first_retry, None);
+                    tracing::info!(parent: &span, retry = first_retry, ?wait, "retrying the subscribe after cleaning up");
+                    tokio::time::sleep(wait).await;
+                }
+                Err(error) => {
+                    let error = match error {
+                        SendError::Url { url, reason } => Error::Url { url, reason },
+                        SendError::Transport(reason) | SendError::OutcomeUnknown { reason, .. } => {
+                            Error::Transport {
+                                operation: "subscribe",
+                                reason,
+                            }
+                        }
+                    };
+                    // Only connection failures get here: the request never reached the API.
+                    tracing::warn!(parent: &span, %error, "subscribe failed");
+                    record.state = SubscriptionState::Failed;
+                    record.last_error = Some(format!("subscribe failed: {error}"));
+                    self.save(record).await?;
+                    return Err(error);
+                }
             }
         };
         record.subscribe_status = Some(answer.status);
@@ -261,6 +279,86 @@ impl HostInner {
         self.save(record).await?;
         tracing::info!(parent: &span, status = answer.status, managed = record.unsubscribe.is_some(), "subscribed");
         Ok(())
+    }
+
+    /// A subscribe was sent but its answer lost (attempt `retry`, 0-based): the API may hold a
+    /// hook. Returns `Ok(())` when the subscribe may be sent again: the unsubscribe request was
+    /// known beforehand, it succeeded, and retries remain. Otherwise the subscription is given
+    /// up (as after a crash mid-subscribe) and the error to return is given. The caller holds
+    /// the subscription's lock.
+    async fn after_unknown_subscribe(
+        &self,
+        record: &mut SubscriptionRecord,
+        reason: &str,
+        retry: u32,
+    ) -> Result<()> {
+        let error = Error::Transport {
+            operation: "subscribe",
+            reason: format!("outcome unknown: {reason}"),
+        };
+        if record.unsubscribe.is_none() {
+            tracing::warn!(
+                subscription = %record.id,
+                trigger = %record.trigger,
+                %reason,
+                "subscribe answer lost and no unsubscribe request is known without it: not \
+                 sending it again; a hook may exist at the API and must be removed by hand"
+            );
+            self.abandon_unknown_subscribe(
+                record,
+                &format!("subscribe outcome unknown ({reason})"),
+            )
+            .await?;
+            return Err(error);
+        }
+        let retries_left = retry < self.outbound.policy().retries();
+        if retries_left {
+            // Remove what the lost attempt may have created before asking again.
+            tracing::info!(subscription = %record.id, %reason, "subscribe answer lost; unsubscribing before retrying");
+            if self.unsubscribe_locked(record).await.is_ok() {
+                record.state = SubscriptionState::Subscribing;
+                record.last_error = Some(format!("subscribe answer lost ({reason}); retrying"));
+                self.save(record).await?;
+                return Ok(());
+            }
+        }
+        tracing::warn!(
+            subscription = %record.id,
+            trigger = %record.trigger,
+            %reason,
+            "subscribe answer lost: giving up; removing any hook the API may have created"
+        );
+        if self
+            .abandon_unknown_subscribe(record, &format!("subscribe outcome unknown ({reason})"))
+            .await?
+        {
+            // Errors are logged there and the sweeper keeps retrying.
+            let _ = self.unsubscribe_locked(record).await;
+        }
+        Err(error)
+    }
+
+    /// Mark a subscribe whose outcome is unknown as failed: `unsubscribing` (returns `true`,
+    /// the caller sends the known unsubscribe request) or `failed` when none is known (a hook
+    /// may be orphaned at the API). Shared by [`Host::resume`] (crash mid-subscribe) and a
+    /// subscribe whose every answer was lost.
+    pub(crate) async fn abandon_unknown_subscribe(
+        &self,
+        record: &mut SubscriptionRecord,
+        why: &str,
+    ) -> Result<bool> {
+        record.intent = Intent::Deleted;
+        record.outcome = Some("failed".into());
+        let cleanup = record.unsubscribe.is_some() && record.state != SubscriptionState::Gone;
+        if cleanup {
+            record.state = SubscriptionState::Unsubscribing;
+            record.last_error = Some(format!("{why}; cleaning up"));
+        } else {
+            record.state = SubscriptionState::Failed;
+            record.last_error = Some(format!("{why}; a hook may be orphaned at the API"));
+        }
+        self.save(record).await?;
+        Ok(cleanup)
     }
 
     /// Drive a subscription to `gone`. The caller holds the subscription's lock.
@@ -324,7 +422,9 @@ impl HostInner {
                     body: truncate(&answer.body),
                 })
             }
-            Err(SendError::Transport(reason)) => {
+            // `send` retries every transport error, so `OutcomeUnknown` does not come here;
+            // a DELETE is idempotent anyway.
+            Err(SendError::Transport(reason) | SendError::OutcomeUnknown { reason, .. }) => {
                 tracing::warn!(parent: &span, %reason, "unsubscribe unreachable; will retry");
                 record.last_error = Some(format!("unsubscribe failed: {reason}"));
                 self.save(record).await?;
@@ -653,22 +753,16 @@ impl Host {
                         "subscribe answer never recorded (crash mid-subscribe): a hook may be orphaned at the API"
                     );
                     report.orphaned.push(record.id.clone());
-                    record.intent = Intent::Deleted;
-                    record.outcome = Some("failed".into());
-                    if record.unsubscribe.is_some() {
+                    let cleanup = self
+                        .inner
+                        .abandon_unknown_subscribe(
+                            &mut record,
+                            "subscribe outcome unknown after a crash",
+                        )
+                        .await?;
+                    if cleanup {
                         // The request was known beforehand: clean up in the background.
-                        record.state = SubscriptionState::Unsubscribing;
-                        record.last_error =
-                            Some("subscribe outcome unknown after a crash; cleaning up".into());
-                        self.inner.save(&mut record).await?;
                         self.spawn_unsubscribe(record.id.clone());
-                    } else {
-                        record.state = SubscriptionState::Failed;
-                        record.last_error = Some(
-                            "subscribe outcome unknown after a crash; a hook may be orphaned"
-                                .into(),
-                        );
-                        self.inner.save(&mut record).await?;
                     }
                 }
                 (SubscriptionState::Unsubscribing, _) => {
