@@ -39,6 +39,10 @@ async fn durable_ingest_answers_every_signed_notification_with_202() {
     for target in ["bare_axum", "verifying_axum", "runtime"] {
         let statuses = figures[target]["statuses"].as_object().unwrap();
         assert!(statuses.get("202").is_some(), "{target}: {figures}");
-        assert_eq!(statuses.len(), 1, "{target} answered more than 202: {figures}");
+        assert_eq!(
+            statuses.len(),
+            1,
+            "{target} answered more than 202: {figures}"
+        );
     }
 }
