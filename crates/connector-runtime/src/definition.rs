@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::registry::Connection;
-use crate::{Auth, RequestSpec, TriggerError, WebhookTrigger};
+use crate::{Auth, HookListRoute, RequestSpec, TriggerError, WebhookTrigger};
 
 /// The expression that stands for the callback URL.
 const WHOLE_EXPRESSION: &str = "@listCallbackUrl()";
@@ -38,6 +38,10 @@ pub struct HttpWebhookDefinition {
     /// The trigger name subscriptions are stored under (not part of the Logic Apps shape).
     #[serde(skip, default = "default_name")]
     name: String,
+    /// How to list the API's hooks (not part of the Logic Apps shape): see
+    /// [`HttpWebhookDefinition::with_list_route`].
+    #[serde(skip)]
+    list: Option<HookListRoute>,
 }
 
 fn default_name() -> String {
@@ -249,6 +253,15 @@ impl HttpWebhookDefinition {
         self
     }
 
+    /// How to list the API's hooks, for a definition without `unsubscribe` whose subscribe
+    /// answer carries the `Location`: a hook whose answer was lost (a crash mid-subscribe) is
+    /// then found by its callback URL and removed instead of being orphaned. The route's path
+    /// may be an absolute URL, like the definition's URIs.
+    pub fn with_list_route(mut self, route: HookListRoute) -> Self {
+        self.list = Some(route);
+        self
+    }
+
     /// The connection to register: the definition's URIs are absolute, so only the
     /// subscribe and unsubscribe authentication matter.
     pub fn connection(&self) -> Connection {
@@ -281,6 +294,10 @@ impl WebhookTrigger for HttpWebhookDefinition {
 
     fn subscribe_request(&self, callback_url: &str) -> Result<RequestSpec, TriggerError> {
         Ok(self.inputs.subscribe.to_request(callback_url))
+    }
+
+    fn list_route(&self) -> Option<HookListRoute> {
+        self.list.clone()
     }
 
     fn unsubscribe_request(&self, callback_url: &str) -> Option<RequestSpec> {

@@ -73,6 +73,13 @@ pub enum Error {
         /// The transport error (secrets removed).
         reason: String,
     },
+    /// Listing the API's hooks to find one by its callback URL failed, or found a hook the
+    /// listing gives no way to remove.
+    #[error("cannot find the hook by listing the API's hooks: {reason}")]
+    HookLookup {
+        /// Why.
+        reason: String,
+    },
     /// A webhook action's deadline passed before its callback arrived (it was unsubscribed).
     #[error("webhook action {0} timed out waiting for its callback")]
     WaitTimedOut(SubscriptionId),

@@ -36,6 +36,7 @@ pub mod host;
 pub mod http_client;
 mod ids;
 pub mod lifecycle;
+mod lookup;
 mod receive;
 pub mod redact;
 pub mod registry;
@@ -55,8 +56,11 @@ pub use http_client::RetryPolicy;
 pub use ids::SubscriptionId;
 pub use lifecycle::{ResumeReport, OPERATION_NAME_HEADER, TRACKING_ID_HEADER};
 pub use registry::{Connection, HandlerError, TriggerOptions};
-pub use store::{Durability, SqliteStore, Store, SubscriptionRecord, SubscriptionState};
+pub use store::{
+    Durability, HookLookup, SqliteStore, Store, SubscriptionRecord, SubscriptionState,
+};
 pub use trigger::{
-    set_pointer, Callback, RequestSpec, TriggerError, UnsubscribeRoute, WebhookTrigger,
+    set_pointer, Callback, HookListRoute, RequestSpec, TriggerError, UnsubscribeRoute,
+    WebhookTrigger,
 };
 pub use verify::{CallbackSigner, SignatureCheck};

@@ -16,7 +16,7 @@ use crate::redact::redact_url;
 use crate::registry::{
     erase_handler, parser_for, Connection, HandlerError, Registration, TriggerOptions,
 };
-use crate::store::{Intent, SubscriptionKind, SubscriptionRecord, SubscriptionState};
+use crate::store::{HookLookup, Intent, SubscriptionKind, SubscriptionRecord, SubscriptionState};
 use crate::{Callback, RequestSpec, SubscriptionId, UnsubscribeRoute, WebhookTrigger};
 
 /// Header carrying a stable id per subscription on unsubscribe requests (as Logic Apps sends).
@@ -38,8 +38,9 @@ pub struct ResumeReport {
     /// Trigger subscriptions active and receiving again.
     pub active: usize,
     /// Subscribes whose answer was never recorded (crash mid-subscribe), now marked failed.
-    /// A hook may exist at the API; where the unsubscribe request was known beforehand the
-    /// runtime tries to remove it.
+    /// A hook may exist at the API; where the unsubscribe request was known beforehand, or the
+    /// trigger can list the API's hooks ([`crate::WebhookTrigger::list_route`]), the runtime
+    /// removes it in the background; otherwise the record stays `failed` for a person to check.
     pub orphaned: Vec<SubscriptionId>,
     /// Unsubscribes left pending and now retried in the background.
     pub unsubscribes_retried: usize,
@@ -51,7 +52,7 @@ pub struct ResumeReport {
     pub unregistered: Vec<String>,
 }
 
-fn is_success(status: u16) -> bool {
+pub(crate) fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
@@ -71,6 +72,12 @@ fn encode_segment(text: &str) -> String {
 /// The subscription id in a subscribe answer: at `pointer`, or at the usual places.
 fn id_from_answer(body: &str, pointer: Option<&str>) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    id_in(&value, pointer)
+}
+
+/// The id in a JSON object (a subscribe answer, a listed hook): at `pointer`, or at the usual
+/// places. Strings and numbers count; an empty string does not.
+pub(crate) fn id_in(value: &serde_json::Value, pointer: Option<&str>) -> Option<String> {
     let candidates: Vec<&str> = match pointer {
         Some(pointer) => vec![pointer],
         None => vec![
@@ -92,7 +99,7 @@ fn id_from_answer(body: &str, pointer: Option<&str>) -> Option<String> {
 
 /// Make a spec's URL absolute (query folded in) so it can be stored and replayed without the
 /// connection's base URL.
-fn absolute(spec: &RequestSpec, base_url: &str) -> Result<RequestSpec> {
+pub(crate) fn absolute(spec: &RequestSpec, base_url: &str) -> Result<RequestSpec> {
     let url = resolve_url(base_url, &spec.url, &spec.query).map_err(send_error_to_error)?;
     Ok(RequestSpec {
         method: spec.method.clone(),
@@ -104,7 +111,7 @@ fn absolute(spec: &RequestSpec, base_url: &str) -> Result<RequestSpec> {
 }
 
 /// The unsubscribe request for a route, with the id substituted when the route needs one.
-fn route_request(
+pub(crate) fn route_request(
     route: &UnsubscribeRoute,
     id: Option<&str>,
     base_url: &str,
@@ -126,7 +133,7 @@ fn route_request(
     absolute(&spec, base_url).map(Some)
 }
 
-fn send_error_to_error(error: SendError) -> Error {
+pub(crate) fn send_error_to_error(error: SendError) -> Error {
     match error {
         SendError::Url { url, reason } => Error::Url { url, reason },
         SendError::Transport(reason) | SendError::OutcomeUnknown { reason, .. } => {
@@ -138,7 +145,7 @@ fn send_error_to_error(error: SendError) -> Error {
     }
 }
 
-fn truncate(text: &str) -> String {
+pub(crate) fn truncate(text: &str) -> String {
     const LIMIT: usize = 2000;
     if text.len() <= LIMIT {
         return text.to_owned();
@@ -170,6 +177,14 @@ impl HostInner {
                 route_request(route, None, &connection.base_url)?
             }
             _ => None,
+        };
+        // Without it, listing the API's hooks is the only way to find what a lost answer made.
+        record.lookup = match &record.unsubscribe {
+            None => trigger.list_route().map(|list| HookLookup {
+                list,
+                unsubscribe: route.clone(),
+            }),
+            Some(_) => None,
         };
         record.trigger = trigger.name().to_owned();
         record.state = SubscriptionState::Subscribing;
@@ -260,7 +275,7 @@ impl HostInner {
         } else {
             None
         };
-        if record.unsubscribe.is_none() {
+        if record.unsubscribe.is_none() && record.lookup.is_none() {
             tracing::warn!(
                 parent: &span,
                 "the subscribe answer has no Location header and the trigger has no usable \
@@ -277,7 +292,12 @@ impl HostInner {
         }
         record.state = SubscriptionState::Active;
         self.save(record).await?;
-        tracing::info!(parent: &span, status = answer.status, managed = record.unsubscribe.is_some(), "subscribed");
+        tracing::info!(
+            parent: &span,
+            status = answer.status,
+            managed = record.unsubscribe.is_some() || record.lookup.is_some(),
+            "subscribed"
+        );
         Ok(())
     }
 
@@ -296,7 +316,7 @@ impl HostInner {
             operation: "subscribe",
             reason: format!("outcome unknown: {reason}"),
         };
-        if record.unsubscribe.is_none() {
+        if record.unsubscribe.is_none() && record.lookup.is_none() {
             tracing::warn!(
                 subscription = %record.id,
                 trigger = %record.trigger,
@@ -349,7 +369,8 @@ impl HostInner {
     ) -> Result<bool> {
         record.intent = Intent::Deleted;
         record.outcome = Some("failed".into());
-        let cleanup = record.unsubscribe.is_some() && record.state != SubscriptionState::Gone;
+        let cleanup = (record.unsubscribe.is_some() || record.lookup.is_some())
+            && record.state != SubscriptionState::Gone;
         if cleanup {
             record.state = SubscriptionState::Unsubscribing;
             record.last_error = Some(format!("{why}; cleaning up"));
@@ -370,6 +391,9 @@ impl HostInner {
             | SubscriptionState::Unsubscribing => {}
         }
         let Some(spec) = record.unsubscribe.clone() else {
+            if let Some(lookup) = record.lookup.clone() {
+                return self.unsubscribe_by_listing(record, &lookup).await;
+            }
             tracing::warn!(subscription = %record.id, "unmanaged subscription: nothing to send; remove the hook at the API by hand");
             record.state = SubscriptionState::Gone;
             record.last_error = Some("unmanaged: no unsubscribe request was known".into());
@@ -438,6 +462,55 @@ impl HostInner {
                 record.last_error = Some(format!("unsubscribe URL invalid: {reason}"));
                 self.save(record).await?;
                 Err(Error::Url { url, reason })
+            }
+        }
+    }
+
+    /// [`HostInner::unsubscribe_locked`] for a subscription whose unsubscribe request is not
+    /// known: remove whatever hook the API lists with its callback URL.
+    async fn unsubscribe_by_listing(
+        &self,
+        record: &mut SubscriptionRecord,
+        lookup: &HookLookup,
+    ) -> Result<()> {
+        if record.state != SubscriptionState::Unsubscribing {
+            record.state = SubscriptionState::Unsubscribing;
+            self.save(record).await?;
+        }
+        let registration = self
+            .registration(&record.trigger)
+            .ok_or_else(|| Error::NotRegistered(record.trigger.clone()))?;
+        let span = tracing::info_span!(
+            "unsubscribe",
+            subscription = %record.id,
+            trigger = %record.trigger,
+            by = "listing",
+            url = %redact_url(&lookup.list.path),
+        );
+        let removed = self
+            .remove_listed_hooks(record, lookup, &registration.connection)
+            .instrument(span.clone())
+            .await;
+        match removed {
+            Ok(count) => {
+                tracing::info!(parent: &span, removed = count, "unsubscribed by listing");
+                record.state = SubscriptionState::Gone;
+                record.last_error = None;
+                self.save(record).await
+            }
+            Err(error @ Error::HookLookup { .. }) => {
+                // Retrying cannot help: say so and stop.
+                tracing::warn!(parent: &span, %error, "cannot remove the hook; remove it at the API by hand");
+                record.state = SubscriptionState::Failed;
+                record.last_error = Some(format!("{error}; a hook may be orphaned at the API"));
+                self.save(record).await?;
+                Err(error)
+            }
+            Err(error) => {
+                tracing::warn!(parent: &span, %error, "listing or removing hooks failed; will retry");
+                record.last_error = Some(format!("unsubscribe by listing failed: {error}"));
+                self.save(record).await?;
+                Err(error)
             }
         }
     }

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, post};
@@ -27,7 +27,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::{RequestSpec, TriggerError, UnsubscribeRoute, WebhookTrigger};
+use crate::{HookListRoute, RequestSpec, TriggerError, UnsubscribeRoute, WebhookTrigger};
 
 /// One request the mock received.
 #[derive(Debug, Clone)]
@@ -79,6 +79,7 @@ struct Faults {
     omit_location: bool,
     absolute_location: bool,
     required_authorization: Option<String>,
+    list_page_size: Option<usize>,
 }
 
 #[derive(Debug, Default)]
@@ -131,7 +132,7 @@ impl MockApi {
         }
         state.next_id.store(1, Ordering::SeqCst);
         let router = Router::new()
-            .route("/hooks", post(create_hook))
+            .route("/hooks", post(create_hook).get(list_hooks))
             .route("/hooks/{id}", delete(delete_hook))
             .route("/subscribe", post(subscribe_by_url))
             .route("/unsubscribe", post(unsubscribe_by_url))
@@ -155,6 +156,11 @@ impl MockApi {
     /// `http://127.0.0.1:{port}`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Hooks per page of `GET /hooks` (default 30, as GitHub).
+    pub fn list_page_size(&self, size: usize) {
+        self.faults().list_page_size = Some(size);
     }
 
     /// The listening address.
@@ -408,6 +414,65 @@ async fn create_hook(
     response
 }
 
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    page: Option<usize>,
+}
+
+/// `GET /hooks?page=N`, GitHub style: an array of hooks (each its subscribe body with `id` and
+/// `url` added), pages of [`MockApi::list_page_size`] linked by `Link: <…>; rel="next"`.
+async fn list_hooks(
+    State(state): State<Arc<MockState>>,
+    Query(query): Query<ListQuery>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    record(&state, &method, &uri, &headers, &body);
+    let addr = state.addr.lock().ok().and_then(|a| *a);
+    let base = addr.map(|a| format!("http://{a}")).unwrap_or_default();
+    let size = state
+        .faults
+        .lock()
+        .ok()
+        .and_then(|f| f.list_page_size)
+        .unwrap_or(30)
+        .max(1);
+    let page = query.page.unwrap_or(1).max(1);
+    let all: Vec<Value> = state
+        .hooks
+        .lock()
+        .map(|hooks| {
+            hooks
+                .values()
+                .map(|hook| {
+                    let mut item = hook.body.clone();
+                    if let Value::Object(map) = &mut item {
+                        map.insert("id".into(), json!(hook.id));
+                        map.insert("url".into(), json!(format!("{base}/hooks/{}", hook.id)));
+                    }
+                    item
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let items: Vec<Value> = all
+        .iter()
+        .skip((page - 1).saturating_mul(size))
+        .take(size)
+        .cloned()
+        .collect();
+    let mut response = axum::Json(Value::Array(items)).into_response();
+    if page.saturating_mul(size) < all.len() {
+        let link = format!("<{base}/hooks?page={}>; rel=\"next\"", page + 1);
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert("link", value);
+        }
+    }
+    response
+}
+
 async fn delete_hook(
     State(state): State<Arc<MockState>>,
     Path(id): Path<String>,
@@ -508,6 +573,7 @@ pub struct MockTrigger {
     route: bool,
     route_query: Vec<(String, String)>,
     route_headers: Vec<(String, String)>,
+    list: bool,
     batch: bool,
 }
 
@@ -520,6 +586,7 @@ impl MockTrigger {
             route: false,
             route_query: Vec::new(),
             route_headers: Vec::new(),
+            list: false,
             batch: false,
         }
     }
@@ -547,6 +614,13 @@ impl MockTrigger {
     pub fn with_unsubscribe_header(mut self, name: &str, value: &str) -> Self {
         self.route = true;
         self.route_headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Offer the list route `GET /hooks` (callback URL at `/config/url`, each hook's own URL at
+    /// `/url`), so a hook whose subscribe answer was lost can be found and removed.
+    pub fn with_list_route(mut self) -> Self {
+        self.list = true;
         self
     }
 
@@ -584,6 +658,10 @@ impl WebhookTrigger for MockTrigger {
         })
     }
 
+    fn list_route(&self) -> Option<HookListRoute> {
+        self.list.then(mock_list_route)
+    }
+
     fn unsubscribe_route(&self) -> Option<UnsubscribeRoute> {
         self.route.then(|| UnsubscribeRoute {
             method: "DELETE".to_owned(),
@@ -593,5 +671,17 @@ impl WebhookTrigger for MockTrigger {
             query: self.route_query.clone(),
             headers: self.route_headers.clone(),
         })
+    }
+}
+
+/// The mock's list route, `GET /hooks` (relative to its base URL).
+pub fn mock_list_route() -> HookListRoute {
+    HookListRoute {
+        method: "GET".to_owned(),
+        path: "/hooks".to_owned(),
+        callback_from: "/config/url".to_owned(),
+        id_from: Some("/id".to_owned()),
+        url_from: Some("/url".to_owned()),
+        ..HookListRoute::default()
     }
 }

@@ -49,6 +49,41 @@ pub struct UnsubscribeRoute {
     pub headers: Vec<(String, String)>,
 }
 
+/// How to list a trigger's hooks at the API, so a hook whose subscribe answer never reached the
+/// store (a crash mid-subscribe, an answer lost in transit) can still be found, by its callback
+/// URL, and removed. Only needed when the unsubscribe request depends on the answer (a
+/// `Location` header, an id in the body): e.g. GitHub's `GET /repos/{owner}/{repo}/hooks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct HookListRoute {
+    /// Upper-case method, normally `"GET"`.
+    pub method: String,
+    /// Path relative to the connection base URL (or an absolute URL), every parameter
+    /// substituted, e.g. `/repos/octo/hello/hooks`.
+    pub path: String,
+    /// Query parameters to send, in order (not yet encoded).
+    #[serde(default)]
+    pub query: Vec<(String, String)>,
+    /// Extra request headers to send (auth is added from the connection).
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// JSON pointer to the array of hooks in the answer. When `None`: the answer itself when it
+    /// is an array, else the first array among `/value`, `/data`, `/items`, `/hooks`,
+    /// `/webhooks`, `/subscriptions`, `/results`.
+    #[serde(default)]
+    pub items_from: Option<String>,
+    /// JSON pointer inside one hook to its callback URL, e.g. `/config/url`.
+    pub callback_from: String,
+    /// JSON pointer inside one hook to its id, substituted into
+    /// [`WebhookTrigger::unsubscribe_route`]. When `None`: `/id` and the usual places.
+    #[serde(default)]
+    pub id_from: Option<String>,
+    /// JSON pointer inside one hook to a URL that removes it with `DELETE` (GitHub's `/url`),
+    /// used when no unsubscribe route applies. Only URLs on the list request's origin are
+    /// followed, so credentials never leave for another host.
+    #[serde(default)]
+    pub url_from: Option<String>,
+}
+
 /// Error building a subscribe request.
 #[derive(Debug, thiserror::Error)]
 pub enum TriggerError {
@@ -83,6 +118,12 @@ pub trait WebhookTrigger: Send + Sync + 'static {
 
     /// The unsubscribe route used when the subscribe answer has no `Location` header.
     fn unsubscribe_route(&self) -> Option<UnsubscribeRoute> {
+        None
+    }
+
+    /// How to list this trigger's hooks at the API, to find and remove one whose subscribe
+    /// answer was lost. Default: none (such a hook is reported as possibly orphaned).
+    fn list_route(&self) -> Option<HookListRoute> {
         None
     }
 

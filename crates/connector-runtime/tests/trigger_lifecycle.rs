@@ -372,6 +372,113 @@ async fn a_subscribe_whose_answer_was_never_recorded_is_reported_and_cleaned_up(
     host.shutdown().await;
 }
 
+/// POST a hook to the mock as the API would have created it, callback URL `callback`.
+async fn create_hook_at(api: &MockApi, callback: &str) {
+    let status = reqwest::Client::new()
+        .post(format!("{}/hooks", api.base_url()))
+        .json(&serde_json::json!({"events": ["push"], "config": {"url": callback}}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 201);
+}
+
+#[tokio::test]
+async fn a_hook_whose_location_was_never_recorded_is_found_by_listing_and_removed() {
+    use connector_runtime::store::{HookLookup, SubscriptionKind, SubscriptionRecord};
+    use connector_runtime::testing::mock_list_route;
+    use connector_runtime::SubscriptionId;
+
+    let api = MockApi::start().await.unwrap();
+    // One hook per page, so finding ours takes following `Link: rel="next"`.
+    api.list_page_size(1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let trigger = MockTrigger::new("on_push").with_list_route();
+    // What a crash between the API creating the hook and the store recording its `Location`
+    // leaves behind: a `subscribing` record with no unsubscribe request, only the list route.
+    let id = SubscriptionId::generate();
+    {
+        let host = host_with(&path).await;
+        let mut record = SubscriptionRecord::new(id.clone(), "on_push", SubscriptionKind::Trigger);
+        record.lookup = Some(HookLookup {
+            list: mock_list_route(),
+            unsubscribe: None,
+        });
+        host.store().put_subscription(&record).await.unwrap();
+        host.shutdown().await;
+    }
+    let host = host_with(&path).await;
+    // Someone else's hook first, then ours, then another subscription's of this host.
+    create_hook_at(&api, "https://elsewhere.example/hook").await;
+    create_hook_at(&api, &host.callback_url(&id)).await;
+    let other = SubscriptionId::generate();
+    create_hook_at(&api, &host.callback_url(&other)).await;
+    let _received = register_forwarding(&host, &trigger, &api.base_url());
+    let report = host.resume().await.unwrap();
+    assert_eq!(report.orphaned, vec![id.clone()]);
+    assert!(
+        eventually(Duration::from_secs(10), || api
+            .requests_to("DELETE", "/hooks/2")
+            .len()
+            == 1)
+        .await
+    );
+    let left: Vec<u64> = api.hooks().iter().map(|h| h.id).collect();
+    assert_eq!(left, vec![1, 3], "only this subscription's hook is removed");
+    assert!(
+        api.requests_to("GET", "/hooks").len() >= 2,
+        "pages followed"
+    );
+    let delete = &api.requests_to("DELETE", "/hooks/2")[0];
+    assert_eq!(delete.header(TRACKING_ID_HEADER), Some(id.as_str()));
+    assert_eq!(delete.header("authorization"), Some("Bearer api-token"));
+    assert!(reaches_state(&host, &id, SubscriptionState::Gone).await);
+    host.shutdown().await;
+}
+
+/// Wait (up to 10 s) until `id` is stored in `state`.
+async fn reaches_state(
+    host: &Host,
+    id: &connector_runtime::SubscriptionId,
+    state: SubscriptionState,
+) -> bool {
+    for _ in 0..200 {
+        let record = host.subscription(id).await.unwrap();
+        if record.is_some_and(|r| r.state == state) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_subscription_without_location_is_disabled_by_listing() {
+    let api = MockApi::start().await.unwrap();
+    api.omit_location(true);
+    let host = memory_host().await;
+    let trigger = MockTrigger::new("on_push").with_list_route();
+    let _received = register_forwarding(&host, &trigger, &api.base_url());
+    let id = host.enable(&trigger).await.unwrap();
+    let record = host.subscription(&id).await.unwrap().unwrap();
+    assert_eq!(record.state, SubscriptionState::Active);
+    assert!(record.unsubscribe.is_none() && record.lookup.is_some());
+    assert_eq!(record.last_error, None, "managed by listing, not unmanaged");
+    create_hook_at(&api, "https://elsewhere.example/hook").await;
+
+    host.disable(&id).await.unwrap();
+    assert_eq!(api.requests_to("DELETE", "/hooks/1").len(), 1);
+    let left: Vec<u64> = api.hooks().iter().map(|h| h.id).collect();
+    assert_eq!(left, vec![2]);
+    assert_eq!(
+        host.subscription(&id).await.unwrap().unwrap().state,
+        SubscriptionState::Gone
+    );
+    host.shutdown().await;
+}
+
 #[tokio::test]
 async fn tls_serves_callbacks() {
     let dir = tempfile::tempdir().unwrap();

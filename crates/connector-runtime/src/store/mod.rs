@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 pub use sqlite::{Durability, SqliteStore};
 
-use crate::{RequestSpec, SubscriptionId};
+use crate::trigger::HookListRoute;
+use crate::{RequestSpec, SubscriptionId, UnsubscribeRoute};
 
 /// Result alias of store operations.
 pub type StoreResult<T> = std::result::Result<T, StoreError>;
@@ -170,6 +171,10 @@ pub struct SubscriptionRecord {
     /// when it does not depend on the answer, so an orphan can be cleaned up after a crash).
     /// `None` once subscribed means unmanaged: the API gave no way to unsubscribe.
     pub unsubscribe: Option<RequestSpec>,
+    /// How to find the hook at the API by its callback URL when [`Self::unsubscribe`] is not
+    /// known (the subscribe answer was lost, or gave no way to unsubscribe). Stored before the
+    /// subscribe request is sent.
+    pub lookup: Option<HookLookup>,
     /// HTTP status of the subscribe answer.
     pub subscribe_status: Option<u16>,
     /// Body of the subscribe answer.
@@ -198,6 +203,7 @@ impl SubscriptionRecord {
             intent: Intent::Enabled,
             location: None,
             unsubscribe: None,
+            lookup: None,
             subscribe_status: None,
             subscribe_body: None,
             deadline_ms: None,
@@ -207,6 +213,17 @@ impl SubscriptionRecord {
             updated_ms: now,
         }
     }
+}
+
+/// A trigger's [`HookListRoute`] and [`UnsubscribeRoute`] as stored with a subscription: enough
+/// to list the API's hooks, pick the one carrying the subscription's callback URL and remove it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HookLookup {
+    /// The list request (its path relative to the connection base URL, as the trigger gave it).
+    pub list: HookListRoute,
+    /// The route that removes one listed hook by its id, if the trigger has one.
+    #[serde(default)]
+    pub unsubscribe: Option<UnsubscribeRoute>,
 }
 
 /// A callback to append to the inbox.

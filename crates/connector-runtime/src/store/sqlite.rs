@@ -13,8 +13,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use tokio::sync::oneshot;
 
 use super::{
-    DeliveryState, InsertOutcome, Intent, NewDelivery, StoreError, StoreResult, StoredDelivery,
-    SubscriptionKind, SubscriptionRecord, SubscriptionState,
+    DeliveryState, HookLookup, InsertOutcome, Intent, NewDelivery, StoreError, StoreResult,
+    StoredDelivery, SubscriptionKind, SubscriptionRecord, SubscriptionState,
 };
 use crate::{RequestSpec, SubscriptionId};
 
@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     intent TEXT NOT NULL,
     location TEXT,
     unsubscribe TEXT,
+    lookup TEXT,
     subscribe_status INTEGER,
     subscribe_body TEXT,
     deadline_ms INTEGER,
@@ -107,6 +108,7 @@ impl SqliteStore {
         };
         conn.execute_batch(&format!("PRAGMA synchronous={sync};"))?;
         conn.execute_batch(SCHEMA)?;
+        migrate(&conn)?;
         let (jobs, receiver) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("connector-runtime-sqlite".into())
@@ -171,6 +173,20 @@ fn writer_loop(conn: Connection, receiver: mpsc::Receiver<Job>) {
     }
 }
 
+/// Bring a store made by an earlier version up to [`SCHEMA`]: columns added since are added
+/// here (empty for existing rows).
+fn migrate(conn: &Connection) -> StoreResult<()> {
+    let has_lookup: bool = conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('subscriptions') WHERE name = 'lookup'",
+        [],
+        |row| row.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has_lookup {
+        conn.execute_batch("ALTER TABLE subscriptions ADD COLUMN lookup TEXT;")?;
+    }
+    Ok(())
+}
+
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
@@ -191,11 +207,12 @@ fn read_subscription(row: &Row<'_>) -> rusqlite::Result<RawSubscription> {
         last_error: row.get(11)?,
         created_ms: row.get(12)?,
         updated_ms: row.get(13)?,
+        lookup: row.get(14)?,
     })
 }
 
 const SUBSCRIPTION_COLUMNS: &str = "id, trigger, kind, state, intent, location, unsubscribe, \
-    subscribe_status, subscribe_body, deadline_ms, outcome, last_error, created_ms, updated_ms";
+    subscribe_status, subscribe_body, deadline_ms, outcome, last_error, created_ms, updated_ms, lookup";
 
 /// A row as SQLite returns it, before the text columns are validated.
 struct RawSubscription {
@@ -213,6 +230,7 @@ struct RawSubscription {
     last_error: Option<String>,
     created_ms: i64,
     updated_ms: i64,
+    lookup: Option<String>,
 }
 
 impl RawSubscription {
@@ -232,6 +250,13 @@ impl RawSubscription {
             ),
             None => None,
         };
+        let lookup = match self.lookup {
+            Some(text) => Some(
+                serde_json::from_str::<HookLookup>(&text)
+                    .map_err(|e| corrupt(format!("lookup of {id}: {e}")))?,
+            ),
+            None => None,
+        };
         Ok(SubscriptionRecord {
             id,
             trigger: self.trigger,
@@ -240,6 +265,7 @@ impl RawSubscription {
             intent,
             location: self.location,
             unsubscribe,
+            lookup,
             subscribe_status: self.subscribe_status.and_then(|s| u16::try_from(s).ok()),
             subscribe_body: self.subscribe_body,
             deadline_ms: self.deadline_ms,
@@ -302,10 +328,16 @@ impl super::Store for SqliteStore {
             }
             None => None,
         };
+        let lookup = match &record.lookup {
+            Some(lookup) => Some(
+                serde_json::to_string(lookup).map_err(|e| StoreError::Database(e.to_string()))?,
+            ),
+            None => None,
+        };
         self.call(move |conn| {
             conn.prepare_cached(&format!(
                 "INSERT OR REPLACE INTO subscriptions ({SUBSCRIPTION_COLUMNS}) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
             ))?
             .execute(params![
                 record.id.as_str(),
@@ -322,6 +354,7 @@ impl super::Store for SqliteStore {
                 record.last_error,
                 record.created_ms,
                 record.updated_ms,
+                lookup,
             ])?;
             Ok(())
         })
@@ -496,6 +529,42 @@ mod tests {
         assert_eq!(read.state, SubscriptionState::Active);
         assert_eq!(read.unsubscribe.unwrap().url, "https://api/hooks/1");
         assert_eq!(store.subscriptions().await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_store_made_before_the_lookup_column_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(&SCHEMA.replace("    lookup TEXT,\n", ""))
+                .unwrap();
+            conn.execute(
+                "INSERT INTO subscriptions (id, trigger, kind, state, intent, created_ms, \
+                 updated_ms) VALUES (?1, 't', 'trigger', 'active', 'enabled', 1, 1)",
+                [SubscriptionId::generate().as_str()],
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let old = store.subscriptions().await.unwrap();
+        assert_eq!(old.len(), 1);
+        assert_eq!(old[0].lookup, None);
+        let mut record = old[0].clone();
+        record.lookup = Some(HookLookup {
+            list: crate::HookListRoute {
+                method: "GET".into(),
+                path: "/hooks".into(),
+                callback_from: "/config/url".into(),
+                ..Default::default()
+            },
+            unsubscribe: None,
+        });
+        store.put_subscription(&record).await.unwrap();
+        drop(store);
+        let store = SqliteStore::open(&path).unwrap();
+        let read = store.subscription(&record.id).await.unwrap().unwrap();
+        assert_eq!(read.lookup, record.lookup);
     }
 
     #[tokio::test]

@@ -1,0 +1,303 @@
+//! Find a subscription's hook at the API by listing the API's hooks and matching the callback
+//! URL, then remove it.
+//!
+//! This is how a hook whose subscribe answer never reached the store (a crash mid-subscribe, an
+//! answer lost in transit) is removed when the unsubscribe request depends on that answer (a
+//! `Location` header, an id in the body). The callback URL carries the subscription's random
+//! id, so a listed hook with that URL can only be this subscription's.
+
+use reqwest::header::{HeaderMap, LINK};
+use serde_json::Value;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::host::HostInner;
+use crate::http_client::resolve_url;
+use crate::lifecycle::{
+    id_in, is_success, route_request, send_error_to_error, truncate, OPERATION_NAME_HEADER,
+    TRACKING_ID_HEADER,
+};
+use crate::redact::redact_url;
+use crate::registry::Connection;
+use crate::store::{HookLookup, SubscriptionRecord};
+use crate::RequestSpec;
+
+/// Pages of a paginated hook list followed at most: a bound on an API whose `next` links never
+/// end.
+const MAX_PAGES: usize = 100;
+
+/// Where list answers usually keep their hooks, tried when the route does not say.
+const USUAL_ITEMS: [&str; 7] = [
+    "/value",
+    "/data",
+    "/items",
+    "/hooks",
+    "/webhooks",
+    "/subscriptions",
+    "/results",
+];
+
+/// The hooks in a list answer: at `items_from`, else the answer itself when it is an array,
+/// else the first array at a usual place.
+fn hook_items<'a>(body: &'a Value, items_from: Option<&str>) -> Option<&'a [Value]> {
+    let array_at = |pointer: &str| body.pointer(pointer)?.as_array().map(Vec::as_slice);
+    match items_from {
+        Some(pointer) => array_at(pointer),
+        None => body
+            .as_array()
+            .map(Vec::as_slice)
+            .or_else(|| USUAL_ITEMS.iter().find_map(|p| array_at(p))),
+    }
+}
+
+/// `true` when a listed hook's callback URL is `callback`. Compared without the query as well:
+/// an API may re-encode or drop it, and the path alone already holds the subscription's id.
+fn is_our_callback(candidate: &str, callback: &str) -> bool {
+    fn without_query(url: &str) -> &str {
+        let url = url.trim();
+        let end = url.find(['?', '#']).unwrap_or(url.len());
+        url[..end].trim_end_matches('/')
+    }
+    let candidate = candidate.trim();
+    candidate == callback
+        || (!without_query(callback).is_empty()
+            && without_query(candidate) == without_query(callback))
+}
+
+/// The `rel="next"` target of a `Link` header (RFC 8288), the way GitHub paginates.
+fn next_link(headers: &HeaderMap, base: &Url) -> Option<Url> {
+    for value in headers.get_all(LINK) {
+        let Ok(text) = value.to_str() else { continue };
+        for link in text.split(',') {
+            let mut parts = link.split(';');
+            let Some(target) = parts.next() else { continue };
+            let Some(target) = target
+                .trim()
+                .strip_prefix('<')
+                .and_then(|t| t.strip_suffix('>'))
+            else {
+                continue;
+            };
+            let is_next = parts.any(|param| {
+                let Some((name, value)) = param.split_once('=') else {
+                    return false;
+                };
+                name.trim().eq_ignore_ascii_case("rel")
+                    && value
+                        .trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|rel| rel.eq_ignore_ascii_case("next"))
+            });
+            if is_next {
+                return base.join(target).ok();
+            }
+        }
+    }
+    None
+}
+
+/// The request that removes one listed hook: the unsubscribe route with the hook's id, else
+/// the hook's own URL when it is on the list's origin (credentials never go to another host).
+fn removal_for(
+    hook: &Value,
+    lookup: &HookLookup,
+    connection: &Connection,
+    list_url: &Url,
+) -> Result<RequestSpec> {
+    if let Some(route) = &lookup.unsubscribe {
+        let id = id_in(hook, lookup.list.id_from.as_deref());
+        if let Some(spec) = route_request(route, id.as_deref(), &connection.base_url)? {
+            return Ok(spec);
+        }
+    }
+    let own_url = lookup
+        .list
+        .url_from
+        .as_deref()
+        .and_then(|pointer| hook.pointer(pointer)?.as_str())
+        .and_then(|url| list_url.join(url).ok())
+        .filter(|url| url.origin() == list_url.origin());
+    match own_url {
+        Some(url) => Ok(RequestSpec {
+            method: "DELETE".to_owned(),
+            url: url.to_string(),
+            ..RequestSpec::default()
+        }),
+        None => Err(Error::HookLookup {
+            reason: format!(
+                "found the hook but no way to remove it (no id for the unsubscribe route, no \
+                 URL of its own on the API's origin): {}",
+                truncate(&hook.to_string())
+            ),
+        }),
+    }
+}
+
+impl HostInner {
+    /// Remove every hook the API lists with `record`'s callback URL; returns how many were
+    /// removed (0 when the subscribe never created one). A failed or refused request is an
+    /// error to retry later; a list answer without hooks, or a hook that cannot be removed, is
+    /// [`Error::HookLookup`] (retrying will not help).
+    pub(crate) async fn remove_listed_hooks(
+        &self,
+        record: &SubscriptionRecord,
+        lookup: &HookLookup,
+        connection: &Connection,
+    ) -> Result<usize> {
+        let callback = self.callback_url(&record.id);
+        let route = &lookup.list;
+        let first = resolve_url(&connection.base_url, &route.path, &route.query)
+            .map_err(send_error_to_error)?;
+        let mut page = first.clone();
+        let mut removals = Vec::new();
+        for page_number in 1.. {
+            let spec = RequestSpec {
+                method: route.method.clone(),
+                url: page.to_string(),
+                query: Vec::new(),
+                headers: route.headers.clone(),
+                body: None,
+            };
+            let answer = self
+                .outbound
+                .send(&spec, &connection.base_url, &connection.auth, &[])
+                .await
+                .map_err(send_error_to_error)?;
+            if !is_success(answer.status) {
+                return Err(Error::UnsubscribeRejected {
+                    status: answer.status,
+                    body: format!(
+                        "listing hooks at {}: {}",
+                        redact_url(answer.url.as_str()),
+                        truncate(&answer.body)
+                    ),
+                });
+            }
+            let body: Value =
+                serde_json::from_str(&answer.body).map_err(|e| Error::HookLookup {
+                    reason: format!("the list answer is not JSON: {e}"),
+                })?;
+            let hooks = hook_items(&body, route.items_from.as_deref()).ok_or_else(|| {
+                Error::HookLookup {
+                    reason: format!(
+                        "the list answer holds no array of hooks{}",
+                        route
+                            .items_from
+                            .as_deref()
+                            .map(|p| format!(" at {p}"))
+                            .unwrap_or_default()
+                    ),
+                }
+            })?;
+            for hook in hooks {
+                let listed = hook.pointer(&route.callback_from).and_then(Value::as_str);
+                if listed.is_some_and(|url| is_our_callback(url, &callback)) {
+                    removals.push(removal_for(hook, lookup, connection, &answer.url)?);
+                }
+            }
+            match next_link(&answer.headers, &answer.url) {
+                Some(next) if next.origin() == first.origin() => {
+                    if page_number >= MAX_PAGES {
+                        return Err(Error::HookLookup {
+                            reason: format!("the hook list runs past {MAX_PAGES} pages"),
+                        });
+                    }
+                    page = next;
+                }
+                _ => break,
+            }
+        }
+        let headers = [
+            (TRACKING_ID_HEADER.to_owned(), record.id.to_string()),
+            (OPERATION_NAME_HEADER.to_owned(), record.trigger.clone()),
+        ];
+        for removal in &removals {
+            let answer = self
+                .outbound
+                .send(
+                    removal,
+                    &connection.base_url,
+                    connection.auth_for_unsubscribe(),
+                    &headers,
+                )
+                .await
+                .map_err(send_error_to_error)?;
+            let gone = is_success(answer.status) || answer.status == 404 || answer.status == 410;
+            if !gone {
+                return Err(Error::UnsubscribeRejected {
+                    status: answer.status,
+                    body: truncate(&answer.body),
+                });
+            }
+            tracing::info!(
+                subscription = %record.id,
+                url = %redact_url(answer.url.as_str()),
+                status = answer.status,
+                "removed a hook found by listing"
+            );
+        }
+        Ok(removals.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn hooks_are_found_at_the_usual_places() {
+        assert_eq!(
+            hook_items(&json!([{"id": 1}]), None).map(<[_]>::len),
+            Some(1)
+        );
+        assert_eq!(
+            hook_items(&json!({"value": [{"id": 1}, {"id": 2}]}), None).map(<[_]>::len),
+            Some(2)
+        );
+        assert_eq!(
+            hook_items(&json!({"page": {"hooks": []}}), Some("/page/hooks")).map(<[_]>::len),
+            Some(0)
+        );
+        assert!(hook_items(&json!({"count": 3}), None).is_none());
+    }
+
+    #[test]
+    fn callbacks_match_with_or_without_their_query() {
+        let ours = "https://me.example/callbacks/abc?sig=xyz";
+        assert!(is_our_callback(ours, ours));
+        assert!(is_our_callback("https://me.example/callbacks/abc", ours));
+        assert!(is_our_callback(
+            "https://me.example/callbacks/abc?sig=x%79z",
+            ours
+        ));
+        assert!(!is_our_callback(
+            "https://me.example/callbacks/abd?sig=xyz",
+            ours
+        ));
+        assert!(!is_our_callback("https://me.example/callbacks/abcd", ours));
+        assert!(!is_our_callback("", ours));
+    }
+
+    #[test]
+    fn next_links_are_read_from_link_headers() {
+        let base = Url::parse("https://api.example/repos/o/r/hooks").unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            LINK,
+            "<https://api.example/repos/o/r/hooks?page=2>; rel=\"next\", \
+             <https://api.example/repos/o/r/hooks?page=5>; rel=\"last\""
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(
+            next_link(&headers, &base).map(|u| u.to_string()),
+            Some("https://api.example/repos/o/r/hooks?page=2".to_owned())
+        );
+        headers.insert(LINK, "</hooks?page=1>; rel=prev".parse().unwrap());
+        assert_eq!(next_link(&headers, &base), None);
+        headers.insert(LINK, "garbage; rel=next, <".parse().unwrap());
+        assert_eq!(next_link(&headers, &base), None);
+    }
+}
