@@ -69,8 +69,8 @@ enum Command {
         /// Kill-and-restart cycles per API style.
         #[arg(long, default_value_t = 100)]
         cycles: usize,
-        /// API styles: callback, location, or both.
-        #[arg(long, default_value = "both")]
+        /// API styles: callback, location, listed, or all.
+        #[arg(long, default_value = "all")]
         style: String,
         /// Seed of the kill moments.
         #[arg(long)]
@@ -162,8 +162,12 @@ fn ingest_config(cli: &IngestCli, durable: bool) -> IngestConfig {
 }
 
 fn styles(text: &str) -> Result<Vec<ApiStyle>> {
-    if text == "both" {
-        Ok(vec![ApiStyle::Callback, ApiStyle::Location])
+    if text == "all" {
+        Ok(vec![
+            ApiStyle::Callback,
+            ApiStyle::Location,
+            ApiStyle::Listed,
+        ])
     } else {
         Ok(vec![text.parse()?])
     }

@@ -49,8 +49,35 @@ async fn sigkill_loses_no_notification_and_orphans_no_hook() {
     );
 }
 
-/// With a `Location`-only API, a kill between the API creating the hook and the runtime
-/// storing the answer leaves a hook the runtime cannot name. The runtime cannot remove it, but
+/// A `Location` API whose hooks the trigger can list (GitHub style): a kill between the API
+/// creating the hook and the runtime storing its `Location` is repaired on restart by listing
+/// the hooks and removing the one carrying the subscription's callback URL. No orphan.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_with_a_listable_location_api_orphans_no_hook() {
+    let report = harness::run(&config(ApiStyle::Listed)).await.unwrap();
+    println!("{}", report.summary());
+    println!("{}", serde_json::to_string_pretty(&report).unwrap());
+    assert!(
+        report.accepted > 0,
+        "no notification was accepted: {report:?}"
+    );
+    assert!(
+        report.subscribes > 0,
+        "the host never subscribed: {report:?}"
+    );
+    assert_eq!(report.orphans, 0, "orphaned hooks: {report:?}");
+    assert_eq!(
+        report.missing, 0,
+        "active subscriptions without a hook: {report:?}"
+    );
+    assert_eq!(
+        report.lost, 0,
+        "accepted notifications never handled: {report:?}"
+    );
+}
+
+/// With a `Location`-only API that cannot list its hooks, a kill between the API creating the
+/// hook and the runtime storing the answer leaves a hook the runtime cannot name. The runtime cannot remove it, but
 /// it must not be silent: every orphan's subscription is marked failed with an unknown outcome
 /// (and listed in `ResumeReport::orphaned`). Nothing accepted may be lost either.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -53,8 +53,8 @@ impl Case {
 
     fn rule(&self) -> Rule {
         let (method, path) = match (self.style, self.op) {
-            (ApiStyle::Location, Op::Subscribe) => ("POST", "/hooks"),
-            (ApiStyle::Location, Op::Unsubscribe) => ("DELETE", "/hooks/"),
+            (ApiStyle::Location | ApiStyle::Listed, Op::Subscribe) => ("POST", "/hooks"),
+            (ApiStyle::Location | ApiStyle::Listed, Op::Unsubscribe) => ("DELETE", "/hooks/"),
             (ApiStyle::Callback, Op::Subscribe) => ("POST", "/subscribe"),
             (ApiStyle::Callback, Op::Unsubscribe) => ("POST", "/unsubscribe"),
         };
@@ -90,8 +90,10 @@ fn faults() -> Vec<Fault> {
 }
 
 /// A subscribe answer lost (the API may have acted) on an API whose unsubscribe request is
-/// only known from that answer (`Location`): the runtime must not POST again, so it cannot
-/// converge to "one hook, one active subscription". See `location_unknown_subscribe_outcome`.
+/// only known from that answer (`Location`) and whose hooks cannot be listed: the runtime must
+/// not POST again, so it cannot converge to "one hook, one active subscription". See
+/// `location_unknown_subscribe_outcome`. (With a list route, `ApiStyle::Listed`, the runtime
+/// finds and removes the hook, subscribes again, and converges.)
 fn location_unknown_outcome(case: &Case) -> bool {
     case.style == ApiStyle::Location
         && case.op == Op::Subscribe
@@ -101,16 +103,17 @@ fn location_unknown_outcome(case: &Case) -> bool {
         )
 }
 
-/// Cases the runtime does not pass (see `known_runtime_limits_request_delayed_past_cleanup`).
+/// Cases the runtime does not pass (see `known_runtime_limits_request_delayed_past_cleanup`):
+/// the APIs where it cleans up after a lost answer, when the request itself is held.
 fn known_limit(case: &Case) -> bool {
-    case.style == ApiStyle::Callback
+    matches!(case.style, ApiStyle::Callback | ApiStyle::Listed)
         && case.op == Op::Subscribe
         && matches!(case.fault, Fault::DelayRequest(_))
 }
 
 fn all_cases() -> Vec<Case> {
     let mut cases = Vec::new();
-    for style in [ApiStyle::Location, ApiStyle::Callback] {
+    for style in [ApiStyle::Location, ApiStyle::Listed, ApiStyle::Callback] {
         for op in [Op::Subscribe, Op::Unsubscribe] {
             for fault in faults() {
                 for times in [1, 10] {
@@ -365,8 +368,9 @@ async fn location_unknown_subscribe_outcome_is_not_retried_and_is_reported() {
     assert_eq!(failures, 0, "{failures} unknown-outcome cases misbehaved");
 }
 
-/// A subscribe request held in transit past the client's timeout on a callback-URL API: the
-/// runtime sends the (known) unsubscribe request and subscribes again, but the held request
+/// A subscribe request held in transit past the client's timeout on a callback-URL API (or a
+/// listable one): the runtime sends the (known) unsubscribe request (or lists and removes what
+/// the API holds) and subscribes again, but the held request
 /// reaches the API after that cleanup and creates a second hook for the same callback URL
 /// (after the last attempt, up to one orphan per held attempt). Nothing the client can do
 /// about a request it can no longer see, short of listing the API's hooks or an idempotent

@@ -430,8 +430,20 @@ async fn list_hooks(
     body: Bytes,
 ) -> Response {
     record(&state, &method, &uri, &headers, &body);
-    let addr = state.addr.lock().ok().and_then(|a| *a);
-    let base = addr.map(|a| format!("http://{a}")).unwrap_or_default();
+    // Hook URLs name the API as the client addressed it (through a proxy, the proxy).
+    let addressed = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            state
+                .addr
+                .lock()
+                .ok()
+                .and_then(|a| *a)
+                .map(|a| a.to_string())
+        });
+    let base = addressed.map(|a| format!("http://{a}")).unwrap_or_default();
     let size = state
         .faults
         .lock()

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use connector_runtime::store::Intent;
 use connector_runtime::{
-    Callback, HandlerError, Host, HttpWebhookDefinition, RetryPolicy, SubscriptionId,
-    SubscriptionState, TriggerOptions,
+    Callback, HandlerError, HookListRoute, Host, HttpWebhookDefinition, RetryPolicy,
+    SubscriptionId, SubscriptionState, TriggerOptions,
 };
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -66,7 +66,7 @@ pub fn definition(api: &str, style: ApiStyle) -> Result<HttpWebhookDefinition> {
             "unsubscribe": {"method": "POST", "uri": format!("{api}/unsubscribe"),
                             "body": {"callback": "@listCallbackUrl()"}},
         }),
-        ApiStyle::Location => json!({
+        ApiStyle::Location | ApiStyle::Listed => json!({
             "subscribe": {"method": "POST", "uri": format!("{api}/hooks"),
                           "body": {"events": ["push"], "config": {"url": "@listCallbackUrl()"}}},
         }),
@@ -74,7 +74,17 @@ pub fn definition(api: &str, style: ApiStyle) -> Result<HttpWebhookDefinition> {
     let definition =
         HttpWebhookDefinition::from_value(json!({"type": "HttpWebhook", "inputs": inputs}))
             .map_err(|e| Error::Invalid(e.to_string()))?;
-    Ok(definition.with_name(TRIGGER_NAME))
+    let definition = definition.with_name(TRIGGER_NAME);
+    Ok(match style {
+        ApiStyle::Listed => definition.with_list_route(HookListRoute {
+            method: "GET".into(),
+            path: format!("{api}/hooks"),
+            callback_from: "/config/url".into(),
+            url_from: Some("/url".into()),
+            ..HookListRoute::default()
+        }),
+        ApiStyle::Callback | ApiStyle::Location => definition,
+    })
 }
 
 /// Retries fast, so a test's cycles are short; bounded like the default.

@@ -27,6 +27,10 @@ pub enum ApiStyle {
     /// crash after the API created the hook but before the runtime stored the `Location`
     /// leaves a hook the runtime cannot name.
     Location,
+    /// GitHub style: the `Location` API, whose hooks the trigger can also list
+    /// (`GET /hooks`, each with its callback URL and its own URL), so the runtime finds and
+    /// removes a hook whose answer was lost.
+    Listed,
 }
 
 impl ApiStyle {
@@ -35,6 +39,7 @@ impl ApiStyle {
         match self {
             ApiStyle::Callback => "callback",
             ApiStyle::Location => "location",
+            ApiStyle::Listed => "listed",
         }
     }
 }
@@ -46,8 +51,9 @@ impl std::str::FromStr for ApiStyle {
         match text {
             "callback" => Ok(ApiStyle::Callback),
             "location" => Ok(ApiStyle::Location),
+            "listed" => Ok(ApiStyle::Listed),
             other => Err(crate::Error::Invalid(format!(
-                "unknown API style {other:?} (callback or location)"
+                "unknown API style {other:?} (callback, location or listed)"
             ))),
         }
     }
