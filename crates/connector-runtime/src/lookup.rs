@@ -97,8 +97,20 @@ fn next_link(headers: &HeaderMap, base: &Url) -> Option<Url> {
     None
 }
 
+/// `true` when `url` names a member of the collection at `list_url`: same origin (credentials
+/// never go to another host) and a path below the list's (`/repos/o/r/hooks/1` under
+/// `/repos/o/r/hooks`), so a hook's unrelated link (its repository, say) is never deleted.
+fn is_member_of(url: &Url, list_url: &Url) -> bool {
+    let collection = list_url.path().trim_end_matches('/');
+    url.origin() == list_url.origin()
+        && url
+            .path()
+            .strip_prefix(collection)
+            .is_some_and(|rest| rest.len() > 1 && rest.starts_with('/'))
+}
+
 /// The request that removes one listed hook: the unsubscribe route with the hook's id, else
-/// the hook's own URL when it is on the list's origin (credentials never go to another host).
+/// the hook's own URL when it is a member of the listed collection (see [`is_member_of`]).
 fn removal_for(
     hook: &Value,
     lookup: &HookLookup,
@@ -117,7 +129,7 @@ fn removal_for(
         .as_deref()
         .and_then(|pointer| hook.pointer(pointer)?.as_str())
         .and_then(|url| list_url.join(url).ok())
-        .filter(|url| url.origin() == list_url.origin());
+        .filter(|url| is_member_of(url, list_url));
     match own_url {
         Some(url) => Ok(RequestSpec {
             method: "DELETE".to_owned(),
@@ -127,7 +139,7 @@ fn removal_for(
         None => Err(Error::HookLookup {
             reason: format!(
                 "found the hook but no way to remove it (no id for the unsubscribe route, no \
-                 URL of its own on the API's origin): {}",
+                 URL of its own under the list's): {}",
                 truncate(&hook.to_string())
             ),
         }),
@@ -278,6 +290,18 @@ mod tests {
         ));
         assert!(!is_our_callback("https://me.example/callbacks/abcd", ours));
         assert!(!is_our_callback("", ours));
+    }
+
+    #[test]
+    fn only_members_of_the_listed_collection_are_deleted_by_url() {
+        let list = Url::parse("https://api.example/repos/o/r/hooks?per_page=100").unwrap();
+        let member = |u: &str| is_member_of(&Url::parse(u).unwrap(), &list);
+        assert!(member("https://api.example/repos/o/r/hooks/12"));
+        assert!(!member("https://api.example/repos/o/r"));
+        assert!(!member("https://api.example/repos/o/r/hooks"));
+        assert!(!member("https://api.example/repos/o/r/hooksX/1"));
+        assert!(!member("https://evil.example/repos/o/r/hooks/12"));
+        assert!(!member("http://api.example/repos/o/r/hooks/12"));
     }
 
     #[test]
