@@ -86,6 +86,9 @@ pub struct TriggerReport {
     pub callback_parameter: Option<String>,
     /// The unsubscribe route, if one was found.
     pub unsubscribe: Option<UnsubscribeReport>,
+    /// The operation listing the API's hooks, if one was found (omitted from JSON when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<connector_model::HookList>,
 }
 
 /// The unsubscribe route of a [`TriggerReport`].
@@ -95,6 +98,16 @@ pub struct UnsubscribeReport {
     pub operation_id: String,
     /// Pointer into the subscribe response giving the id.
     pub id_from: Option<String>,
+    /// Path template of the DELETE.
+    pub path: String,
+    /// The placeholder taking the subscription id.
+    pub id_param: Option<String>,
+    /// Placeholders filled from subscribe parameters: placeholder → parameter.
+    pub from_subscribe: std::collections::BTreeMap<String, String>,
+    /// Placeholders the spec fixes: placeholder → text.
+    pub fixed: std::collections::BTreeMap<String, String>,
+    /// Query and header parameters sent with the DELETE.
+    pub parameters: Vec<connector_model::UnsubscribeParameter>,
 }
 
 /// A warning in a [`SpecReport`].
@@ -190,7 +203,13 @@ fn trigger_reports(connector: &Connector) -> Vec<TriggerReport> {
             unsubscribe: t.unsubscribe.as_ref().map(|u| UnsubscribeReport {
                 operation_id: u.operation_id.clone(),
                 id_from: u.id_from.clone(),
+                path: u.path.clone(),
+                id_param: u.id_param.clone(),
+                from_subscribe: u.from_subscribe.clone(),
+                fixed: u.fixed.clone(),
+                parameters: u.parameters.clone(),
             }),
+            list: t.list.clone(),
         })
         .collect()
 }
@@ -316,6 +335,9 @@ fn trigger_text(t: &TriggerReport) -> String {
             Some(u) => parts.push(format!("unsubscribe {}", u.operation_id)),
             None => parts.push("no unsubscribe route".to_string()),
         }
+        if let Some(list) = &t.list {
+            parts.push(format!("list {}", list.operation_id));
+        }
     }
     parts.join(", ")
 }
@@ -348,7 +370,13 @@ mod tests {
                 unsubscribe: Some(UnsubscribeReport {
                     operation_id: "DeleteHook".into(),
                     id_from: Some("/id".into()),
+                    path: "/hooks/{id}".into(),
+                    id_param: Some("id".into()),
+                    from_subscribe: Default::default(),
+                    fixed: Default::default(),
+                    parameters: Vec::new(),
                 }),
+                list: None,
             }],
             warnings: Vec::new(),
             errors: Vec::new(),

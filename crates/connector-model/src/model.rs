@@ -257,6 +257,33 @@ pub struct Trigger {
     /// URL (`x-ms-notification-url` on a parameter, or `{$request.query.x}` in a 3.0
     /// callback expression). Usually `None`: the URL goes in the body at `callback_pointer`.
     pub callback_parameter: Option<String>,
+    /// How to list the API's hooks, so one whose subscribe answer was lost can be found by its
+    /// callback URL and removed. `None` when the spec has no such list operation.
+    pub list: Option<HookList>,
+}
+
+/// The GET that lists the hooks a subscribe operation creates: on the subscribe path (e.g.
+/// `GET /repos/{owner}/{repo}/hooks` for `POST /repos/{owner}/{repo}/hooks`), answering an
+/// array of objects that carry the callback URL where the subscribe body puts it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HookList {
+    /// operationId of the GET action.
+    pub operation_id: String,
+    /// Index into [`Connector::actions`].
+    pub action: usize,
+    /// Path template of the GET.
+    pub path: String,
+    /// Placeholders of `path` → the subscribe action's parameter giving the value. Every
+    /// placeholder is a key.
+    pub from_subscribe: BTreeMap<String, String>,
+    /// JSON pointer to the array in the answer; `None` when the answer is the array.
+    pub items_from: Option<String>,
+    /// JSON pointer inside one listed hook to its callback URL.
+    pub callback_from: String,
+    /// JSON pointer inside one listed hook to its id (for the unsubscribe route).
+    pub id_from: Option<String>,
+    /// JSON pointer inside one listed hook to its own URL (GitHub's `url`), if it has one.
+    pub url_from: Option<String>,
 }
 
 /// The DELETE operation that removes a subscription.

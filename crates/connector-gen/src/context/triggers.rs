@@ -6,7 +6,7 @@ use super::{one_line, MODELS};
 use crate::naming::{doc_lines, pascal, string_literal, NameAllocator};
 use crate::typespace::{Ty, TypeSpace};
 use connector_model::{
-    Connector, ParameterLocation, Trigger, TriggerKind, Unsubscribe, UnsubscribeValue,
+    Connector, HookList, ParameterLocation, Trigger, TriggerKind, Unsubscribe, UnsubscribeValue,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -42,6 +42,23 @@ pub struct TriggerContext {
     pub callback_pointer: String,
     /// The unsubscribe route, when the model found one.
     pub unsubscribe: Option<UnsubscribeContext>,
+    /// The list route, when the model found one.
+    pub list: Option<ListContext>,
+}
+
+/// How to build the list route (`WebhookTrigger::list_route`).
+#[derive(Debug, Serialize)]
+pub struct ListContext {
+    /// Expression for the path, every placeholder filled from the subscribe parameters.
+    pub path: String,
+    /// `Some("...")` / `None` for the pointer to the array in the answer.
+    pub items_from: String,
+    /// Rust literal of the pointer to a listed hook's callback URL.
+    pub callback_from: String,
+    /// `Some("...")` / `None` for the pointer to a listed hook's id.
+    pub id_from: String,
+    /// `Some("...")` / `None` for the pointer to a listed hook's own URL.
+    pub url_from: String,
 }
 
 /// One field of a trigger struct.
@@ -255,6 +272,10 @@ fn webhook(
         .unsubscribe
         .as_ref()
         .and_then(|u| unsubscribe(connector, trigger, u, &subscribe_value, &uses, space));
+    let list = trigger
+        .list
+        .as_ref()
+        .and_then(|l| list(trigger, l, &subscribe_value, space));
     let mut doc = doc_lines(&[action.summary.as_deref(), action.description.as_deref()]);
     if !doc.is_empty() {
         doc.push(String::new());
@@ -285,7 +306,49 @@ fn webhook(
         body,
         callback_pointer: pointer.as_deref().map(string_literal).unwrap_or_default(),
         unsubscribe,
+        list,
     }
+}
+
+/// The list route with every placeholder filled from the subscribe parameter the model names.
+/// `None` (with a warning) if one cannot be filled.
+fn list(
+    trigger: &Trigger,
+    route: &HookList,
+    subscribe_value: &dyn Fn(&str) -> Option<String>,
+    space: &mut TypeSpace,
+) -> Option<ListContext> {
+    let unfilled = std::cell::RefCell::new(Vec::new());
+    let value = |wire: &str| {
+        let found = route
+            .from_subscribe
+            .get(wire)
+            .and_then(|source| subscribe_value(source));
+        if found.is_none() {
+            unfilled.borrow_mut().push(format!("{{{wire}}}"));
+        }
+        found
+    };
+    let path = params::path_expr(&route.path, None, "crate::client::", &value);
+    let unfilled = unfilled.into_inner();
+    if !unfilled.is_empty() {
+        space.warn(
+            &trigger.operation_id,
+            format!(
+                "list route {} leaves {} without a value: not generated",
+                route.path,
+                unfilled.join(", ")
+            ),
+        );
+        return None;
+    }
+    Some(ListContext {
+        path,
+        items_from: option_literal(route.items_from.as_deref()),
+        callback_from: string_literal(&route.callback_from),
+        id_from: option_literal(route.id_from.as_deref()),
+        url_from: option_literal(route.url_from.as_deref()),
+    })
 }
 
 /// Adds the `body` field (callback property removed) and returns the body expression.

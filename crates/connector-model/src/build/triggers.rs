@@ -5,6 +5,8 @@
 //! **unsubscribe route** (which DELETE removes the subscription, and which field of the
 //! subscribe answer carries the id it needs).
 
+mod listing;
+
 use super::resolve::{reference_name, Resolver, SchemaRef};
 use super::unsubscribe::{pick_id, place, query_and_headers};
 use crate::diagnostics::{child, escape_token, Diagnostics};
@@ -171,10 +173,20 @@ impl<'a> Cx<'a> {
                 unsubscribe: None,
                 rust_name,
                 callback_parameter: None,
+                list: None,
             };
         }
         let callback_pointer =
             self.callback_pointer(action, marked, callback_parameter.is_some(), body, diags);
+        let unsubscribe = self.unsubscribe(index, diags);
+        let list = match &callback_parameter {
+            None => self.hook_list(
+                index,
+                callback_pointer.as_deref(),
+                unsubscribe.as_ref().and_then(|u| u.id_param.as_deref()),
+            ),
+            Some(_) => None,
+        };
         Trigger {
             operation_id: action.operation_id.clone(),
             action: Some(index),
@@ -183,9 +195,10 @@ impl<'a> Cx<'a> {
             notification_type: notification_type(notification.as_ref(), &action.operation_id),
             notification_schema: notification,
             callback_pointer,
-            unsubscribe: self.unsubscribe(index, diags),
+            unsubscribe,
             rust_name,
             callback_parameter,
+            list,
         }
     }
 
@@ -262,6 +275,15 @@ impl<'a> Cx<'a> {
                 found
             }
         };
+        let unsubscribe = self.unsubscribe(index, diags);
+        let list = match &callback_parameter {
+            None => self.hook_list(
+                index,
+                callback_pointer.as_deref(),
+                unsubscribe.as_ref().and_then(|u| u.id_param.as_deref()),
+            ),
+            Some(_) => None,
+        };
         Trigger {
             operation_id: action.operation_id.clone(),
             action: Some(index),
@@ -270,12 +292,13 @@ impl<'a> Cx<'a> {
             notification_type: notification_type(notification.as_ref(), &type_seed),
             notification_schema: notification,
             callback_pointer,
-            unsubscribe: self.unsubscribe(index, diags),
+            unsubscribe,
             rust_name: names.unique(&snake_case_ident(
                 &format!("{} {callback_name}", action.rust_name),
                 "callback",
             )),
             callback_parameter,
+            list,
         }
     }
 
@@ -318,6 +341,7 @@ impl<'a> Cx<'a> {
                     callback_pointer: None,
                     unsubscribe: None,
                     callback_parameter: None,
+                    list: None,
                 });
             }
         }

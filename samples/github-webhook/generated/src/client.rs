@@ -255,6 +255,28 @@ impl Client {
         Ok(Raw { status, headers, body })
     }
 
+    /// Lists webhooks
+    ///
+    /// Lists the repository's webhooks (GitHub pages them by 30, with a `Link: rel="next"` header). The runtime uses it to find a hook whose subscribe answer was lost.
+    ///
+    /// GET /repos/{owner}/{repo}/hooks
+    ///
+    /// Parameters:
+    ///
+    /// - owner: Name of the owner of targetted repository
+    /// - repo: Name of the repository
+    pub async fn list_hooks(
+        &self,
+        owner: &str,
+        repo: &str,
+    ) -> Result<Response<Vec<crate::models::WebhookCreationResponse>>, Error> {
+        let url = format!(
+            "{}/repos/{}/{}/hooks", self.base_url, path_value(owner), path_value(repo)
+        );
+        let request = self.http.request(reqwest::Method::GET, url);
+        self.execute(request).await?.json()
+    }
+
     /// Triggers when a PUSH event occurs
     ///
     /// Creates a Github webhook

@@ -69,4 +69,20 @@ impl connector_runtime::WebhookTrigger for WebhookTrigger {
             headers: Vec::new(),
         })
     }
+
+    fn list_route(&self) -> Option<connector_runtime::HookListRoute> {
+        Some(connector_runtime::HookListRoute {
+            method: "GET".to_owned(),
+            path: format!(
+                "/repos/{}/{}/hooks", crate ::client::path_value(& self.owner), crate
+                ::client::path_value(& self.repo)
+            ),
+            query: Vec::new(),
+            headers: Vec::new(),
+            items_from: None,
+            callback_from: "/config/url".to_owned(),
+            id_from: Some("/id".to_owned()),
+            url_from: Some("/url".to_owned()),
+        })
+    }
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -223,11 +223,23 @@ fn spawn_ping(shared: Arc<Shared>, hook: Hook, sender: String) {
     });
 }
 
+/// `?per_page=&page=` of the list endpoint, with GitHub's defaults.
+#[derive(Debug, Deserialize)]
+struct Page {
+    per_page: Option<usize>,
+    page: Option<usize>,
+}
+
+/// `GET /repos/{owner}/{repo}/hooks`: pages of 30 (at most 100), oldest first, with GitHub's
+/// `Link: <…>; rel="next"` header while more remain.
 async fn list_hooks(
     State(shared): SharedState,
     Path((owner, repo)): Path<(String, String)>,
+    Query(page): Query<Page>,
 ) -> Response {
-    let hooks: Vec<Value> = shared
+    let per_page = page.per_page.unwrap_or(30).clamp(1, 100);
+    let number = page.page.unwrap_or(1).max(1);
+    let all: Vec<Value> = shared
         .state
         .lock()
         .hooks
@@ -235,7 +247,24 @@ async fn list_hooks(
         .filter(|h| h.owner == owner && h.repo == repo)
         .map(|h| hook_json(&shared.base_url, h))
         .collect();
-    Json(hooks).into_response()
+    let shown: Vec<Value> = all
+        .iter()
+        .skip((number - 1).saturating_mul(per_page))
+        .take(per_page)
+        .cloned()
+        .collect();
+    let mut response = Json(shown).into_response();
+    if number.saturating_mul(per_page) < all.len() {
+        let next = format!(
+            "<{}/repos/{owner}/{repo}/hooks?per_page={per_page}&page={}>; rel=\"next\"",
+            shared.base_url,
+            number + 1
+        );
+        if let Ok(value) = header::HeaderValue::from_str(&next) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    response
 }
 
 fn find_hook(shared: &Shared, owner: &str, repo: &str, hook_id: &str) -> Option<Hook> {
