@@ -217,7 +217,15 @@ fn json_output_has_the_documented_shape() {
                 "batch": false,
                 "callback_pointer": "/target",
                 "notification_type": "Event",
-                "unsubscribe": {"operation_id": "DeleteHook", "id_from": "/id"}
+                "unsubscribe": {
+                    "operation_id": "DeleteHook",
+                    "id_from": "/id",
+                    "path": "/hooks/{id}",
+                    "id_param": "id",
+                    "from_subscribe": {},
+                    "fixed": {},
+                    "parameters": []
+                }
             }],
             "warnings": [{"pointer": "", "message": "trailing comma removed"}],
             "errors": []

@@ -793,3 +793,98 @@ fn the_sample_spec_and_its_openapi_yaml_twin_give_the_same_model() {
         Some("/config/url")
     );
 }
+
+/// [`github_like`] plus a list operation on the subscribe path answering `{"value": [hook]}`,
+/// each hook carrying `config.url` (where the subscribe body puts the callback) and a `hook_id`.
+fn github_like_with_list(list: Value) -> Value {
+    let mut spec = github_like();
+    spec["definitions"]["ListedHook"] = json!({"type": "object", "properties": {
+        "hook_id": {"type": "integer"},
+        "url": {"type": "string"},
+        "config": {"$ref": "#/definitions/HookConfig"}
+    }});
+    spec["paths"]["/repos/{owner}/{repo}/hooks"]["get"] = list;
+    spec
+}
+
+fn list_operation(parameters: Value, answer: Value) -> Value {
+    json!({
+        "operationId": "ListHooks",
+        "parameters": parameters,
+        "responses": {"200": {"description": "hooks", "schema": answer}}
+    })
+}
+
+fn path_parameters() -> Value {
+    json!([
+        {"name": "owner", "in": "path", "required": true, "type": "string"},
+        {"name": "repo", "in": "path", "required": true, "type": "string"},
+        {"name": "per_page", "in": "query", "type": "integer"}
+    ])
+}
+
+#[test]
+fn the_get_on_the_subscribe_path_is_the_triggers_list_operation() {
+    let answer = json!({"type": "object", "properties": {"value": {
+        "type": "array", "items": {"$ref": "#/definitions/ListedHook"}}}});
+    let loaded = load(&github_like_with_list(list_operation(
+        path_parameters(),
+        answer,
+    )));
+    let list = loaded.connector.triggers[0]
+        .list
+        .as_ref()
+        .expect("a list operation");
+    assert_eq!(list.operation_id, "ListHooks");
+    assert_eq!(list.path, "/repos/{owner}/{repo}/hooks");
+    assert_eq!(
+        list.from_subscribe,
+        BTreeMap::from([
+            ("owner".to_string(), "owner".to_string()),
+            ("repo".to_string(), "repo".to_string())
+        ])
+    );
+    assert_eq!(list.items_from.as_deref(), Some("/value"));
+    assert_eq!(list.callback_from, "/config/url");
+    assert_eq!(
+        list.id_from.as_deref(),
+        Some("/hook_id"),
+        "named like the DELETE's id"
+    );
+    assert_eq!(list.url_from.as_deref(), Some("/url"));
+}
+
+#[test]
+fn a_get_that_cannot_be_trusted_to_list_hooks_is_not_used() {
+    let array = json!({"type": "array", "items": {"$ref": "#/definitions/ListedHook"}});
+    // A required query parameter nothing in the subscribe request gives.
+    let mut parameters = path_parameters();
+    parameters[2]["required"] = json!(true);
+    let loaded = load(&github_like_with_list(list_operation(
+        parameters,
+        array.clone(),
+    )));
+    assert_eq!(loaded.connector.triggers[0].list, None);
+    // Items without a field where the subscribe body puts the callback URL.
+    let loaded = load(&github_like_with_list(list_operation(
+        path_parameters(),
+        json!({"type": "array", "items": {"$ref": "#/definitions/Hook"}}),
+    )));
+    assert_eq!(loaded.connector.triggers[0].list, None);
+    // An answer that is not a list.
+    let loaded = load(&github_like_with_list(list_operation(
+        path_parameters(),
+        json!({"$ref": "#/definitions/ListedHook"}),
+    )));
+    assert_eq!(loaded.connector.triggers[0].list, None);
+    // The array answer itself is fine.
+    let loaded = load(&github_like_with_list(list_operation(
+        path_parameters(),
+        array,
+    )));
+    let list = loaded.connector.triggers[0]
+        .list
+        .as_ref()
+        .expect("a list operation");
+    assert_eq!(list.items_from, None);
+}
