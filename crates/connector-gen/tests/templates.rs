@@ -27,7 +27,7 @@ fn a_template_directory_overrides_by_name() {
         .unwrap();
     assert_eq!(
         generated.file("README.md"),
-        Some("# hooks has 2 operations\n")
+        Some("# hooks has 3 operations\n")
     );
     // The others stay built in.
     assert!(generated
