@@ -43,6 +43,7 @@ pub struct HostBuilder {
     sweep_interval: Duration,
     busy_retry_after: Duration,
     inbox_retention: Duration,
+    late_hook_window: Duration,
 }
 
 impl Default for HostBuilder {
@@ -60,6 +61,7 @@ impl Default for HostBuilder {
             sweep_interval: Duration::from_secs(60),
             busy_retry_after: Duration::from_secs(1),
             inbox_retention: Duration::from_secs(7 * 24 * 3600),
+            late_hook_window: Duration::from_secs(300),
         }
     }
 }
@@ -144,6 +146,15 @@ impl HostBuilder {
     /// (default 60 s).
     pub fn with_sweep_interval(mut self, interval: Duration) -> Self {
         self.sweep_interval = interval;
+        self
+    }
+
+    /// How long after a lost subscribe answer the sweeper keeps listing the API's hooks (for
+    /// triggers with a [`crate::WebhookTrigger::list_route`]) to remove a late duplicate: a
+    /// subscribe request held in transit that reaches the API after the runtime cleaned up and
+    /// subscribed again (default 5 minutes; one list request per sweep while it lasts).
+    pub fn with_late_hook_window(mut self, window: Duration) -> Self {
+        self.late_hook_window = window;
         self
     }
 
@@ -244,6 +255,8 @@ impl HostBuilder {
             sweep_interval: self.sweep_interval,
             inbox_retention: self.inbox_retention,
             resumed: std::sync::atomic::AtomicBool::new(false),
+            late_hook_window: self.late_hook_window,
+            late_hook_watch: Mutex::new(HashMap::new()),
         });
 
         let router = Router::new()
@@ -322,6 +335,10 @@ pub(crate) struct HostInner {
     pub inbox_retention: Duration,
     /// Set by the first `resume`; registrations after it redeliver their pending rows at once.
     pub resumed: std::sync::atomic::AtomicBool,
+    /// See [`HostBuilder::with_late_hook_window`].
+    pub late_hook_window: Duration,
+    /// Subscriptions whose subscribe answer was lost → until when to look for late hooks.
+    pub late_hook_watch: Mutex<HashMap<SubscriptionId, tokio::time::Instant>>,
 }
 
 impl HostInner {

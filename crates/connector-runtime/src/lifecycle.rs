@@ -316,6 +316,9 @@ impl HostInner {
             operation: "subscribe",
             reason: format!("outcome unknown: {reason}"),
         };
+        if record.lookup.is_some() {
+            self.watch_for_late_hooks(&record.id);
+        }
         if record.unsubscribe.is_none() && record.lookup.is_none() {
             tracing::warn!(
                 subscription = %record.id,
@@ -488,7 +491,7 @@ impl HostInner {
             url = %redact_url(&lookup.list.path),
         );
         let removed = self
-            .remove_listed_hooks(record, lookup, &registration.connection)
+            .remove_listed_hooks(record, lookup, &registration.connection, None)
             .instrument(span.clone())
             .await;
         match removed {
@@ -826,6 +829,10 @@ impl Host {
                         "subscribe answer never recorded (crash mid-subscribe): a hook may be orphaned at the API"
                     );
                     report.orphaned.push(record.id.clone());
+                    if record.lookup.is_some() {
+                        // The dead process's request may still be on its way.
+                        self.inner.watch_for_late_hooks(&record.id);
+                    }
                     let cleanup = self
                         .inner
                         .abandon_unknown_subscribe(
@@ -908,6 +915,7 @@ impl Host {
                     return;
                 }
                 inner.sweep().await;
+                inner.remove_late_hooks().await;
                 if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
                     last_prune = Some(tokio::time::Instant::now());
                     inner.prune().await;

@@ -19,8 +19,8 @@ use crate::lifecycle::{
 };
 use crate::redact::redact_url;
 use crate::registry::Connection;
-use crate::store::{HookLookup, SubscriptionRecord};
-use crate::RequestSpec;
+use crate::store::{HookLookup, Intent, SubscriptionRecord, SubscriptionState};
+use crate::{RequestSpec, SubscriptionId};
 
 /// Pages of a paginated hook list followed at most: a bound on an API whose `next` links never
 /// end.
@@ -147,16 +147,19 @@ fn removal_for(
 }
 
 impl HostInner {
-    /// Remove every hook the API lists with `record`'s callback URL; returns how many were
-    /// removed (0 when the subscribe never created one). A failed or refused request is an
-    /// error to retry later; a list answer without hooks, or a hook that cannot be removed, is
-    /// [`Error::HookLookup`] (retrying will not help).
+    /// Remove every hook the API lists with `record`'s callback URL, except the one `keep`
+    /// (a removal URL) names; returns how many were removed (0 when the subscribe never
+    /// created one). A failed or refused request is an error to retry later; a list answer
+    /// without hooks, or a hook that cannot be removed, is [`Error::HookLookup`] (retrying
+    /// will not help).
     pub(crate) async fn remove_listed_hooks(
         &self,
         record: &SubscriptionRecord,
         lookup: &HookLookup,
         connection: &Connection,
+        keep: Option<&str>,
     ) -> Result<usize> {
+        let keep = keep.and_then(|url| Url::parse(url).ok());
         let callback = self.callback_url(&record.id);
         let route = &lookup.list;
         let first = resolve_url(&connection.base_url, &route.path, &route.query)
@@ -205,7 +208,13 @@ impl HostInner {
             for hook in hooks {
                 let listed = hook.pointer(&route.callback_from).and_then(Value::as_str);
                 if listed.is_some_and(|url| is_our_callback(url, &callback)) {
-                    removals.push(removal_for(hook, lookup, connection, &answer.url)?);
+                    let removal = removal_for(hook, lookup, connection, &answer.url)?;
+                    let kept = keep
+                        .as_ref()
+                        .is_some_and(|keep| Url::parse(&removal.url).is_ok_and(|url| url == *keep));
+                    if !kept {
+                        removals.push(removal);
+                    }
                 }
             }
             match next_link(&answer.headers, &answer.url) {
@@ -250,6 +259,69 @@ impl HostInner {
             );
         }
         Ok(removals.len())
+    }
+}
+
+impl HostInner {
+    /// A subscribe answer of `id` was lost: a request held in transit may still reach the API
+    /// after the cleanup, so look for late hooks for a while (see
+    /// [`crate::HostBuilder::with_late_hook_window`]).
+    pub(crate) fn watch_for_late_hooks(&self, id: &SubscriptionId) {
+        let until = tokio::time::Instant::now() + self.late_hook_window;
+        if let Ok(mut watch) = self.late_hook_watch.lock() {
+            watch.insert(id.clone(), until);
+        }
+    }
+
+    /// Called by the sweeper: for each watched subscription, remove hooks carrying its callback
+    /// URL that it does not own — all of them once it is gone or failed, all but the one its
+    /// unsubscribe request names while it is active. Subscriptions between states wait for the
+    /// next sweep; those whose live hook cannot be told apart are left alone.
+    pub(crate) async fn remove_late_hooks(&self) {
+        let now = tokio::time::Instant::now();
+        let watched: Vec<SubscriptionId> = match self.late_hook_watch.lock() {
+            Ok(mut watch) => {
+                watch.retain(|_, until| *until > now);
+                watch.keys().cloned().collect()
+            }
+            Err(_) => return,
+        };
+        for id in watched {
+            let Some(_lock) = self.try_lock_subscription(&id) else {
+                continue;
+            };
+            let Ok(record) = self.load(&id).await else {
+                continue;
+            };
+            let Some(lookup) = record.lookup.clone() else {
+                continue;
+            };
+            let keep = match (record.state, record.intent) {
+                (SubscriptionState::Gone | SubscriptionState::Failed, _) => None,
+                (SubscriptionState::Active, Intent::Enabled) => match &record.unsubscribe {
+                    Some(live) => Some(live.url.clone()),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let Some(registration) = self.registration(&record.trigger) else {
+                continue;
+            };
+            match self
+                .remove_listed_hooks(&record, &lookup, &registration.connection, keep.as_deref())
+                .await
+            {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(
+                    subscription = %id,
+                    removed,
+                    "removed late hooks made by a subscribe request that arrived after the cleanup"
+                ),
+                Err(error) => {
+                    tracing::debug!(subscription = %id, %error, "looking for late hooks failed")
+                }
+            }
+        }
     }
 }
 
