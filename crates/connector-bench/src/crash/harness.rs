@@ -111,6 +111,10 @@ pub struct CrashReport {
     pub subscribes: usize,
     /// Cycles whose host was killed before it printed `READY`.
     pub killed_while_starting: usize,
+    /// Subscribes whose answer a kill lost, as the next hosts' `resume` reported them
+    /// (`ResumeReport::orphaned`, summed over the `READY` lines): each a hook the runtime had
+    /// to clean up, or could not.
+    pub answers_lost_to_kills: usize,
     /// API style of the run.
     pub style: &'static str,
     /// Seed of the kill moments.
@@ -202,6 +206,15 @@ fn log_tail(path: &Path) -> String {
 }
 
 /// Read stdout lines until one starts with one of `prefixes`; returns that line.
+/// `orphaned` of a host's `READY {json}` line (0 when absent).
+fn reported_orphans(line: &str) -> usize {
+    line.strip_prefix("READY")
+        .and_then(|json| serde_json::from_str::<serde_json::Value>(json.trim()).ok())
+        .and_then(|ready| ready.get("orphaned")?.as_u64())
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0)
+}
+
 async fn wait_for_line(
     spawned: &mut Spawned,
     prefixes: &[&str],
@@ -340,6 +353,7 @@ pub async fn run(config: &CrashConfig) -> Result<CrashReport> {
     ];
     let churn: Vec<&str> = churn.iter().map(String::as_str).collect();
     let mut killed_while_starting = 0;
+    let mut answers_lost_to_kills = 0;
     let max_run_ms = u64::try_from(config.max_run.as_millis()).unwrap_or(u64::MAX);
     for _ in 0..config.cycles {
         let mut spawned = spawn_host(config, &paths, &api, port, &key, &churn)?;
@@ -348,7 +362,8 @@ pub async fn run(config: &CrashConfig) -> Result<CrashReport> {
             killed_while_starting += 1;
             tokio::time::sleep(Duration::from_millis(rng.gen_range(0..30))).await;
         } else {
-            wait_for_line(&mut spawned, &["READY"], READY_TIMEOUT, &paths.log).await?;
+            let ready = wait_for_line(&mut spawned, &["READY"], READY_TIMEOUT, &paths.log).await?;
+            answers_lost_to_kills += reported_orphans(&ready);
             tokio::time::sleep(Duration::from_millis(rng.gen_range(10..max_run_ms.max(11)))).await;
         }
         // tokio's `start_kill` is SIGKILL on Unix: no destructor, no flush, no shutdown.
@@ -472,6 +487,7 @@ pub async fn run(config: &CrashConfig) -> Result<CrashReport> {
         active: active.len(),
         subscribes,
         killed_while_starting,
+        answers_lost_to_kills,
         style: config.style.as_str(),
         seed: config.seed,
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),

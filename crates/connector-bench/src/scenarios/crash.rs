@@ -22,7 +22,7 @@ pub async fn run(cycles: usize, styles: &[ApiStyle], seed: Option<u64>) -> Resul
         let report = harness::run(&config).await?;
         text.push_str(&format!(
             "crash ({} API, seed {}):\n{}\n  accepted {}, handled {}, orphans reported by the runtime {}, \
-             missing hooks {}, killed while starting {}, {:.1} s\n",
+             missing hooks {}, killed while starting {}, subscribe answers lost to kills {}, {:.1} s\n",
             style.as_str(),
             report.seed,
             report.summary(),
@@ -31,6 +31,7 @@ pub async fn run(cycles: usize, styles: &[ApiStyle], seed: Option<u64>) -> Resul
             report.orphans_reported,
             report.missing,
             report.killed_while_starting,
+            report.answers_lost_to_kills,
             report.elapsed_ms as f64 / 1000.0
         ));
         figures.insert(style.as_str().to_owned(), json!(report));
