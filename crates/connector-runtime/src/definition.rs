@@ -11,7 +11,10 @@
 //! ```
 //!
 //! `@listCallbackUrl()` (a whole string) and `@{listCallbackUrl()}` (inside a string) in the
-//! subscribe URI, header values or body become the callback URL. The unsubscribe request is
+//! subscribe URI, header values or body become the callback URL, verbatim as in Logic Apps;
+//! `@{encodeUriComponent(listCallbackUrl())}` (and the whole-string
+//! `@encodeUriComponent(listCallbackUrl())`) become it percent-encoded, for a callback URL
+//! inside another URL's query. The unsubscribe request is
 //! sent as written (it may use the same expressions), with the tracking headers added.
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +26,22 @@ use crate::{Auth, HookListRoute, RequestSpec, TriggerError, WebhookTrigger};
 /// The expression that stands for the callback URL.
 const WHOLE_EXPRESSION: &str = "@listCallbackUrl()";
 const INTERPOLATION: &str = "@{listCallbackUrl()}";
+const ENCODED_WHOLE_EXPRESSION: &str = "@encodeUriComponent(listCallbackUrl())";
+const ENCODED_INTERPOLATION: &str = "@{encodeUriComponent(listCallbackUrl())}";
+
+/// Percent-encode like JavaScript's (and Logic Apps') `encodeURIComponent`: everything but
+/// `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
+fn encode_uri_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
 
 /// Default trigger name of a definition (change it with [`HttpWebhookDefinition::with_name`]).
 pub const DEFAULT_NAME: &str = "HttpWebhook";
@@ -152,10 +171,17 @@ pub enum DefinitionError {
 
 /// Replace the callback URL expressions inside one string.
 fn substitute_text(text: &str, callback_url: &str) -> String {
-    if text.trim() == WHOLE_EXPRESSION {
-        return callback_url.to_owned();
+    match text.trim() {
+        WHOLE_EXPRESSION => return callback_url.to_owned(),
+        ENCODED_WHOLE_EXPRESSION => return encode_uri_component(callback_url),
+        _ => {}
     }
-    text.replace(INTERPOLATION, callback_url)
+    let text = text.replace(INTERPOLATION, callback_url);
+    if text.contains(ENCODED_INTERPOLATION) {
+        text.replace(ENCODED_INTERPOLATION, &encode_uri_component(callback_url))
+    } else {
+        text
+    }
 }
 
 /// Replace the callback URL expressions everywhere inside a JSON value.
@@ -354,6 +380,30 @@ mod tests {
             Some(
                 json!({"callbackUrl": "https://me/cb?sig=x", "note": "to https://me/cb?sig=x now", "n": [1, "https://me/cb?sig=x"]})
             )
+        );
+    }
+
+    #[test]
+    fn encode_uri_component_puts_the_callback_inside_a_query() {
+        let definition = HttpWebhookDefinition::from_value(json!({
+            "type": "HttpWebhook",
+            "inputs": {"subscribe": {
+                "method": "POST",
+                "uri": "https://api.example.com/subscribe?cb=@{encodeUriComponent(listCallbackUrl())}&v=1",
+                "headers": {"X-Callback": "@encodeUriComponent(listCallbackUrl())"}
+            }}
+        }))
+        .unwrap();
+        let spec = definition
+            .subscribe_request("https://me/cb/s1?sig=a+b/c")
+            .unwrap();
+        assert_eq!(
+            spec.url,
+            "https://api.example.com/subscribe?cb=https%3A%2F%2Fme%2Fcb%2Fs1%3Fsig%3Da%2Bb%2Fc&v=1"
+        );
+        assert_eq!(
+            spec.headers[0].1,
+            "https%3A%2F%2Fme%2Fcb%2Fs1%3Fsig%3Da%2Bb%2Fc"
         );
     }
 
