@@ -75,7 +75,7 @@ fn assert_matches_dir(name: &str, dir: &Path, generated: &GeneratedCrate) {
 #[test]
 fn github_webhook_sample_matches_snapshot() {
     let sample = manifest_dir().join("../../samples/github-webhook");
-    let generated = Generator::from_path(&sample.join("github-webhook.swagger.json"))
+    let generated = Generator::from_path(sample.join("github-webhook.swagger.json"))
         .unwrap()
         .with_crate_name("github-webhook-connector")
         // The relative path the checked-in sample crate uses.

@@ -201,3 +201,28 @@ fn a_route_without_query_or_headers_sends_none() {
         routes[0]
     );
 }
+
+/// `DELETE /Unsubscribe?id=…` (tpcportal in the corpus): no path placeholder for the id, a
+/// required query parameter named like one takes it; the runtime appends it once the answer
+/// gives the id, so the route is not sent before (it would go without the id).
+#[test]
+fn a_required_id_query_parameter_takes_the_subscription_id() {
+    let spec = json!({
+        "swagger": "2.0", "info": {"title": "Portal", "version": "1"}, "host": "api.example.com",
+        "paths": {
+            "/Flow/v1/SubscribeLogin": subscribe("OnLogin", json!([])),
+            "/Flow/v1/Unsubscribe": delete(&[("id", "query")])
+        }
+    });
+    let bytes = serde_json::to_vec(&spec).unwrap();
+    let loaded = load_bytes("fixture.json", &bytes, &LoadOptions::new()).unwrap();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let source = generated_triggers(Generator::new(loaded));
+    let routes = routes(&source);
+    assert_eq!(routes.len(), 1, "{source}");
+    assert!(
+        routes[0].contains(r#"id_param:None,id_from:Some("/id".to_owned()),id_query:Some("id".to_owned()),query:Vec::new(),"#),
+        "{}",
+        routes[0]
+    );
+}

@@ -339,4 +339,8 @@ pub enum UnsubscribeValue {
     FromSubscribe(String),
     /// Text fixed by the spec (the default of an internal DELETE parameter).
     Fixed(String),
+    /// The subscription id, from the subscribe answer (at [`Unsubscribe::id_from`]): a
+    /// required query parameter named like an id when the path has no placeholder for it,
+    /// e.g. `DELETE /Unsubscribe?id=…`.
+    SubscriptionId,
 }

@@ -116,17 +116,23 @@ pub(crate) fn route_request(
     id: Option<&str>,
     base_url: &str,
 ) -> Result<Option<RequestSpec>> {
+    if route.needs_id() && id.is_none() {
+        return Ok(None);
+    }
     let path = match (&route.id_param, id) {
         (Some(param), Some(id)) => route
             .path
             .replace(&format!("{{{param}}}"), &encode_segment(id)),
-        (Some(_), None) => return Ok(None),
-        (None, _) => route.path.clone(),
+        _ => route.path.clone(),
     };
+    let mut query = route.query.clone();
+    if let (Some(name), Some(id)) = (&route.id_query, id) {
+        query.push((name.clone(), id.to_owned()));
+    }
     let spec = RequestSpec {
         method: route.method.clone(),
         url: path,
-        query: route.query.clone(),
+        query,
         headers: route.headers.clone(),
         body: None,
     };
@@ -173,7 +179,7 @@ impl HostInner {
         // way to clean up.
         record.unsubscribe = match (&explicit, &route) {
             (Some(request), _) => Some(absolute(request, &connection.base_url)?),
-            (None, Some(route)) if route.id_param.is_none() => {
+            (None, Some(route)) if !route.needs_id() => {
                 route_request(route, None, &connection.base_url)?
             }
             _ => None,
@@ -977,9 +983,29 @@ mod tests {
     }
 
     #[test]
+    fn an_id_query_parameter_takes_the_subscription_id() {
+        let route = UnsubscribeRoute {
+            method: "DELETE".into(),
+            path: "/Flow/v1/Unsubscribe".into(),
+            query: vec![("tenant".into(), "t1".into())],
+            id_query: Some("id".into()),
+            ..UnsubscribeRoute::default()
+        };
+        assert!(route.needs_id(), "not known before the answer");
+        let spec = route_request(&route, Some("a&b"), "http://h/api")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            spec.url,
+            "http://h/api/Flow/v1/Unsubscribe?tenant=t1&id=a%26b"
+        );
+        assert!(route_request(&route, None, "http://h").unwrap().is_none());
+    }
+
+    #[test]
     fn routes_stored_without_query_or_headers_still_load() {
         let stored = r#"{"method":"DELETE","path":"/hooks/{id}","id_param":"id","id_from":null}"#;
         let route: UnsubscribeRoute = serde_json::from_str(stored).unwrap();
-        assert!(route.query.is_empty() && route.headers.is_empty());
+        assert!(route.query.is_empty() && route.headers.is_empty() && route.id_query.is_none());
     }
 }

@@ -682,6 +682,7 @@ impl WebhookTrigger for MockTrigger {
             id_from: Some("/id".to_owned()),
             query: self.route_query.clone(),
             headers: self.route_headers.clone(),
+            id_query: None,
         })
     }
 }

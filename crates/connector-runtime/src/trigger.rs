@@ -47,6 +47,18 @@ pub struct UnsubscribeRoute {
     /// Extra request headers to send (auth is added from the connection).
     #[serde(default)]
     pub headers: Vec<(String, String)>,
+    /// A query parameter that takes the subscription id (appended after [`Self::query`]),
+    /// for APIs that unsubscribe with `DELETE /unsubscribe?id=…`. Absent in routes stored
+    /// before it existed: none.
+    #[serde(default)]
+    pub id_query: Option<String>,
+}
+
+impl UnsubscribeRoute {
+    /// Whether the route needs the subscription id from the subscribe answer.
+    pub fn needs_id(&self) -> bool {
+        self.id_param.is_some() || self.id_query.is_some()
+    }
 }
 
 /// How to list a trigger's hooks at the API, so a hook whose subscribe answer never reached the

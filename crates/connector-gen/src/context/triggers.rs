@@ -83,6 +83,8 @@ pub struct UnsubscribeContext {
     pub id_param: String,
     /// `Some("...")` / `None` for the id pointer.
     pub id_from: String,
+    /// `Some("...")` / `None` for the query parameter taking the id.
+    pub id_query: String,
     /// Query parameters of the DELETE, filled like the subscribe request's.
     pub query: Vec<ParamUse>,
     /// Header parameters of the DELETE.
@@ -469,6 +471,7 @@ fn unsubscribe(
     }
     let mut query = Vec::new();
     let mut headers = Vec::new();
+    let mut id_query = None;
     for param in &route.parameters {
         let explode = connector
             .actions
@@ -476,6 +479,11 @@ fn unsubscribe(
             .and_then(|a| a.parameters.iter().find(|p| p.name == param.name))
             .is_some_and(|p| p.explode);
         let use_ = match &param.value {
+            UnsubscribeValue::SubscriptionId => {
+                // The runtime appends it once the subscribe answer gives the id.
+                id_query = Some(param.name.clone());
+                continue;
+            }
             UnsubscribeValue::Fixed(text) => ParamUse {
                 wire: string_literal(&param.name),
                 binding: String::new(),
@@ -515,6 +523,7 @@ fn unsubscribe(
         path,
         id_param: option_literal(route.id_param.as_deref()),
         id_from: option_literal(route.id_from.as_deref()),
+        id_query: option_literal(id_query.as_deref()),
         query,
         headers,
     })

@@ -10,7 +10,10 @@ mod listing;
 use super::resolve::{reference_name, Resolver, SchemaRef};
 use super::unsubscribe::{pick_id, place, query_and_headers};
 use crate::diagnostics::{child, escape_token, Diagnostics};
-use crate::model::{Action, Method, Trigger, TriggerKind, Unsubscribe};
+use crate::model::{
+    Action, Method, ParameterLocation, Trigger, TriggerKind, Unsubscribe, UnsubscribeParameter,
+    UnsubscribeValue,
+};
 use crate::names::{snake_case_ident, upper_camel_ident, UniqueNames};
 use crate::normalise::WEBHOOKS_EXTENSION;
 use crate::LoadOptions;
@@ -594,7 +597,49 @@ impl<'a> Cx<'a> {
             );
             return None;
         }
-        let (parameters, unfilled) = query_and_headers(subscribe, delete);
+        let (mut parameters, mut unfilled) = query_and_headers(subscribe, delete);
+        // No path placeholder for the id: a required query parameter named like one takes it.
+        let id_query = match &id_param {
+            None => {
+                let queries: Vec<String> = unfilled
+                    .iter()
+                    .filter(|name| {
+                        delete
+                            .parameters
+                            .iter()
+                            .any(|p| &p.name == *name && p.location == ParameterLocation::Query)
+                    })
+                    .cloned()
+                    .collect();
+                pick_id(&queries, &in_response)
+                    .filter(|name| fold(name).contains("id"))
+                    .cloned()
+            }
+            Some(_) => None,
+        };
+        if let Some(name) = &id_query {
+            unfilled.retain(|n| n != name);
+            let at = delete
+                .parameters
+                .iter()
+                .filter(|p| {
+                    matches!(
+                        p.location,
+                        ParameterLocation::Query | ParameterLocation::Header
+                    )
+                })
+                .take_while(|p| &p.name != name)
+                .filter(|p| parameters.iter().any(|sent| sent.name == p.name))
+                .count();
+            parameters.insert(
+                at,
+                UnsubscribeParameter {
+                    name: name.clone(),
+                    location: ParameterLocation::Query,
+                    value: UnsubscribeValue::SubscriptionId,
+                },
+            );
+        }
         if !unfilled.is_empty() {
             diags.warn(
                 &delete.pointer,
@@ -607,7 +652,8 @@ impl<'a> Cx<'a> {
                 ),
             );
         }
-        let id_from = response.and_then(|r| self.id_field(r, id_param.as_deref()));
+        let id_from =
+            response.and_then(|r| self.id_field(r, id_param.as_deref().or(id_query.as_deref())));
         Some(Unsubscribe {
             operation_id: delete.operation_id.clone(),
             action: delete_index,

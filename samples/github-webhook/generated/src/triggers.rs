@@ -65,6 +65,7 @@ impl connector_runtime::WebhookTrigger for WebhookTrigger {
             ),
             id_param: Some("hook_Id".to_owned()),
             id_from: Some("/id".to_owned()),
+            id_query: None,
             query: Vec::new(),
             headers: Vec::new(),
         })

@@ -49,6 +49,7 @@ impl connector_runtime::WebhookTrigger for SetupWebhookTrigger {
             path: "/api/v0/webhooks/{webhookId}".to_owned(),
             id_param: Some("webhookId".to_owned()),
             id_from: None,
+            id_query: None,
             query: Vec::new(),
             headers: Vec::new(),
         })
@@ -105,6 +106,7 @@ impl connector_runtime::WebhookTrigger for SetupWebhookPersonCreateTrigger {
             path: "/api/v0/webhooks/{webhookId}".to_owned(),
             id_param: Some("webhookId".to_owned()),
             id_from: None,
+            id_query: None,
             query: Vec::new(),
             headers: Vec::new(),
         })

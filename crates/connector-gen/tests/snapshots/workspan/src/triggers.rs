@@ -51,6 +51,7 @@ impl connector_runtime::WebhookTrigger for SubscribeTrigger {
             path: "/event/v1/subscriber/{subscriber_id}".to_owned(),
             id_param: Some("subscriber_id".to_owned()),
             id_from: Some("/subscriber_id".to_owned()),
+            id_query: None,
             query: Vec::new(),
             headers: Vec::new(),
         })
@@ -108,6 +109,7 @@ impl connector_runtime::WebhookTrigger for SubscribeObjectEventTrigger {
             path: "/event/v1/subscriber/{subscriber_id}".to_owned(),
             id_param: Some("subscriber_id".to_owned()),
             id_from: Some("/subscriber_id".to_owned()),
+            id_query: None,
             query: Vec::new(),
             headers: Vec::new(),
         })
@@ -165,6 +167,7 @@ impl connector_runtime::WebhookTrigger for SubmitToPartnerCenterObjectEventTrigg
             path: "/event/v1/subscriber/{subscriber_id}".to_owned(),
             id_param: Some("subscriber_id".to_owned()),
             id_from: Some("/subscriber_id".to_owned()),
+            id_query: None,
             query: Vec::new(),
             headers: Vec::new(),
         })
