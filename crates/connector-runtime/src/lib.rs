@@ -45,6 +45,7 @@ pub mod testing;
 mod tls;
 pub mod trigger;
 pub mod verify;
+mod wait_table;
 
 pub use action::PendingWait;
 pub use auth::Auth;
