@@ -8,7 +8,9 @@
 //! caller.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
@@ -164,26 +166,43 @@ impl<N: Send + 'static> PendingWait<N> {
     /// Wait for the first callback. Unsubscribes before returning, whichever way the wait
     /// ends: `Ok` with the callback, [`Error::WaitTimedOut`] at the deadline, or
     /// [`Error::WaitCancelled`] when `cancel` completes first.
-    pub async fn wait(self, cancel: impl Future<Output = ()>) -> Result<Callback<N>> {
-        // The state kept while waiting (possibly for hours, for thousands of waits) is `self`,
-        // the receiver and `cancel`: the fields stay in place rather than being moved into
-        // locals (which would hold them twice), and the rest runs in a boxed future.
-        let mut receiver = match self.pending {
-            Pending::Ready(result) => return *result,
-            Pending::Waiting(receiver) => receiver,
-        };
-        tokio::pin!(cancel);
-        let mut ending = tokio::select! {
-            event = &mut receiver => Ending::Event(event),
-            _ = &mut cancel => Ending::Cancelled,
-        };
-        if let Ending::Cancelled = ending {
-            if let Claim::Lost = self.host.inner.claim_wait(&self.id) {
-                // A callback or the deadline got there first; its event is on the way.
-                ending = Ending::Event(receiver.await);
+    pub fn wait(
+        self,
+        cancel: impl Future<Output = ()>,
+    ) -> impl Future<Output = Result<Callback<N>>> {
+        // A plain function around an async block, not an `async fn`: an `async fn` keeps its
+        // arguments twice in its state, and this state is kept while waiting — possibly for
+        // hours, by thousands of waits. What stays is the fields, the receiver and `cancel`;
+        // the ending runs in a boxed future.
+        let PendingWait {
+            host,
+            id,
+            parse,
+            pending,
+        } = self;
+        async move {
+            let mut receiver = match pending {
+                Pending::Ready(result) => return *result,
+                Pending::Waiting(receiver) => receiver,
+            };
+            let mut cancel = std::pin::pin!(cancel);
+            // By hand rather than `tokio::select!`, whose bookkeeping would double this
+            // state. A callback that is already there wins over a cancel.
+            let mut ending = std::future::poll_fn(|cx| {
+                if let Poll::Ready(event) = Pin::new(&mut receiver).poll(cx) {
+                    return Poll::Ready(Ending::Event(event));
+                }
+                cancel.as_mut().poll(cx).map(|()| Ending::Cancelled)
+            })
+            .await;
+            if let Ending::Cancelled = ending {
+                if let Claim::Lost = host.inner.claim_wait(&id) {
+                    // A callback or the deadline got there first; its event is on the way.
+                    ending = Ending::Event(receiver.await);
+                }
             }
+            Box::pin(conclude(host, id, parse, ending)).await
         }
-        Box::pin(conclude(self.host, self.id, self.parse, ending)).await
     }
 }
 
