@@ -1,54 +1,53 @@
 //! Webhook actions: subscribe with a fresh callback URL, wait for the first callback, and
 //! unsubscribe on success, on cancel and at timeout.
 //!
-//! A wait is a stored subscription of kind `action` plus, in memory, a oneshot sender and a
-//! timer — a few hundred bytes — so many thousands can wait at once. Waits survive a restart:
-//! the callback is still accepted and stored, the timer is re-armed, and
-//! [`Host::rejoin_wait`] hands the result to a new caller.
+//! A wait is a stored subscription of kind `action` plus, in memory, a oneshot sender and an
+//! entry in the host's deadline queue ([`crate::wait_table`]) — a few hundred bytes — so many
+//! thousands can wait at once. Waits survive a restart: the callback is still accepted and
+//! stored, the deadline is queued again, and [`Host::rejoin_wait`] hands the result to a new
+//! caller.
 
 use std::future::Future;
-use std::sync::{Arc, Weak};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
-use tokio::task::AbortHandle;
 
 use crate::error::{Error, Result};
 use crate::host::{Host, HostInner};
 use crate::registry::{Connection, ParseFn, TriggerOptions};
 use crate::store::{now_ms, Intent, SubscriptionKind, SubscriptionRecord};
+use crate::wait_table::WaitSlot;
 use crate::{Callback, SubscriptionId, WebhookTrigger};
+
+/// A callback that ended a wait (already stored in the inbox).
+pub(crate) struct ReceivedCallback {
+    pub headers: Vec<(String, String)>,
+    pub body: Arc<[u8]>,
+}
 
 /// What ends a wait.
 pub(crate) enum WaitEvent {
-    /// The first callback arrived (already stored in the inbox).
-    Callback {
-        headers: Vec<(String, String)>,
-        body: Arc<[u8]>,
-    },
+    /// The first callback arrived. Boxed: every pending wait's channel has room for one event.
+    Callback(Box<ReceivedCallback>),
     /// The deadline passed first.
     TimedOut,
 }
 
-/// The in-memory part of a pending wait.
-pub(crate) struct WaitSlot {
-    /// The caller waiting, if one is attached (none after a restart until `rejoin_wait`).
-    pub sender: Option<oneshot::Sender<WaitEvent>>,
-    /// The deadline timer, aborted when the wait ends earlier.
-    pub deadline: Option<AbortHandle>,
-}
-
 /// How a wait was claimed.
 pub(crate) enum Claim {
-    /// This caller ended the wait; the attached waiter's sender, if any.
-    Won(Option<oneshot::Sender<WaitEvent>>),
+    /// This caller ended the wait; its slot (with the attached waiter's sender), if any.
+    Won(Option<WaitSlot>),
     /// Someone else ended it first, or it is not a pending wait.
     Lost,
 }
 
 impl HostInner {
-    /// End a pending wait: the first of callback, timeout and cancel to claim it wins.
-    pub(crate) fn claim_wait(&self, id: &SubscriptionId, abort_timer: bool) -> Claim {
+    /// End a pending wait: the first of callback, timeout and cancel to claim it wins. Its
+    /// deadline leaves the queue.
+    pub(crate) fn claim_wait(&self, id: &SubscriptionId) -> Claim {
         {
             let Ok(mut cache) = self.subscriptions.write() else {
                 return Claim::Lost;
@@ -68,37 +67,17 @@ impl HostInner {
             .lock()
             .ok()
             .and_then(|mut waits| waits.remove(id));
-        let Some(slot) = slot else {
-            return Claim::Won(None);
-        };
-        if abort_timer {
-            if let Some(timer) = &slot.deadline {
-                timer.abort();
-            }
-        }
-        Claim::Won(slot.sender)
+        Claim::Won(slot)
     }
 
-    /// Undo a claim whose callback could not be stored, so the wait goes on.
-    pub(crate) fn unclaim_wait(
-        &self,
-        id: &SubscriptionId,
-        sender: Option<oneshot::Sender<WaitEvent>>,
-    ) {
+    /// Undo a claim whose callback could not be stored, so the wait goes on (deadline included).
+    pub(crate) fn unclaim_wait(&self, id: &SubscriptionId, slot: Option<WaitSlot>) {
         if let Ok(mut cache) = self.subscriptions.write() {
             if let Some(entry) = cache.get_mut(id) {
                 entry.intent = Intent::Enabled;
             }
         }
-        if let Ok(mut waits) = self.waits.lock() {
-            waits.insert(
-                id.clone(),
-                WaitSlot {
-                    sender,
-                    deadline: None,
-                },
-            );
-        }
+        self.restore_wait(id.clone(), slot.unwrap_or_else(|| WaitSlot::new(None)));
     }
 
     /// Record how a claimed wait ended and unsubscribe (errors are logged; the sweeper retries).
@@ -123,57 +102,19 @@ impl HostInner {
             tracing::warn!(subscription = %id, %error, "unsubscribe after the wait failed; the sweeper retries");
         }
     }
-
-    /// Start the timer that ends a wait at its deadline.
-    pub(crate) fn arm_deadline(
-        self: &Arc<Self>,
-        id: SubscriptionId,
-        deadline_ms: i64,
-    ) -> AbortHandle {
-        let weak: Weak<HostInner> = Arc::downgrade(self);
-        let remaining = u64::try_from(deadline_ms.saturating_sub(now_ms())).unwrap_or(0);
-        let task = tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(remaining)).await;
-            let Some(inner) = weak.upgrade() else {
-                return;
-            };
-            if let Claim::Won(sender) = inner.claim_wait(&id, false) {
-                let handed_over = match sender {
-                    Some(sender) => sender.send(WaitEvent::TimedOut).is_ok(),
-                    None => false,
-                };
-                if !handed_over {
-                    // Boxed: the timer task lives as long as the wait, and an unboxed
-                    // unsubscribe future would make every pending timer kilobytes large.
-                    Box::pin(inner.finish_wait(&id, "timed_out")).await;
-                }
-            }
-        });
-        task.abort_handle()
-    }
-
-    /// Attach a deadline timer to a slot, unless the wait already ended.
-    fn attach_timer(self: &Arc<Self>, id: &SubscriptionId, deadline_ms: i64) {
-        let timer = self.arm_deadline(id.clone(), deadline_ms);
-        let attached = match self.waits.lock() {
-            Ok(mut waits) => match waits.get_mut(id) {
-                Some(slot) => {
-                    slot.deadline = Some(timer.clone());
-                    true
-                }
-                None => false,
-            },
-            Err(_) => false,
-        };
-        if !attached {
-            timer.abort();
-        }
-    }
 }
 
 enum Pending<N> {
     Waiting(oneshot::Receiver<WaitEvent>),
-    Ready(Result<Callback<N>>),
+    /// Boxed: only rejoined, already ended waits carry a result, and a result inline would
+    /// make every pending wait (and every caller's future holding one) larger.
+    Ready(Box<Result<Callback<N>>>),
+}
+
+/// How the waiting part of [`PendingWait::wait`] ended.
+enum Ending {
+    Event(std::result::Result<WaitEvent, oneshot::error::RecvError>),
+    Cancelled,
 }
 
 /// A started webhook action wait. [`PendingWait::id`] identifies it across restarts
@@ -225,41 +166,68 @@ impl<N: Send + 'static> PendingWait<N> {
     /// Wait for the first callback. Unsubscribes before returning, whichever way the wait
     /// ends: `Ok` with the callback, [`Error::WaitTimedOut`] at the deadline, or
     /// [`Error::WaitCancelled`] when `cancel` completes first.
-    pub async fn wait(self, cancel: impl Future<Output = ()>) -> Result<Callback<N>> {
+    pub fn wait(
+        self,
+        cancel: impl Future<Output = ()>,
+    ) -> impl Future<Output = Result<Callback<N>>> {
+        // A plain function around an async block, not an `async fn`: an `async fn` keeps its
+        // arguments twice in its state, and this state is kept while waiting — possibly for
+        // hours, by thousands of waits. What stays is the fields, the receiver and `cancel`;
+        // the ending runs in a boxed future.
         let PendingWait {
             host,
             id,
             parse,
             pending,
         } = self;
-        let mut receiver = match pending {
-            Pending::Ready(result) => return result,
-            Pending::Waiting(receiver) => receiver,
-        };
-        tokio::pin!(cancel);
-        let event = tokio::select! {
-            event = &mut receiver => event,
-            _ = &mut cancel => {
-                if let Claim::Won(_) = host.inner.claim_wait(&id, true) {
-                    Box::pin(host.inner.finish_wait(&id, "cancelled")).await;
-                    return Err(Error::WaitCancelled(id));
+        async move {
+            let mut receiver = match pending {
+                Pending::Ready(result) => return *result,
+                Pending::Waiting(receiver) => receiver,
+            };
+            let mut cancel = std::pin::pin!(cancel);
+            // By hand rather than `tokio::select!`, whose bookkeeping would double this
+            // state. A callback that is already there wins over a cancel.
+            let mut ending = std::future::poll_fn(|cx| {
+                if let Poll::Ready(event) = Pin::new(&mut receiver).poll(cx) {
+                    return Poll::Ready(Ending::Event(event));
                 }
-                // A callback or the deadline got there first; its event is on the way.
-                receiver.await
+                cancel.as_mut().poll(cx).map(|()| Ending::Cancelled)
+            })
+            .await;
+            if let Ending::Cancelled = ending {
+                if let Claim::Lost = host.inner.claim_wait(&id) {
+                    // A callback or the deadline got there first; its event is on the way.
+                    ending = Ending::Event(receiver.await);
+                }
             }
-        };
-        match event {
-            // Boxed, so a pending `wait()` future stays small (it may be held for hours).
-            Ok(WaitEvent::Callback { headers, body }) => {
-                Box::pin(host.inner.finish_wait(&id, "completed")).await;
-                to_callback(&parse, headers, &body)
-            }
-            Ok(WaitEvent::TimedOut) => {
-                Box::pin(host.inner.finish_wait(&id, "timed_out")).await;
-                Err(Error::WaitTimedOut(id))
-            }
-            Err(_) => Err(Error::ShutDown),
+            Box::pin(conclude(host, id, parse, ending)).await
         }
+    }
+}
+
+/// Unsubscribe after a claimed wait and say how it ended.
+async fn conclude<N: Send + 'static>(
+    host: Host,
+    id: SubscriptionId,
+    parse: ParseFn,
+    ending: Ending,
+) -> Result<Callback<N>> {
+    match ending {
+        Ending::Cancelled => {
+            host.inner.finish_wait(&id, "cancelled").await;
+            Err(Error::WaitCancelled(id))
+        }
+        Ending::Event(Ok(WaitEvent::Callback(callback))) => {
+            host.inner.finish_wait(&id, "completed").await;
+            let ReceivedCallback { headers, body } = *callback;
+            to_callback(&parse, headers, &body)
+        }
+        Ending::Event(Ok(WaitEvent::TimedOut)) => {
+            host.inner.finish_wait(&id, "timed_out").await;
+            Err(Error::WaitTimedOut(id))
+        }
+        Ending::Event(Err(_)) => Err(Error::ShutDown),
     }
 }
 
@@ -299,13 +267,7 @@ impl Host {
         let (sender, receiver) = oneshot::channel();
         // The slot exists before the subscribe request: some APIs call back at once.
         if let Ok(mut waits) = self.inner.waits.lock() {
-            waits.insert(
-                id.clone(),
-                WaitSlot {
-                    sender: Some(sender),
-                    deadline: None,
-                },
-            );
+            waits.insert(id.clone(), WaitSlot::new(Some(sender)));
         }
         let guard = self.inner.lock_subscription(&id).await;
         let mut record =
@@ -324,7 +286,7 @@ impl Host {
             return Err(error);
         }
         drop(guard);
-        self.inner.attach_timer(&id, deadline_ms);
+        self.inner.arm_deadline(&id, deadline_ms);
         Ok(PendingWait {
             host: self.clone(),
             id,
@@ -355,7 +317,7 @@ impl Host {
             host: self.clone(),
             id: id.clone(),
             parse: registration.parse.clone(),
-            pending: Pending::Ready(result),
+            pending: Pending::Ready(Box::new(result)),
         };
         let (sender, receiver) = oneshot::channel();
         let mut sender = Some(sender);
@@ -364,24 +326,20 @@ impl Host {
             .cached(id)
             .is_some_and(|c| c.intent == Intent::Enabled);
         if still_waiting {
+            let mut created = false;
             if let Ok(mut waits) = self.inner.waits.lock() {
-                if let Some(slot) = waits.get_mut(id) {
-                    slot.sender = sender.take();
+                match waits.get_mut(id) {
+                    Some(slot) => slot.sender = sender.take(),
+                    None => {
+                        // No slot yet (resume was not called): create it, with its deadline.
+                        waits.insert(id.clone(), WaitSlot::new(sender.take()));
+                        created = true;
+                    }
                 }
             }
-            if sender.is_some() {
-                // No slot yet (resume was not called): create it with a timer.
-                if let Ok(mut waits) = self.inner.waits.lock() {
-                    waits.insert(
-                        id.clone(),
-                        WaitSlot {
-                            sender: sender.take(),
-                            deadline: None,
-                        },
-                    );
-                }
+            if created {
                 self.inner
-                    .attach_timer(id, record.deadline_ms.unwrap_or_else(now_ms));
+                    .arm_deadline(id, record.deadline_ms.unwrap_or_else(now_ms));
             }
             if sender.is_none() {
                 return Ok(PendingWait {
@@ -428,7 +386,7 @@ impl Host {
         let has_callback = !self.inner.store.deliveries_of(id).await?.is_empty();
         let expired = record.deadline_ms.is_some_and(|d| d <= now_ms());
         if has_callback || expired {
-            if let Claim::Won(_) = self.inner.claim_wait(id, true) {
+            if let Claim::Won(_) = self.inner.claim_wait(id) {
                 let inner = self.inner.clone();
                 let id = id.clone();
                 let outcome = if has_callback {
@@ -441,13 +399,12 @@ impl Host {
             return Ok(false);
         }
         if let Ok(mut waits) = self.inner.waits.lock() {
-            waits.entry(id.clone()).or_insert(WaitSlot {
-                sender: None,
-                deadline: None,
-            });
+            if !waits.contains(id) {
+                waits.insert(id.clone(), WaitSlot::new(None));
+            }
         }
         self.inner
-            .attach_timer(id, record.deadline_ms.unwrap_or_else(now_ms));
+            .arm_deadline(id, record.deadline_ms.unwrap_or_else(now_ms));
         Ok(true)
     }
 }

@@ -1,6 +1,6 @@
 //! The host: builder, shared state, the callback server (plain HTTP or TLS 1.2+).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -10,7 +10,6 @@ use axum::routing::post;
 use axum::Router;
 use rand::RngCore;
 
-use crate::action::WaitSlot;
 use crate::dispatch::InFlight;
 use crate::error::{Error, Result};
 use crate::http_client::{Outbound, RetryPolicy};
@@ -19,6 +18,7 @@ use crate::store::{
     Durability, Intent, SqliteStore, Store, SubscriptionKind, SubscriptionRecord, SubscriptionState,
 };
 use crate::verify::CallbackSigner;
+use crate::wait_table::{start_deadline_timer, WaitSlot, WaitTable};
 use crate::SubscriptionId;
 
 /// Default largest callback body accepted: 1 MiB.
@@ -228,10 +228,14 @@ impl HostBuilder {
         url::Url::parse(&public_url).map_err(|e| Error::Config(format!("public URL: {e}")))?;
 
         let records = store.subscriptions().await?;
+        let mut trigger_names = BTreeSet::new();
         let cache = records
             .iter()
             .filter(|r| !r.state.is_terminal())
-            .map(|r| (r.id.clone(), CachedSubscription::from(r)))
+            .map(|r| {
+                let trigger = intern(&mut trigger_names, &r.trigger);
+                (r.id.clone(), CachedSubscription::new(r, trigger))
+            })
             .collect();
 
         let (shutdown, _) = tokio::sync::watch::channel(false);
@@ -246,7 +250,9 @@ impl HostBuilder {
             busy_retry_after: self.busy_retry_after,
             registry: RwLock::new(HashMap::new()),
             subscriptions: RwLock::new(cache),
-            waits: Mutex::new(HashMap::new()),
+            trigger_names: Mutex::new(trigger_names),
+            waits: Mutex::new(WaitTable::default()),
+            deadline_changed: Arc::new(tokio::sync::Notify::new()),
             locks: Mutex::new(HashMap::new()),
             in_flight: Arc::new(InFlight::default()),
             server: server.clone(),
@@ -287,6 +293,7 @@ impl HostBuilder {
         if let Ok(mut slot) = inner.server_task.lock() {
             *slot = Some(serve_task);
         }
+        start_deadline_timer(&inner);
         let host = Host { inner };
         host.start_sweeper();
         tracing::info!(%local_addr, public_url = %host.inner.public_url, "host started");
@@ -303,15 +310,26 @@ pub(crate) struct CachedSubscription {
     pub intent: Intent,
 }
 
-impl From<&SubscriptionRecord> for CachedSubscription {
-    fn from(record: &SubscriptionRecord) -> Self {
+impl CachedSubscription {
+    fn new(record: &SubscriptionRecord, trigger: Arc<str>) -> Self {
         CachedSubscription {
-            trigger: Arc::from(record.trigger.as_str()),
+            trigger,
             kind: record.kind,
             state: record.state,
             intent: record.intent,
         }
     }
+}
+
+/// The shared copy of a trigger name: cache entries share one allocation per name instead of
+/// one per subscription (there are few names and very many subscriptions).
+fn intern(names: &mut BTreeSet<Arc<str>>, name: &str) -> Arc<str> {
+    if let Some(shared) = names.get(name) {
+        return shared.clone();
+    }
+    let shared: Arc<str> = Arc::from(name);
+    names.insert(shared.clone());
+    shared
 }
 
 pub(crate) struct HostInner {
@@ -324,7 +342,12 @@ pub(crate) struct HostInner {
     pub busy_retry_after: Duration,
     pub registry: RwLock<HashMap<String, Arc<Registration>>>,
     pub subscriptions: RwLock<HashMap<SubscriptionId, CachedSubscription>>,
-    pub waits: Mutex<HashMap<SubscriptionId, WaitSlot>>,
+    /// Trigger names the cache entries share.
+    pub trigger_names: Mutex<BTreeSet<Arc<str>>>,
+    /// Pending action waits and their deadlines.
+    pub waits: Mutex<WaitTable>,
+    /// Wakes the deadline timer when an earlier deadline is queued.
+    pub deadline_changed: Arc<tokio::sync::Notify>,
     /// One async lock per subscription, so enable/disable/update/delete/sweep never overlap.
     pub locks: Mutex<HashMap<SubscriptionId, Arc<tokio::sync::Mutex<()>>>>,
     pub in_flight: Arc<InFlight>,
@@ -363,16 +386,25 @@ impl HostInner {
     pub async fn save(&self, record: &mut SubscriptionRecord) -> Result<()> {
         record.updated_ms = crate::store::now_ms();
         self.store.put_subscription(record).await?;
+        let trigger = self.trigger_name(&record.trigger);
         if let Ok(mut cache) = self.subscriptions.write() {
             // Finished subscriptions leave the cache so it only grows with live ones; the
             // receive path looks them up in the store to answer 410.
             if record.state.is_terminal() {
                 cache.remove(&record.id);
             } else {
-                cache.insert(record.id.clone(), CachedSubscription::from(&*record));
+                cache.insert(record.id.clone(), CachedSubscription::new(record, trigger));
             }
         }
         Ok(())
+    }
+
+    /// The shared copy of a trigger name.
+    fn trigger_name(&self, name: &str) -> Arc<str> {
+        match self.trigger_names.lock() {
+            Ok(mut names) => intern(&mut names, name),
+            Err(_) => Arc::from(name),
+        }
     }
 
     /// Exclusive access to one subscription until the returned lock is dropped.
@@ -495,7 +527,7 @@ impl Host {
             .graceful_shutdown(Some(Duration::from_secs(1)));
         // Wake every pending action wait so callers are not left hanging.
         let slots: Vec<WaitSlot> = match self.inner.waits.lock() {
-            Ok(mut waits) => waits.drain().map(|(_, slot)| slot).collect(),
+            Ok(mut waits) => waits.drain(),
             Err(_) => Vec::new(),
         };
         drop(slots);

@@ -1,20 +1,24 @@
 //! Subscription ids: random, URL-safe, and the key of every stored row.
 
+use std::sync::Arc;
+
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Identifies one subscription (trigger) or one pending wait (action). It is the last path
 /// segment of the callback URL and the value of `x-ms-client-tracking-id`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct SubscriptionId(String);
+///
+/// Shared text: a pending wait's id sits in several host tables and in the caller's wait, and
+/// with many thousands of waits one allocation per id instead of one per copy matters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SubscriptionId(Arc<str>);
 
 impl SubscriptionId {
     /// A fresh id: `s` followed by 32 hex digits (128 random bits).
     pub fn generate() -> Self {
         let mut bytes = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut bytes);
-        SubscriptionId(format!("s{}", hex::encode(bytes)))
+        SubscriptionId(Arc::from(format!("s{}", hex::encode(bytes))))
     }
 
     /// Wrap an id read from a URL or the store. Returns `None` unless it looks like an id the
@@ -26,12 +30,24 @@ impl SubscriptionId {
             && text
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        valid.then(|| SubscriptionId(text.to_owned()))
+        valid.then(|| SubscriptionId(Arc::from(text)))
     }
 
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl Serialize for SubscriptionId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| SubscriptionId(Arc::from(text)))
     }
 }
 

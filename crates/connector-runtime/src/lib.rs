@@ -46,6 +46,7 @@ pub mod testing;
 mod tls;
 pub mod trigger;
 pub mod verify;
+mod wait_table;
 
 pub use action::PendingWait;
 pub use auth::Auth;

@@ -14,7 +14,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
-use crate::action::{Claim, WaitEvent};
+use crate::action::{Claim, ReceivedCallback, WaitEvent};
 use crate::dispatch::Job;
 use crate::host::HostInner;
 use crate::redact::is_secret_header;
@@ -297,7 +297,7 @@ async fn receive(
                 }
             }
             SubscriptionKind::Action => {
-                let Claim::Won(sender) = host.claim_wait(&id, true) else {
+                let Claim::Won(slot) = host.claim_wait(&id) else {
                     return answer(StatusCode::GONE, "the wait has ended");
                 };
                 match host.store.insert_delivery(new_delivery).await {
@@ -305,11 +305,11 @@ async fn receive(
                         if let Err(error) = host.store.mark_delivered(inbox_id).await {
                             tracing::warn!(%error, "cannot mark the action's callback done");
                         }
-                        let event = WaitEvent::Callback {
+                        let event = WaitEvent::Callback(Box::new(ReceivedCallback {
                             headers: pairs,
                             body: Arc::from(bytes.as_ref()),
-                        };
-                        let handed_over = match sender {
+                        }));
+                        let handed_over = match slot.and_then(|slot| slot.sender) {
                             Some(sender) => sender.send(event).is_ok(),
                             None => false,
                         };
@@ -323,12 +323,12 @@ async fn receive(
                     }
                     Ok(InsertOutcome::Duplicate) => {
                         // Already stored for this wait: leave the wait as it was.
-                        host.unclaim_wait(&id, sender);
+                        host.unclaim_wait(&id, slot);
                         answer(StatusCode::OK, "duplicate delivery")
                     }
                     Err(error) => {
                         tracing::error!(%error, "cannot store the action's callback");
-                        host.unclaim_wait(&id, sender);
+                        host.unclaim_wait(&id, slot);
                         retry_later(
                             StatusCode::SERVICE_UNAVAILABLE,
                             5,

@@ -142,6 +142,56 @@ async fn a_pending_wait_survives_a_restart() {
     second.shutdown().await;
 }
 
+#[tokio::test]
+async fn a_deadline_survives_a_restart() {
+    let api = MockApi::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let action = MockTrigger::new("approval");
+    let connection = connection(&api.base_url());
+
+    let first = host_with(&path).await;
+    let ended_early = first
+        .start_wait(&action, &connection, Duration::from_secs(3600))
+        .await
+        .unwrap();
+    let pending = first
+        .start_wait(&action, &connection, Duration::from_millis(1500))
+        .await
+        .unwrap();
+    let id = pending.id().clone();
+    drop(pending);
+    // A wait cancelled long before its deadline is finished, its deadline dropped.
+    let cancelled = ended_early.wait(std::future::ready(())).await;
+    assert!(
+        matches!(cancelled, Err(Error::WaitCancelled(_))),
+        "{cancelled:?}"
+    );
+    first.shutdown().await;
+    drop(first);
+    // Shutting down leaves the stored wait subscribed, for the next host to pick up.
+    assert_eq!(api.hooks().len(), 1);
+
+    // The next host queues the stored deadline again (or, on a slow machine, finds it
+    // passed), times the wait out and unsubscribes.
+    let second = host_with(&path).await;
+    second
+        .register_action(&action, connection.clone(), Default::default())
+        .unwrap();
+    let report = second.resume().await.unwrap();
+    assert!(report.waits_pending <= 1);
+    assert!(eventually(Duration::from_secs(20), || api.hooks().is_empty()).await);
+    let rejoined = second.rejoin_wait(&action, &connection, &id).await.unwrap();
+    let outcome = rejoined.wait(std::future::pending()).await;
+    assert!(
+        matches!(outcome, Err(Error::WaitTimedOut(_))),
+        "{outcome:?}"
+    );
+    let record = second.subscription(&id).await.unwrap().unwrap();
+    assert_eq!(record.outcome.as_deref(), Some("timed_out"));
+    second.shutdown().await;
+}
+
 fn definition(api: &MockApi, name: &str) -> HttpWebhookDefinition {
     HttpWebhookDefinition::from_value(json!({
         "type": "HttpWebhook",
