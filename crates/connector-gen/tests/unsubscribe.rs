@@ -23,8 +23,7 @@ fn generated_triggers(generator: Generator) -> String {
         .to_string()
 }
 
-/// The `unsubscribe_route` functions of a generated `triggers.rs`, without whitespace
-/// (prettyplease spaces macro arguments as tokens).
+/// The `unsubscribe_route` functions of a generated `triggers.rs`, without whitespace.
 fn routes(source: &str) -> Vec<String> {
     source
         .split("fn unsubscribe_route")
@@ -83,7 +82,7 @@ fn a_literal_event_kind_is_written_into_the_path_and_the_id_stays_open() {
     // A value that needs encoding goes through `path_value`; the id's braces stay literal.
     assert!(
         routes[1].contains(
-            r#"path:format!("/v1/subscriptions/{{subscriptionId}}/event/{}",crate::client::path_value("a+b")),"#
+            r#"path:{lettype_=crate::client::path_value("a+b");format!("/v1/subscriptions/{{subscriptionId}}/event/{type_}")},"#
         ),
         "{}",
         routes[1]
@@ -108,7 +107,7 @@ fn placeholders_take_the_trigger_fields_including_renamed_and_query_ones() {
     assert_eq!(routes.len(), 1, "{source}");
     assert!(
         routes[0].contains(
-            r#"path:format!("/accounts/{}/hooks/{}/{{hookId}}",crate::client::path_value(&self.account_id),crate::client::path_value(&self.region)),"#
+            r#"path:{letaccount_id=crate::client::path_value(&self.account_id);letregion=crate::client::path_value(&self.region);format!("/accounts/{account_id}/hooks/{region}/{{hookId}}")},"#
         ),
         "{}",
         routes[0]

@@ -119,48 +119,125 @@ fn param_use(lowered: &Lowered<'_>, binding: String, value: String) -> ParamUse 
     }
 }
 
-/// A Rust expression for a path: `"/lit".to_owned()` or `format!("/a/{}", ...)`, optionally
-/// prefixed by `base` (an expression). `value_of` gives, for a placeholder name, an expression
-/// referencing its value; placeholders it does not know stay literal (`{id}`).
+/// A Rust expression for a path: `"/lit".to_owned()`, or a block binding each encoded path
+/// value to a local and ending in `format!("/a/{name}")`, optionally prefixed by `base` (an
+/// expression). `value_of` gives, for a placeholder name, an expression referencing its
+/// value; placeholders it does not know stay literal (`{id}`).
+///
+/// The values are bound outside the macro because prettyplease prints macro arguments as raw
+/// tokens (`crate ::client::path_value(& self.owner)`); a literal-only `format!` prints clean.
 pub fn path_expr(
     path: &str,
     base: Option<&str>,
     helpers: &str,
     value_of: &dyn Fn(&str) -> Option<String>,
 ) -> String {
-    let mut format = String::new();
-    let mut args: Vec<String> = Vec::new();
-    if let Some(base) = base {
-        format.push_str("{}");
-        args.push(base.to_owned());
-    }
+    // (placeholder, encoded-value expression), in path order, each placeholder once.
+    let mut values: Vec<(String, String)> = Vec::new();
+    let mut pieces: Vec<Piece> = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|c| open + c) else {
             break;
         };
-        push_literal(&mut format, &rest[..open]);
+        pieces.push(Piece::Literal(rest[..open].to_owned()));
         let name = &rest[open + 1..close];
         match value_of(name) {
             Some(expr) => {
-                format.push_str("{}");
-                args.push(format!("{helpers}path_value({expr})"));
+                let index = match values.iter().position(|(n, _)| n == name) {
+                    Some(index) => index,
+                    None => {
+                        values.push((name.to_owned(), format!("{helpers}path_value({expr})")));
+                        values.len() - 1
+                    }
+                };
+                pieces.push(Piece::Value(index));
             }
-            None => push_literal(&mut format, &rest[open..=close]),
+            None => pieces.push(Piece::Literal(rest[open..=close].to_owned())),
         }
         rest = &rest[close + 1..];
     }
-    push_literal(&mut format, rest);
-    if args.is_empty() {
-        // `format` holds doubled braces; the plain literal wants them single again.
-        let plain = format.replace("{{", "{").replace("}}", "}");
-        return format!("{}.to_owned()", string_literal(&plain));
+    pieces.push(Piece::Literal(rest.to_owned()));
+    if values.is_empty() {
+        let plain: String = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Literal(text) => text.as_str(),
+                Piece::Value(_) => "",
+            })
+            .collect();
+        return match base {
+            Some(base) => format!(
+                "format!({}, {base})",
+                string_literal(&format!("{{}}{}", escape_braces(&plain)))
+            ),
+            None => format!("{}.to_owned()", string_literal(&plain)),
+        };
     }
-    format!("format!({}, {})", string_literal(&format), args.join(", "))
+    let names = binding_names(&values);
+    let mut format = String::new();
+    if base.is_some() {
+        format.push_str("{}");
+    }
+    for piece in &pieces {
+        match piece {
+            Piece::Literal(text) => format.push_str(&escape_braces(text)),
+            Piece::Value(index) => {
+                format.push('{');
+                format.push_str(&names[*index]);
+                format.push('}');
+            }
+        }
+    }
+    let bindings: String = names
+        .iter()
+        .zip(&values)
+        .map(|(name, (_, expr))| format!("let {name} = {expr}; "))
+        .collect();
+    let base_arg = base.map(|b| format!(", {b}")).unwrap_or_default();
+    format!(
+        "{{ {bindings}format!({}{base_arg}) }}",
+        string_literal(&format)
+    )
 }
 
-fn push_literal(format: &mut String, text: &str) {
-    format.push_str(&text.replace('{', "{{").replace('}', "}}"));
+/// A piece of a path template.
+enum Piece {
+    Literal(String),
+    /// Index into the bound values.
+    Value(usize),
+}
+
+/// `{` and `}` doubled, for a `format!` literal.
+fn escape_braces(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
+}
+
+/// A local name per bound value: the placeholder in snake_case, unless that is taken, or
+/// names a word of another value's expression (the binding would shadow it), in which case
+/// `segment{i}`.
+fn binding_names(values: &[(String, String)]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (i, (placeholder, _)) in values.iter().enumerate() {
+        let wanted = connector_model::names::snake_case_ident(placeholder, "segment");
+        let shadows = values
+            .iter()
+            .enumerate()
+            .any(|(j, (_, expr))| j != i && mentions_word(expr, &wanted));
+        let name = if shadows || names.contains(&wanted) {
+            format!("segment{i}")
+        } else {
+            wanted
+        };
+        names.push(name);
+    }
+    names
+}
+
+/// Whether `word` occurs in `expr` as a whole identifier.
+fn mentions_word(expr: &str, word: &str) -> bool {
+    expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|token| token == word)
 }
 
 /// The expression for a path placeholder named `name` among `params`, where `expr_of` gives

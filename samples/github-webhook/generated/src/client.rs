@@ -102,7 +102,7 @@ pub fn param_values<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String> {
 
     match serde_json::to_value(value) {
         Ok(serde_json::Value::Array(items)) => items.iter().map(text).collect(),
-        Ok(other) => vec![text(& other)],
+        Ok(other) => Vec::from([text(&other)]),
         Err(_) => Vec::new(),
     }
 }
@@ -270,9 +270,11 @@ impl Client {
         owner: &str,
         repo: &str,
     ) -> Result<Response<Vec<crate::models::WebhookCreationResponse>>, Error> {
-        let url = format!(
-            "{}/repos/{}/{}/hooks", self.base_url, path_value(owner), path_value(repo)
-        );
+        let url = {
+            let owner = path_value(owner);
+            let repo = path_value(repo);
+            format!("{}/repos/{owner}/{repo}/hooks", self.base_url)
+        };
         let request = self.http.request(reqwest::Method::GET, url);
         self.execute(request).await?.json()
     }
@@ -293,9 +295,11 @@ impl Client {
         repo: &str,
         body: &crate::models::WebhookRequestBody,
     ) -> Result<Response<crate::models::WebhookCreationResponse>, Error> {
-        let url = format!(
-            "{}/repos/{}/{}/hooks", self.base_url, path_value(owner), path_value(repo)
-        );
+        let url = {
+            let owner = path_value(owner);
+            let repo = path_value(repo);
+            format!("{}/repos/{owner}/{repo}/hooks", self.base_url)
+        };
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.json(body);
         self.execute(request).await?.json()
@@ -318,10 +322,12 @@ impl Client {
         repo: &str,
         hook_id: &str,
     ) -> Result<Response<()>, Error> {
-        let url = format!(
-            "{}/repos/{}/{}/hooks/{}", self.base_url, path_value(owner),
-            path_value(repo), path_value(hook_id)
-        );
+        let url = {
+            let owner = path_value(owner);
+            let repo = path_value(repo);
+            let hook_id = path_value(hook_id);
+            format!("{}/repos/{owner}/{repo}/hooks/{hook_id}", self.base_url)
+        };
         let request = self.http.request(reqwest::Method::DELETE, url);
         self.execute(request).await?.unit()
     }

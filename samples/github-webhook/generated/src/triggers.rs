@@ -46,10 +46,11 @@ impl connector_runtime::WebhookTrigger for WebhookTrigger {
         )?;
         Ok(connector_runtime::RequestSpec {
             method: "POST".to_owned(),
-            url: format!(
-                "/repos/{}/{}/hooks", crate ::client::path_value(& self.owner), crate
-                ::client::path_value(& self.repo)
-            ),
+            url: {
+                let owner = crate::client::path_value(&self.owner);
+                let repo = crate::client::path_value(&self.repo);
+                format!("/repos/{owner}/{repo}/hooks")
+            },
             query: Vec::new(),
             headers: Vec::new(),
             body: Some(body),
@@ -59,10 +60,11 @@ impl connector_runtime::WebhookTrigger for WebhookTrigger {
     fn unsubscribe_route(&self) -> Option<connector_runtime::UnsubscribeRoute> {
         Some(connector_runtime::UnsubscribeRoute {
             method: "DELETE".to_owned(),
-            path: format!(
-                "/repos/{}/{}/hooks/{{hook_Id}}", crate ::client::path_value(& self
-                .owner), crate ::client::path_value(& self.repo)
-            ),
+            path: {
+                let owner = crate::client::path_value(&self.owner);
+                let repo = crate::client::path_value(&self.repo);
+                format!("/repos/{owner}/{repo}/hooks/{{hook_Id}}")
+            },
             id_param: Some("hook_Id".to_owned()),
             id_from: Some("/id".to_owned()),
             id_query: None,
@@ -74,10 +76,11 @@ impl connector_runtime::WebhookTrigger for WebhookTrigger {
     fn list_route(&self) -> Option<connector_runtime::HookListRoute> {
         Some(connector_runtime::HookListRoute {
             method: "GET".to_owned(),
-            path: format!(
-                "/repos/{}/{}/hooks", crate ::client::path_value(& self.owner), crate
-                ::client::path_value(& self.repo)
-            ),
+            path: {
+                let owner = crate::client::path_value(&self.owner);
+                let repo = crate::client::path_value(&self.repo);
+                format!("/repos/{owner}/{repo}/hooks")
+            },
             query: Vec::new(),
             headers: Vec::new(),
             items_from: None,

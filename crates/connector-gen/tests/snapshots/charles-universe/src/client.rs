@@ -102,7 +102,7 @@ pub fn param_values<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String> {
 
     match serde_json::to_value(value) {
         Ok(serde_json::Value::Array(items)) => items.iter().map(text).collect(),
-        Ok(other) => vec![text(& other)],
+        Ok(other) => Vec::from([text(&other)]),
         Err(_) => Vec::new(),
     }
 }
@@ -276,9 +276,10 @@ impl Client {
     ///
     /// - webhook_id: ID of the Webhook being deleted
     pub async fn delete_trigger(&self, webhook_id: &str) -> Result<Response<()>, Error> {
-        let url = format!(
-            "{}/api/v0/webhooks/{}", self.base_url, path_value(webhook_id)
-        );
+        let url = {
+            let webhook_id = path_value(webhook_id);
+            format!("{}/api/v0/webhooks/{webhook_id}", self.base_url)
+        };
         let request = self.http.request(reqwest::Method::DELETE, url);
         self.execute(request).await?.unit()
     }

@@ -102,7 +102,7 @@ pub fn param_values<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String> {
 
     match serde_json::to_value(value) {
         Ok(serde_json::Value::Array(items)) => items.iter().map(text).collect(),
-        Ok(other) => vec![text(& other)],
+        Ok(other) => Vec::from([text(&other)]),
         Err(_) => Vec::new(),
     }
 }
@@ -281,9 +281,10 @@ impl Client {
         &self,
         event: &str,
     ) -> Result<Response<crate::models::GetEventSchemaResponse>, Error> {
-        let url = format!(
-            "{}/event/v1/metadata/event/{}", self.base_url, path_value(event)
-        );
+        let url = {
+            let event = path_value(event);
+            format!("{}/event/v1/metadata/event/{event}", self.base_url)
+        };
         let request = self.http.request(reqwest::Method::GET, url);
         self.execute(request).await?.json()
     }
@@ -314,9 +315,10 @@ impl Client {
         &self,
         subscriber_id: &str,
     ) -> Result<Response<crate::models::EventSubscribeInfo>, Error> {
-        let url = format!(
-            "{}/event/v1/subscriber/{}", self.base_url, path_value(subscriber_id)
-        );
+        let url = {
+            let subscriber_id = path_value(subscriber_id);
+            format!("{}/event/v1/subscriber/{subscriber_id}", self.base_url)
+        };
         let request = self.http.request(reqwest::Method::GET, url);
         self.execute(request).await?.json()
     }
@@ -332,9 +334,10 @@ impl Client {
         &self,
         subscriber_id: &str,
     ) -> Result<Response<()>, Error> {
-        let url = format!(
-            "{}/event/v1/subscriber/{}", self.base_url, path_value(subscriber_id)
-        );
+        let url = {
+            let subscriber_id = path_value(subscriber_id);
+            format!("{}/event/v1/subscriber/{subscriber_id}", self.base_url)
+        };
         let request = self.http.request(reqwest::Method::DELETE, url);
         self.execute(request).await?.unit()
     }
@@ -397,10 +400,10 @@ impl Client {
         &self,
         integration_id: &str,
     ) -> Result<Response<crate::models::GetEventSchemaResponse>, Error> {
-        let url = format!(
-            "{}/event/v1/metadata/integration/{}", self.base_url,
-            path_value(integration_id)
-        );
+        let url = {
+            let integration_id = path_value(integration_id);
+            format!("{}/event/v1/metadata/integration/{integration_id}", self.base_url)
+        };
         let request = self.http.request(reqwest::Method::GET, url);
         self.execute(request).await?.json()
     }
@@ -579,9 +582,10 @@ impl Client {
         include_errors: Option<bool>,
         max_errors: Option<f64>,
     ) -> Result<Response<crate::models::BulkloadStatusResponse>, Error> {
-        let url = format!(
-            "{}/bulk/v1/status/{}", self.base_url, path_value(integration_id)
-        );
+        let url = {
+            let integration_id = path_value(integration_id);
+            format!("{}/bulk/v1/status/{integration_id}", self.base_url)
+        };
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         push_query(&mut query, "execution_id", execution_id, true);
@@ -608,9 +612,10 @@ impl Client {
         &self,
         object_id: &str,
     ) -> Result<Response<crate::models::GetExternalIdResponse>, Error> {
-        let url = format!(
-            "{}/app/v1/object/{}/external_id", self.base_url, path_value(object_id)
-        );
+        let url = {
+            let object_id = path_value(object_id);
+            format!("{}/app/v1/object/{object_id}/external_id", self.base_url)
+        };
         let request = self.http.request(reqwest::Method::GET, url);
         self.execute(request).await?.json()
     }
@@ -629,9 +634,10 @@ impl Client {
         object_id: &str,
         body: Option<&crate::models::ConnectExternalIdRequest>,
     ) -> Result<Response<crate::models::ExternalIdResponse>, Error> {
-        let url = format!(
-            "{}/app/v1/object/{}/external_id", self.base_url, path_value(object_id)
-        );
+        let url = {
+            let object_id = path_value(object_id);
+            format!("{}/app/v1/object/{object_id}/external_id", self.base_url)
+        };
         let mut request = self.http.request(reqwest::Method::PATCH, url);
         if let Some(body) = body {
             request = request.json(body);
@@ -653,9 +659,10 @@ impl Client {
         object_id: &str,
         body: &crate::models::AuditRequest,
     ) -> Result<Response<crate::models::AuditResponse>, Error> {
-        let url = format!(
-            "{}/app/v1/object/{}/audit", self.base_url, path_value(object_id)
-        );
+        let url = {
+            let object_id = path_value(object_id);
+            format!("{}/app/v1/object/{object_id}/audit", self.base_url)
+        };
         let mut request = self.http.request(reqwest::Method::PATCH, url);
         request = request.json(body);
         self.execute(request).await?.json()
@@ -690,9 +697,10 @@ impl Client {
         report_id: i64,
         body: Option<&crate::models::ReportDataRequest>,
     ) -> Result<Response<crate::models::ReportDataResponse>, Error> {
-        let url = format!(
-            "{}/report/v1/{}/data", self.base_url, path_value(& report_id)
-        );
+        let url = {
+            let report_id = path_value(&report_id);
+            format!("{}/report/v1/{report_id}/data", self.base_url)
+        };
         let mut request = self.http.request(reqwest::Method::POST, url);
         if let Some(body) = body {
             request = request.json(body);
