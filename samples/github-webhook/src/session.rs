@@ -306,15 +306,14 @@ impl Session {
 /// The generated trigger, filled in: a JSON `push` hook signed with our secret. The callback
 /// URL (`config.url`, `x-ms-notification-url`) is not a field: the runtime places it.
 fn push_trigger(config: &SessionConfig) -> PushTrigger {
+    // The spec's defaults fill the rest: name "web", active, events ["push"],
+    // content_type "json", insecure_ssl "0" (what Power Automate sends unasked).
     let body = WebhookTriggerBody {
-        name: Some("web".to_owned()),
-        active: Some(true),
-        events: Some(vec!["push".to_owned()]),
         config: WebhookTriggerBodyConfig {
-            content_type: Some("json".to_owned()),
             secret: Some(config.secret.clone()),
-            insecure_ssl: Some("0".to_owned()),
+            ..WebhookTriggerBodyConfig::default()
         },
+        ..WebhookTriggerBody::default()
     };
     PushTrigger::new(config.owner.clone(), config.repo.clone(), body)
 }

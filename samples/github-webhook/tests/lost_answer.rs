@@ -11,23 +11,18 @@ use connector_runtime::store::{HookLookup, SubscriptionKind, SubscriptionRecord}
 use connector_runtime::{
     Auth, Connection, Host, SubscriptionId, SubscriptionState, WebhookTrigger,
 };
-use github_webhook_connector::models::{WebhookTriggerBody, WebhookTriggerBodyConfig};
+use github_webhook_connector::models::WebhookTriggerBody;
 use github_webhook_sample::TestGitHub;
 use serde_json::json;
 
 const SIGNING_KEY: &[u8] = b"lost-answer-test-signing-key-0001";
 
 fn trigger() -> github_webhook_connector::triggers::WebhookTrigger {
-    let body = WebhookTriggerBody {
-        name: Some("web".to_owned()),
-        active: Some(true),
-        events: Some(vec!["push".to_owned()]),
-        config: WebhookTriggerBodyConfig {
-            content_type: Some("json".to_owned()),
-            ..WebhookTriggerBodyConfig::default()
-        },
-    };
-    github_webhook_connector::triggers::WebhookTrigger::new("octo".into(), "hello".into(), body)
+    github_webhook_connector::triggers::WebhookTrigger::new(
+        "octo".into(),
+        "hello".into(),
+        WebhookTriggerBody::default(),
+    )
 }
 
 async fn host(store: &std::path::Path) -> Host {

@@ -2,6 +2,7 @@
 //! strings and small flags, so templates stay about layout.
 
 mod client;
+mod defaults;
 mod params;
 mod triggers;
 
@@ -80,6 +81,8 @@ pub struct TypeContext {
     pub kind: &'static str,
     /// Derive `Default` (structs).
     pub default: bool,
+    /// Implement `Default` by hand instead, giving fields their schema defaults.
+    pub impl_default: bool,
     /// Struct fields.
     pub fields: Vec<FieldContext>,
     /// String enum values.
@@ -103,6 +106,8 @@ pub struct FieldContext {
     pub doc: Vec<String>,
     /// Contents of `#[serde(...)]`, empty for none.
     pub serde: String,
+    /// Expression of the field's schema default, empty for none (`Default::default()`).
+    pub default: String,
 }
 
 /// One string enum value.
@@ -145,7 +150,15 @@ pub fn build(loaded: &Loaded, settings: &Settings<'_>) -> (CrateContext, Vec<War
     let security = client::security(connector, &actions);
     let (defs, warnings) = space.finish();
     let defaults = recursion_defaults(&defs);
-    let types = defs.iter().map(|d| type_context(d, &defaults)).collect();
+    let enums: std::collections::BTreeSet<String> = defs
+        .iter()
+        .filter(|d| matches!(d.kind, TypeKind::StringEnum { .. }))
+        .map(|d| d.name.clone())
+        .collect();
+    let types = defs
+        .iter()
+        .map(|d| type_context(d, &defaults, &enums))
+        .collect();
     let client_flags = ClientFlags::from_actions(&actions);
     let summary = one_line(connector.description.as_deref().unwrap_or_default());
     let cargo_description = if summary.is_empty() {
@@ -181,12 +194,17 @@ pub fn build(loaded: &Loaded, settings: &Settings<'_>) -> (CrateContext, Vec<War
     (context, warnings)
 }
 
-fn type_context(def: &TypeDef, defaults: &std::collections::BTreeMap<String, bool>) -> TypeContext {
+fn type_context(
+    def: &TypeDef,
+    defaults: &std::collections::BTreeMap<String, bool>,
+    enums: &std::collections::BTreeSet<String>,
+) -> TypeContext {
     let mut context = TypeContext {
         name: def.name.clone(),
         doc: def.doc.clone(),
         kind: "alias",
         default: def.default,
+        impl_default: false,
         fields: Vec::new(),
         variants: Vec::new(),
         other: String::new(),
@@ -215,6 +233,11 @@ fn type_context(def: &TypeDef, defaults: &std::collections::BTreeMap<String, boo
                         ty: f.ty.render(""),
                         doc: f.doc.clone(),
                         serde: serde.join(", "),
+                        default: f
+                            .default
+                            .as_ref()
+                            .and_then(|value| defaults::default_expr(&f.ty, value, enums))
+                            .unwrap_or_default(),
                     }
                 })
                 .collect();
@@ -224,8 +247,11 @@ fn type_context(def: &TypeDef, defaults: &std::collections::BTreeMap<String, boo
                     ty: Ty::Map(Box::new(ty.clone())).render(""),
                     doc: vec!["Properties not declared by the schema.".to_owned()],
                     serde: "flatten".to_owned(),
+                    default: String::new(),
                 });
             }
+            context.impl_default =
+                def.default && context.fields.iter().any(|f| !f.default.is_empty());
         }
         TypeKind::StringEnum { variants, other } => {
             context.kind = "enum";

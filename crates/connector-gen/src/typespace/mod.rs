@@ -145,6 +145,8 @@ pub struct Field {
     pub required: bool,
     /// Doc lines.
     pub doc: Vec<String>,
+    /// The schema's `default`, if any (`Default` of the struct starts from it).
+    pub default: Option<Value>,
 }
 
 /// One value of a string enum.
@@ -562,6 +564,7 @@ impl TypeSpace {
                 ty,
                 required: is_required,
                 doc: schema_doc(property),
+                default: property.get("default").cloned(),
             });
         }
         let additional = match schema.get("additionalProperties") {

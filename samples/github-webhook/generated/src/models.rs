@@ -1,6 +1,6 @@
 //! Request and response types of GitHub Webhook.
 /// Body of POST /repos/{owner}/{repo}/hooks
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookRequestBody {
     /// Must be 'web' for a webhook
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,8 +18,20 @@ pub struct WebhookRequestBody {
     pub config: WebhookRequestBodyConfig,
 }
 
+/// The spec's defaults; fields without one are empty.
+impl Default for WebhookRequestBody {
+    fn default() -> Self {
+        Self {
+            name: Some("web".to_owned()),
+            active: Some(true),
+            events: Some(Vec::from(["push".to_owned()])),
+            config: Default::default(),
+        }
+    }
+}
+
 /// Where and how GitHub delivers notifications
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookRequestBodyConfig {
     /// The callback URL GitHub posts notifications to
     #[serde(default)]
@@ -35,6 +47,18 @@ pub struct WebhookRequestBodyConfig {
     /// '0' verifies the TLS certificate of the callback URL, '1' does not
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insecure_ssl: Option<String>,
+}
+
+/// The spec's defaults; fields without one are empty.
+impl Default for WebhookRequestBodyConfig {
+    fn default() -> Self {
+        Self {
+            url: Default::default(),
+            content_type: Some("json".to_owned()),
+            secret: Default::default(),
+            insecure_ssl: Some("0".to_owned()),
+        }
+    }
 }
 
 /// The hook GitHub created
@@ -200,7 +224,7 @@ pub struct CommitAuthor {
 }
 
 /// Body of POST /repos/{owner}/{repo}/hooks
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookTriggerBody {
     /// Must be 'web' for a webhook
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,8 +242,20 @@ pub struct WebhookTriggerBody {
     pub config: WebhookTriggerBodyConfig,
 }
 
+/// The spec's defaults; fields without one are empty.
+impl Default for WebhookTriggerBody {
+    fn default() -> Self {
+        Self {
+            name: Some("web".to_owned()),
+            active: Some(true),
+            events: Some(Vec::from(["push".to_owned()])),
+            config: Default::default(),
+        }
+    }
+}
+
 /// Where and how GitHub delivers notifications
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookTriggerBodyConfig {
     /// Media type of the notification body
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -232,4 +268,15 @@ pub struct WebhookTriggerBodyConfig {
     /// '0' verifies the TLS certificate of the callback URL, '1' does not
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insecure_ssl: Option<String>,
+}
+
+/// The spec's defaults; fields without one are empty.
+impl Default for WebhookTriggerBodyConfig {
+    fn default() -> Self {
+        Self {
+            content_type: Some("json".to_owned()),
+            secret: Default::default(),
+            insecure_ssl: Some("0".to_owned()),
+        }
+    }
 }

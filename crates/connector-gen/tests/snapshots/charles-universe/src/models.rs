@@ -82,7 +82,7 @@ impl<'de> serde::Deserialize<'de> for SetupWebhookRequestEvent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetupWebhookPersonCreateRequest {
     /// Trigger Event
     #[serde(default)]
@@ -94,15 +94,34 @@ pub struct SetupWebhookPersonCreateRequest {
     pub callback_uri: String,
 }
 
+/// The spec's defaults; fields without one are empty.
+impl Default for SetupWebhookPersonCreateRequest {
+    fn default() -> Self {
+        Self {
+            event: "api/people/*/create".to_owned(),
+            callback_uri: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetupWebhookBody {
     /// Trigger Event
     pub event: SetupWebhookRequestEvent,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetupWebhookPersonCreateBody {
     /// Trigger Event
     #[serde(default)]
     pub event: String,
+}
+
+/// The spec's defaults; fields without one are empty.
+impl Default for SetupWebhookPersonCreateBody {
+    fn default() -> Self {
+        Self {
+            event: "api/people/*/create".to_owned(),
+        }
+    }
 }

@@ -16,7 +16,7 @@ pub struct SubscribeResp {
     pub subscriber_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventSubscribeInfo {
     /// subscriber_id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,6 +39,21 @@ pub struct EventSubscribeInfo {
     /// Should be 'webhook' for webhook
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriber_type: Option<String>,
+}
+
+/// The spec's defaults; fields without one are empty.
+impl Default for EventSubscribeInfo {
+    fn default() -> Self {
+        Self {
+            subscriber_id: Default::default(),
+            name: Default::default(),
+            objectids: Default::default(),
+            event: Default::default(),
+            filters: Default::default(),
+            integraion_id: Default::default(),
+            subscriber_type: Some("webhook".to_owned()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -360,12 +375,22 @@ pub struct ReportListRequest {
     pub page: Option<ReportPageDto>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PageDto {
     #[serde(default)]
     pub number: i64,
     #[serde(default)]
     pub size: i64,
+}
+
+/// The spec's defaults; fields without one are empty.
+impl Default for PageDto {
+    fn default() -> Self {
+        Self {
+            number: Default::default(),
+            size: 500,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -456,12 +481,22 @@ impl<'de> serde::Deserialize<'de> for ReportBaseDtoReportStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportPageDto {
     #[serde(default)]
     pub number: i64,
     #[serde(default)]
     pub size: i64,
+}
+
+/// The spec's defaults; fields without one are empty.
+impl Default for ReportPageDto {
+    fn default() -> Self {
+        Self {
+            number: Default::default(),
+            size: 500,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -740,7 +775,7 @@ impl<'de> serde::Deserialize<'de> for ReportFilterContainerOp {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscribeRequest {
     #[serde(default)]
     pub webhook_settings: SubscribeRequestWebhookSettings,
@@ -766,6 +801,20 @@ pub struct SubscribeRequest {
     /// Should be 'webhook' for webhook
     #[serde(default)]
     pub subscriber_type: String,
+}
+
+/// The spec's defaults; fields without one are empty.
+impl Default for SubscribeRequest {
+    fn default() -> Self {
+        Self {
+            webhook_settings: Default::default(),
+            event: Default::default(),
+            name: Default::default(),
+            object_ids: Default::default(),
+            filters: Default::default(),
+            subscriber_type: "webhook".to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -815,7 +864,7 @@ pub struct GetIntegrationListResponseIntegrationsItem {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscribeObjectEventRequest {
     /// Should be 'webhook' for webhook
     #[serde(default)]
@@ -839,6 +888,21 @@ pub struct SubscribeObjectEventRequest {
     pub filters: Option<String>,
     #[serde(default)]
     pub webhook_settings: SubscribeObjectEventRequestWebhookSettings,
+}
+
+/// The spec's defaults; fields without one are empty.
+impl Default for SubscribeObjectEventRequest {
+    fn default() -> Self {
+        Self {
+            subscriber_type: "webhook".to_owned(),
+            event: Default::default(),
+            name: Default::default(),
+            integration_id: Default::default(),
+            object_ids: Default::default(),
+            filters: Default::default(),
+            webhook_settings: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -926,7 +990,7 @@ pub struct SubscribeObjectEventRequestWebhookSettings {
     pub callback_url: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubmitToPartnerCenterObjectEventRequest {
     /// Should be 'webhook' for webhook
     #[serde(default)]
@@ -942,6 +1006,19 @@ pub struct SubmitToPartnerCenterObjectEventRequest {
     pub integration_id: String,
     #[serde(default)]
     pub webhook_settings: SubscribeObjectEventRequestWebhookSettings,
+}
+
+/// The spec's defaults; fields without one are empty.
+impl Default for SubmitToPartnerCenterObjectEventRequest {
+    fn default() -> Self {
+        Self {
+            subscriber_type: "webhook".to_owned(),
+            event: "object.partner_center_referral_submit".to_owned(),
+            name: Default::default(),
+            integration_id: Default::default(),
+            webhook_settings: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1191,7 +1268,7 @@ pub struct GetReportListResponse {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscribeBody {
     #[serde(default)]
     pub webhook_settings: serde_json::Value,
@@ -1219,7 +1296,21 @@ pub struct SubscribeBody {
     pub subscriber_type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+/// The spec's defaults; fields without one are empty.
+impl Default for SubscribeBody {
+    fn default() -> Self {
+        Self {
+            webhook_settings: Default::default(),
+            event: Default::default(),
+            name: Default::default(),
+            object_ids: Default::default(),
+            filters: Default::default(),
+            subscriber_type: "webhook".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscribeObjectEventBody {
     /// Should be 'webhook' for webhook
     #[serde(default)]
@@ -1245,7 +1336,22 @@ pub struct SubscribeObjectEventBody {
     pub webhook_settings: serde_json::Value,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+/// The spec's defaults; fields without one are empty.
+impl Default for SubscribeObjectEventBody {
+    fn default() -> Self {
+        Self {
+            subscriber_type: "webhook".to_owned(),
+            event: Default::default(),
+            name: Default::default(),
+            integration_id: Default::default(),
+            object_ids: Default::default(),
+            filters: Default::default(),
+            webhook_settings: Default::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubmitToPartnerCenterObjectEventBody {
     /// Should be 'webhook' for webhook
     #[serde(default)]
@@ -1261,4 +1367,17 @@ pub struct SubmitToPartnerCenterObjectEventBody {
     pub integration_id: String,
     #[serde(default)]
     pub webhook_settings: serde_json::Value,
+}
+
+/// The spec's defaults; fields without one are empty.
+impl Default for SubmitToPartnerCenterObjectEventBody {
+    fn default() -> Self {
+        Self {
+            subscriber_type: "webhook".to_owned(),
+            event: "object.partner_center_referral_submit".to_owned(),
+            name: Default::default(),
+            integration_id: Default::default(),
+            webhook_settings: Default::default(),
+        }
+    }
 }
