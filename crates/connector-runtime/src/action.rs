@@ -24,7 +24,7 @@ pub(crate) enum WaitEvent {
     /// The first callback arrived (already stored in the inbox).
     Callback {
         headers: Vec<(String, String)>,
-        body: Arc<[u8]>,
+        body: bytes::Bytes,
     },
     /// The deadline passed first.
     TimedOut,

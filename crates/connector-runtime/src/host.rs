@@ -12,6 +12,7 @@ use rand::RngCore;
 
 use crate::action::WaitSlot;
 use crate::dispatch::InFlight;
+use crate::done_marks::DoneMarks;
 use crate::error::{Error, Result};
 use crate::http_client::{Outbound, RetryPolicy};
 use crate::registry::Registration;
@@ -223,6 +224,8 @@ impl HostBuilder {
             .map(|r| (r.id.clone(), CachedSubscription::from(r)))
             .collect();
 
+        let in_flight = Arc::new(InFlight::default());
+        let done_marks = DoneMarks::start(store.clone(), in_flight.clone());
         let (shutdown, _) = tokio::sync::watch::channel(false);
         let server = axum_server::Handle::new();
         let inner = Arc::new(HostInner {
@@ -237,7 +240,8 @@ impl HostBuilder {
             subscriptions: RwLock::new(cache),
             waits: Mutex::new(HashMap::new()),
             locks: Mutex::new(HashMap::new()),
-            in_flight: Arc::new(InFlight::default()),
+            in_flight,
+            done_marks,
             server: server.clone(),
             server_task: Mutex::new(None),
             shutdown,
@@ -315,6 +319,8 @@ pub(crate) struct HostInner {
     /// One async lock per subscription, so enable/disable/update/delete/sweep never overlap.
     pub locks: Mutex<HashMap<SubscriptionId, Arc<tokio::sync::Mutex<()>>>>,
     pub in_flight: Arc<InFlight>,
+    /// Writes handled deliveries' done-marks in batches.
+    pub done_marks: DoneMarks,
     pub server: axum_server::Handle<SocketAddr>,
     pub server_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     pub shutdown: tokio::sync::watch::Sender<bool>,
@@ -492,5 +498,8 @@ impl Host {
         if let Some(task) = task {
             let _ = task.await;
         }
+        // Handlers that finished have their rows marked done before shutdown returns, so a
+        // host started later on the same store does not deliver them again.
+        self.inner.done_marks.flush().await;
     }
 }

@@ -358,8 +358,6 @@ impl super::Store for SqliteStore {
     }
 
     async fn insert_delivery(&self, delivery: NewDelivery) -> StoreResult<InsertOutcome> {
-        let headers = serde_json::to_string(&delivery.headers)
-            .map_err(|e| StoreError::Database(e.to_string()))?;
         self.call(move |conn| {
             let changed = conn
                 .prepare_cached(
@@ -370,8 +368,8 @@ impl super::Store for SqliteStore {
                     delivery.subscription.as_str(),
                     delivery.delivery_id,
                     super::now_ms(),
-                    headers,
-                    delivery.body,
+                    delivery.headers_json,
+                    &delivery.body[..],
                 ])?;
             Ok(if changed == 0 {
                 InsertOutcome::Duplicate
@@ -388,6 +386,20 @@ impl super::Store for SqliteStore {
                 "UPDATE inbox SET state = 1, attempts = attempts + 1 WHERE id = ?1",
             )?
             .execute([id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn mark_delivered_many(&self, ids: &[i64]) -> StoreResult<()> {
+        let ids = ids.to_vec();
+        self.call(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "UPDATE inbox SET state = 1, attempts = attempts + 1 WHERE id = ?1",
+            )?;
+            for id in ids {
+                statement.execute([id])?;
+            }
             Ok(())
         })
         .await
@@ -465,12 +477,12 @@ mod tests {
     use crate::store::Store;
 
     fn delivery(sub: &SubscriptionId, id: Option<&str>) -> NewDelivery {
-        NewDelivery {
-            subscription: sub.clone(),
-            delivery_id: id.map(str::to_owned),
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: b"{}".to_vec(),
-        }
+        NewDelivery::new(
+            sub.clone(),
+            id.map(str::to_owned),
+            &[("content-type".into(), "application/json".into())],
+            &b"{}"[..],
+        )
     }
 
     #[tokio::test]
