@@ -1,10 +1,10 @@
 //! At-least-once dispatch from the inbox to a trigger's handler.
 //!
 //! Each trigger has a bounded queue. A callback reserves a slot *before* it is stored (a full
-//! queue answers 429 and stores nothing), is written to the inbox, and then takes the slot. The
-//! worker runs handlers with bounded concurrency; a row is marked done only after its handler
-//! returned `Ok` (in batches, see [`crate::done_marks`]), so a crash in between means the row
-//! is redelivered on the next start.
+//! queue answers 429 and stores nothing), is written to the inbox, and then takes the slot.
+//! `concurrency` runner tasks take jobs from the queue, one at a time each; a row is marked
+//! done only after its handler returned `Ok` (in batches, see [`crate::done_marks`]), so a
+//! crash in between means the row is redelivered on the next start.
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -15,7 +15,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::mpsc;
 
 use crate::done_marks::DoneMarks;
 use crate::headers::DeliveryHeaders;
@@ -86,7 +86,11 @@ impl DispatchQueue {
             max_attempts: options.max_attempts,
             backoff: options.retry_backoff,
         };
-        tokio::spawn(worker.run(receiver, options.concurrency));
+        let worker = Arc::new(worker);
+        let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
+        for _ in 0..options.concurrency {
+            tokio::spawn(worker.clone().run(receiver.clone()));
+        }
         DispatchQueue { sender }
     }
 
@@ -113,29 +117,24 @@ struct Worker {
 }
 
 impl Worker {
-    async fn run(self, mut receiver: mpsc::Receiver<Job>, concurrency: usize) {
-        let worker = Arc::new(self);
-        let slots = Arc::new(Semaphore::new(concurrency));
+    /// One of the trigger's `concurrency` runners: each takes a job only when it is free, so
+    /// jobs wait in the bounded queue (and a full queue turns into 429s) instead of piling up
+    /// here, and at most `concurrency` handlers run at once. Long-lived runners instead of a
+    /// task per delivery keep a task allocation and its scheduling off the hot path.
+    async fn run(self: Arc<Self>, receiver: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>) {
         loop {
-            // Take a slot before taking a job, so jobs wait in the bounded queue (and a full
-            // queue turns into 429s) instead of piling up here.
-            let Ok(slot) = slots.clone().acquire_owned().await else {
+            let job = receiver.lock().await.recv().await;
+            let Some(job) = job else {
+                // The queue's senders are gone (registration replaced, host dropped).
                 return;
             };
-            let Some(job) = receiver.recv().await else {
-                return;
-            };
-            let worker = worker.clone();
-            tokio::spawn(async move {
-                worker.deliver(job, slot).await;
-            });
+            self.deliver(job).await;
         }
     }
 
-    /// Run the handler (retrying) and record the outcome. `slot` is the handler slot: it is
-    /// given back as soon as the handler succeeded, so the done-mark does not hold a slot and
-    /// the slots bound handler runs, as the option says.
-    async fn deliver(&self, job: Job, slot: OwnedSemaphorePermit) {
+    /// Run the handler (retrying) and record the outcome. The done-mark is written later in a
+    /// batch, so the runner is free for the next job as soon as the handler succeeded.
+    async fn deliver(&self, job: Job) {
         let id = job.inbox_id;
         let span = tracing::info_span!("dispatch", trigger = %self.name, inbox_id = id);
         let mut items = job.items;
@@ -145,7 +144,6 @@ impl Worker {
             let outcome = self.attempt(&job.headers, &job.body, items.take()).await;
             match outcome {
                 Ok(()) => {
-                    drop(slot);
                     // Written with the next batch of marks; the row stays claimed until then.
                     self.done.mark(id);
                     tracing::debug!(parent: &span, attempt, "handled");

@@ -12,7 +12,7 @@ use std::task::{Context, Poll};
 use std::time::SystemTime;
 
 use axum::body::{to_bytes, Body, Bytes};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
@@ -127,9 +127,12 @@ pub(crate) async fn callback(
     State(host): State<Arc<HostInner>>,
     Path(raw_id): Path<String>,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Response {
+    // The request is taken whole so its header map is moved, not cloned (as the `HeaderMap`
+    // extractor would): it travels on to the dispatcher.
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let Some(id) = SubscriptionId::parse(&raw_id) else {
         return answer(StatusCode::NOT_FOUND, "unknown subscription");
     };

@@ -149,9 +149,9 @@ fn writer_loop(conn: Connection, receiver: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let begun = conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(StoreError::from);
+        // Cached statements: parsing `BEGIN`/`COMMIT` anew for every group costs more than
+        // a small group's inserts.
+        let begun = run_cached(&conn, "BEGIN IMMEDIATE");
         if let Err(error) = begun {
             tracing::error!(%error, "store: cannot begin a transaction");
             // Run nothing; every caller learns the error.
@@ -161,7 +161,7 @@ fn writer_loop(conn: Connection, receiver: mpsc::Receiver<Job>) {
             continue;
         }
         let completions: Vec<Completion> = batch.into_iter().map(|job| job(&conn)).collect();
-        let committed = conn.execute_batch("COMMIT").map_err(StoreError::from);
+        let committed = run_cached(&conn, "COMMIT");
         if committed.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
         }
@@ -169,6 +169,12 @@ fn writer_loop(conn: Connection, receiver: mpsc::Receiver<Job>) {
             complete(committed.clone());
         }
     }
+}
+
+/// Run a statement without parameters or rows through the statement cache.
+fn run_cached(conn: &Connection, sql: &str) -> StoreResult<()> {
+    conn.prepare_cached(sql)?.execute([])?;
+    Ok(())
 }
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
