@@ -8,9 +8,11 @@
 //!   mock cannot (connection resets, answers slower than the client's timeout) plus statuses.
 //! - [`scenarios`]: the `connector-bench` scenarios (`generate`, `ingest`, `ingest-durable`,
 //!   `waits`, `churn`, `crash`), each returning its figures as JSON.
-//! - [`load`], [`stats`], [`memory`]: the load generator, latency percentiles, and RSS readings.
+//! - [`load`], [`stats`], [`memory`], [`cpu`]: the load generator, latency percentiles, RSS and
+//!   CPU-time readings.
 #![deny(missing_docs)]
 
+pub mod cpu;
 pub mod crash;
 pub mod error;
 pub mod fault_proxy;

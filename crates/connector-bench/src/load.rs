@@ -46,6 +46,9 @@ pub struct LoadResult {
     pub rate_per_s: f64,
     /// Latency of the measured answers.
     pub latency: Latency,
+    /// CPU time the whole process (load generator included) used in the measured window, in
+    /// nanoseconds; `None` where it cannot be read.
+    pub cpu_ns: Option<u64>,
 }
 
 struct SenderOutcome {
@@ -71,6 +74,13 @@ pub async fn run(config: LoadConfig, request: RequestFn) -> LoadResult {
             end,
         )));
     }
+    // Read the process's CPU time at the edges of the measured window.
+    let cpu = tokio::spawn(async move {
+        tokio::time::sleep_until(measure_from.into()).await;
+        let first = crate::cpu::process_cpu_ns()?;
+        tokio::time::sleep_until(end.into()).await;
+        crate::cpu::process_cpu_ns()?.checked_sub(first)
+    });
     let mut samples = Vec::new();
     let mut statuses = BTreeMap::new();
     for task in tasks {
@@ -92,6 +102,7 @@ pub async fn run(config: LoadConfig, request: RequestFn) -> LoadResult {
         statuses,
         rate_per_s: ok as f64 / config.duration.as_secs_f64(),
         latency: Latency::from_samples(&mut samples),
+        cpu_ns: cpu.await.ok().flatten(),
     }
 }
 

@@ -31,12 +31,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let sub = sub.clone();
             tasks.push(tokio::spawn(async move {
                 for i in (worker..total).step_by(senders) {
-                    let delivery = NewDelivery {
-                        subscription: sub.clone(),
-                        delivery_id: Some(format!("d{i}")),
-                        headers: vec![("content-type".into(), "application/json".into())],
-                        body: br#"{"kind":"push","seq":1}"#.to_vec(),
-                    };
+                    let delivery = NewDelivery::new(
+                        sub.clone(),
+                        Some(format!("d{i}")),
+                        &[("content-type".into(), "application/json".into())],
+                        &br#"{"kind":"push","seq":1}"#[..],
+                    );
                     store.insert_delivery(delivery).await.expect("insert");
                 }
             }));

@@ -9,7 +9,6 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
@@ -25,12 +24,13 @@ use crate::{Callback, SubscriptionId, WebhookTrigger};
 /// A callback that ended a wait (already stored in the inbox).
 pub(crate) struct ReceivedCallback {
     pub headers: Vec<(String, String)>,
-    pub body: Arc<[u8]>,
+    pub body: bytes::Bytes,
 }
 
 /// What ends a wait.
 pub(crate) enum WaitEvent {
-    /// The first callback arrived. Boxed: every pending wait's channel has room for one event.
+    /// The first callback arrived (already stored in the inbox). Boxed: every pending
+    /// wait's channel has room for one event.
     Callback(Box<ReceivedCallback>),
     /// The deadline passed first.
     TimedOut,

@@ -1,24 +1,33 @@
 //! At-least-once dispatch from the inbox to a trigger's handler.
 //!
 //! Each trigger has a bounded queue. A callback reserves a slot *before* it is stored (a full
-//! queue answers 429 and stores nothing), is written to the inbox, and then takes the slot. The
-//! worker runs handlers with bounded concurrency; a row is marked done only after its handler
-//! returned `Ok`, so a crash in between means the row is redelivered on the next start.
+//! queue answers 429 and stores nothing), is written to the inbox, and then takes the slot.
+//! `concurrency` runner tasks take jobs from the queue, one at a time each; a row is marked
+//! done only after its handler returned `Ok` (in batches, see [`crate::done_marks`]), so a
+//! crash in between means the row is redelivered on the next start.
 
 use std::collections::HashSet;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use bytes::Bytes;
+use tokio::sync::mpsc;
 
+use crate::done_marks::DoneMarks;
+use crate::headers::DeliveryHeaders;
 use crate::registry::{HandlerFn, Item, ParseFn, TriggerOptions};
 use crate::store::Store;
 
 /// One stored delivery on its way to the handler.
 pub(crate) struct Job {
     pub inbox_id: i64,
-    pub headers: Arc<Vec<(String, String)>>,
-    pub body: Arc<[u8]>,
+    pub headers: DeliveryHeaders,
+    /// The body as stored (shared with the request, not copied).
+    pub body: Bytes,
     /// Already parsed at receive time (live path); `None` when redelivered from the store.
     pub items: Option<Vec<Item>>,
 }
@@ -38,6 +47,15 @@ impl InFlight {
             set.remove(&id);
         }
     }
+
+    /// Release several rows under one lock.
+    pub fn release_all(&self, ids: &[i64]) {
+        if let Ok(mut set) = self.0.lock() {
+            for id in ids {
+                set.remove(id);
+            }
+        }
+    }
 }
 
 /// The sending side of a trigger's queue.
@@ -55,6 +73,7 @@ impl DispatchQueue {
         handler: HandlerFn,
         store: Arc<dyn Store>,
         in_flight: Arc<InFlight>,
+        done: DoneMarks,
     ) -> Self {
         let (sender, receiver) = mpsc::channel(options.queue_capacity);
         let worker = Worker {
@@ -63,10 +82,15 @@ impl DispatchQueue {
             handler,
             store,
             in_flight,
+            done,
             max_attempts: options.max_attempts,
             backoff: options.retry_backoff,
         };
-        tokio::spawn(worker.run(receiver, options.concurrency));
+        let worker = Arc::new(worker);
+        let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
+        for _ in 0..options.concurrency {
+            tokio::spawn(worker.clone().run(receiver.clone()));
+        }
         DispatchQueue { sender }
     }
 
@@ -87,35 +111,30 @@ struct Worker {
     handler: HandlerFn,
     store: Arc<dyn Store>,
     in_flight: Arc<InFlight>,
+    done: DoneMarks,
     max_attempts: u32,
     backoff: Duration,
 }
 
 impl Worker {
-    async fn run(self, mut receiver: mpsc::Receiver<Job>, concurrency: usize) {
-        let worker = Arc::new(self);
-        let slots = Arc::new(Semaphore::new(concurrency));
+    /// One of the trigger's `concurrency` runners: each takes a job only when it is free, so
+    /// jobs wait in the bounded queue (and a full queue turns into 429s) instead of piling up
+    /// here, and at most `concurrency` handlers run at once. Long-lived runners instead of a
+    /// task per delivery keep a task allocation and its scheduling off the hot path.
+    async fn run(self: Arc<Self>, receiver: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>) {
         loop {
-            // Take a slot before taking a job, so jobs wait in the bounded queue (and a full
-            // queue turns into 429s) instead of piling up here.
-            let Ok(slot) = slots.clone().acquire_owned().await else {
+            let job = receiver.lock().await.recv().await;
+            let Some(job) = job else {
+                // The queue's senders are gone (registration replaced, host dropped).
                 return;
             };
-            let Some(job) = receiver.recv().await else {
-                return;
-            };
-            let worker = worker.clone();
-            tokio::spawn(async move {
-                worker.deliver(job, slot).await;
-            });
+            self.deliver(job).await;
         }
     }
 
-    /// Run the handler (retrying) and record the outcome. `slot` is the handler slot: it is
-    /// given back as soon as the handler succeeded, so the durable "done" mark (a commit) does
-    /// not hold a slot and the slots bound handler runs, as the option says.
-    async fn deliver(&self, job: Job, slot: OwnedSemaphorePermit) {
-        let mut slot = Some(slot);
+    /// Run the handler (retrying) and record the outcome. The done-mark is written later in a
+    /// batch, so the runner is free for the next job as soon as the handler succeeded.
+    async fn deliver(&self, job: Job) {
         let id = job.inbox_id;
         let span = tracing::info_span!("dispatch", trigger = %self.name, inbox_id = id);
         let mut items = job.items;
@@ -125,13 +144,10 @@ impl Worker {
             let outcome = self.attempt(&job.headers, &job.body, items.take()).await;
             match outcome {
                 Ok(()) => {
-                    drop(slot.take());
-                    if let Err(error) = self.store.mark_delivered(id).await {
-                        // Stays pending: delivered again after a restart (at-least-once).
-                        tracing::error!(parent: &span, %error, "cannot mark the delivery done");
-                    }
+                    // Written with the next batch of marks; the row stays claimed until then.
+                    self.done.mark(id);
                     tracing::debug!(parent: &span, attempt, "handled");
-                    break;
+                    return;
                 }
                 Err(error) => {
                     let give_up = attempt >= self.max_attempts;
@@ -156,8 +172,8 @@ impl Worker {
 
     async fn attempt(
         &self,
-        headers: &Arc<Vec<(String, String)>>,
-        body: &Arc<[u8]>,
+        headers: &DeliveryHeaders,
+        body: &Bytes,
         items: Option<Vec<Item>>,
     ) -> Result<(), String> {
         let items = match items {
@@ -165,16 +181,35 @@ impl Worker {
             None => (self.parse)(body).map_err(|e| format!("stored body no longer parses: {e}"))?,
         };
         for item in items {
-            // Run the handler as its own task so a panic fails this attempt instead of
-            // silently dropping the delivery.
-            let run = tokio::spawn((self.handler)(headers.as_ref().clone(), item));
-            match run.await {
+            match CatchUnwind((self.handler)(headers.to_pairs(), item)).await {
                 Ok(Ok(())) => {}
                 Ok(Err(error)) => return Err(error.0),
-                Err(join) if join.is_panic() => return Err("handler panicked".to_owned()),
-                Err(_) => return Err("handler cancelled".to_owned()),
+                Err(Panicked) => return Err("handler panicked".to_owned()),
             }
         }
         Ok(())
+    }
+}
+
+/// A handler run ended in a panic.
+struct Panicked;
+
+/// Polls a handler's future and turns a panic into [`Panicked`], so a panicking handler fails
+/// its attempt (and is retried) instead of silently dropping the delivery. This runs the
+/// handler in the delivery's own task rather than a task per handler run.
+struct CatchUnwind<F>(F);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Panicked>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = &mut self.0;
+        // The future is dropped right after a panic and never polled again, so whatever state
+        // the panic left it in is not observed.
+        match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(inner).poll(cx))) {
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(_) => Poll::Ready(Err(Panicked)),
+        }
     }
 }

@@ -11,6 +11,7 @@ use axum::Router;
 use rand::RngCore;
 
 use crate::dispatch::InFlight;
+use crate::done_marks::DoneMarks;
 use crate::error::{Error, Result};
 use crate::http_client::{Outbound, RetryPolicy};
 use crate::registry::Registration;
@@ -238,6 +239,8 @@ impl HostBuilder {
             })
             .collect();
 
+        let in_flight = Arc::new(InFlight::default());
+        let done_marks = DoneMarks::start(store.clone(), in_flight.clone());
         let (shutdown, _) = tokio::sync::watch::channel(false);
         let server = axum_server::Handle::new();
         let inner = Arc::new(HostInner {
@@ -254,7 +257,8 @@ impl HostBuilder {
             waits: Mutex::new(WaitTable::default()),
             deadline_changed: Arc::new(tokio::sync::Notify::new()),
             locks: Mutex::new(HashMap::new()),
-            in_flight: Arc::new(InFlight::default()),
+            in_flight,
+            done_marks,
             server: server.clone(),
             server_task: Mutex::new(None),
             shutdown,
@@ -351,6 +355,8 @@ pub(crate) struct HostInner {
     /// One async lock per subscription, so enable/disable/update/delete/sweep never overlap.
     pub locks: Mutex<HashMap<SubscriptionId, Arc<tokio::sync::Mutex<()>>>>,
     pub in_flight: Arc<InFlight>,
+    /// Writes handled deliveries' done-marks in batches.
+    pub done_marks: DoneMarks,
     pub server: axum_server::Handle<SocketAddr>,
     pub server_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     pub shutdown: tokio::sync::watch::Sender<bool>,
@@ -541,5 +547,8 @@ impl Host {
         if let Some(task) = task {
             let _ = task.await;
         }
+        // Handlers that finished have their rows marked done before shutdown returns, so a
+        // host started later on the same store does not deliver them again.
+        self.inner.done_marks.flush().await;
     }
 }

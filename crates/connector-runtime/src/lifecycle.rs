@@ -5,11 +5,13 @@ use std::any::TypeId;
 use std::future::Future;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use http::header::LOCATION;
 use tracing::Instrument;
 
 use crate::dispatch::{DispatchQueue, Job};
 use crate::error::{Error, Result};
+use crate::headers::DeliveryHeaders;
 use crate::host::{Host, HostInner};
 use crate::http_client::{resolve_url, SendError};
 use crate::redact::redact_url;
@@ -639,8 +641,8 @@ impl HostInner {
                 }
                 let job = Job {
                     inbox_id: row.id,
-                    headers: Arc::new(row.headers),
-                    body: Arc::from(row.body),
+                    headers: DeliveryHeaders::Stored(row.headers),
+                    body: Bytes::from(row.body),
                     items: None,
                 };
                 if queue.send(job).await {
@@ -690,6 +692,7 @@ impl Host {
             erase_handler(handler),
             self.inner.store.clone(),
             self.inner.in_flight.clone(),
+            self.inner.done_marks.clone(),
         );
         let registration = Registration {
             type_id: TypeId::of::<T::Notification>(),

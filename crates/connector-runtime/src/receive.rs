@@ -5,20 +5,30 @@
 //! inbound signature (401), body parses (400), queue room (429). Then the delivery is written
 //! to the inbox, and only after the write is durable does the sender get 202.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::SystemTime;
 
-use axum::body::{to_bytes, Body};
-use axum::extract::{Path, RawQuery, State};
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
+use tokio::sync::mpsc;
+
 use crate::action::{Claim, ReceivedCallback, WaitEvent};
-use crate::dispatch::Job;
+use crate::dispatch::{InFlight, Job};
+use crate::headers::{headers_json, DeliveryHeaders};
 use crate::host::HostInner;
 use crate::redact::is_secret_header;
-use crate::store::{InsertOutcome, Intent, NewDelivery, SubscriptionKind, SubscriptionState};
+use crate::registry::Item;
+use crate::store::{
+    InsertOutcome, Intent, NewDelivery, StoreError, StoreResult, SubscriptionKind,
+    SubscriptionState,
+};
 use crate::SubscriptionId;
 
 /// Headers whose value is the sender's delivery id (the dedupe key), in order of preference.
@@ -67,15 +77,16 @@ fn media_kind(headers: &HeaderMap) -> MediaKind {
     let Ok(value) = value.to_str() else {
         return MediaKind::Unsupported;
     };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if essence == "application/json" || essence == "text/json" || essence.ends_with("+json") {
+    let essence = value.split(';').next().unwrap_or("").trim();
+    let is = |name: &str| essence.eq_ignore_ascii_case(name);
+    let json_suffixed = essence
+        .len()
+        .checked_sub(5)
+        .and_then(|at| essence.get(at..))
+        .is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"));
+    if is("application/json") || is("text/json") || json_suffixed {
         MediaKind::Json
-    } else if essence == "application/x-www-form-urlencoded" {
+    } else if is("application/x-www-form-urlencoded") {
         MediaKind::FormPayload
     } else {
         MediaKind::Unsupported
@@ -116,9 +127,12 @@ pub(crate) async fn callback(
     State(host): State<Arc<HostInner>>,
     Path(raw_id): Path<String>,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Response {
+    // The request is taken whole so its header map is moved, not cloned (as the `HeaderMap`
+    // extractor would): it travels on to the dispatcher.
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let Some(id) = SubscriptionId::parse(&raw_id) else {
         return answer(StatusCode::NOT_FOUND, "unknown subscription");
     };
@@ -207,7 +221,7 @@ async fn receive(
     // what the inbox keeps (so redelivery parses it the same way).
     let bytes = match media {
         MediaKind::FormPayload => match form_payload(&bytes) {
-            Some(json) => axum::body::Bytes::from(json),
+            Some(json) => Bytes::from(json),
             None => return answer(StatusCode::BAD_REQUEST, "form body without a payload field"),
         },
         MediaKind::Json | MediaKind::Unsupported => bytes,
@@ -247,105 +261,185 @@ async fn receive(
             .collect();
         tracing::trace!(headers = ?shown, "callback headers");
     }
-    let pairs = header_pairs(&headers);
     let new_delivery = NewDelivery {
         subscription: id.clone(),
         delivery_id: delivery,
-        headers: pairs.clone(),
-        body: bytes.to_vec(),
+        headers_json: headers_json(&headers),
+        body: bytes.clone(),
     };
 
-    // Storing and handing over run as their own task: if the sender hangs up mid-request,
-    // the delivery that got stored is still dispatched (not left pending until a restart).
-    let persist = async move {
-        match cached.kind {
-            SubscriptionKind::Trigger => {
-                let Some(queue) = &registration.dispatch else {
-                    return answer(StatusCode::GONE, "no handler for this subscription");
-                };
-                let Some(permit) = queue.try_reserve() else {
-                    tracing::warn!("handler queue full");
-                    return retry_later(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        host.busy_retry_after.as_secs(),
-                        "handler queue full",
-                    );
-                };
-                match host.store.insert_delivery(new_delivery).await {
-                    Ok(InsertOutcome::Inserted(inbox_id)) => {
-                        host.in_flight.claim(inbox_id);
-                        permit.send(Job {
-                            inbox_id,
-                            headers: Arc::new(pairs),
-                            body: Arc::from(bytes.as_ref()),
-                            items: Some(items),
-                        });
-                        answer(StatusCode::ACCEPTED, "accepted")
-                    }
-                    Ok(InsertOutcome::Duplicate) => {
-                        tracing::info!("duplicate delivery; not dispatched again");
-                        answer(StatusCode::OK, "duplicate delivery")
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, "cannot store the delivery");
-                        retry_later(
-                            StatusCode::SERVICE_UNAVAILABLE,
-                            5,
-                            "cannot store the delivery",
-                        )
-                    }
+    match cached.kind {
+        SubscriptionKind::Trigger => {
+            let Some(queue) = &registration.dispatch else {
+                return answer(StatusCode::GONE, "no handler for this subscription");
+            };
+            let Some(permit) = queue.try_reserve() else {
+                tracing::warn!("handler queue full");
+                return retry_later(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    host.busy_retry_after.as_secs(),
+                    "handler queue full",
+                );
+            };
+            let store = host.store.clone();
+            let stored = InsertThenQueue {
+                insert: Some(Box::pin(async move {
+                    store.insert_delivery(new_delivery).await
+                })),
+                handoff: Some(Handoff {
+                    permit,
+                    in_flight: host.in_flight.clone(),
+                    headers: DeliveryHeaders::Received(headers),
+                    body: bytes,
+                    items,
+                }),
+            };
+            match stored.await {
+                Ok(InsertOutcome::Inserted(_)) => answer(StatusCode::ACCEPTED, "accepted"),
+                Ok(InsertOutcome::Duplicate) => {
+                    tracing::info!("duplicate delivery; not dispatched again");
+                    answer(StatusCode::OK, "duplicate delivery")
                 }
-            }
-            SubscriptionKind::Action => {
-                let Claim::Won(slot) = host.claim_wait(&id) else {
-                    return answer(StatusCode::GONE, "the wait has ended");
-                };
-                match host.store.insert_delivery(new_delivery).await {
-                    Ok(InsertOutcome::Inserted(inbox_id)) => {
-                        if let Err(error) = host.store.mark_delivered(inbox_id).await {
-                            tracing::warn!(%error, "cannot mark the action's callback done");
-                        }
-                        let event = WaitEvent::Callback(Box::new(ReceivedCallback {
-                            headers: pairs,
-                            body: Arc::from(bytes.as_ref()),
-                        }));
-                        let handed_over = match slot.and_then(|slot| slot.sender) {
-                            Some(sender) => sender.send(event).is_ok(),
-                            None => false,
-                        };
-                        if !handed_over {
-                            // Nobody is waiting in this process (e.g. after a restart): finish here;
-                            // `rejoin_wait` reads the stored callback.
-                            let inner = host.clone();
-                            tokio::spawn(async move { inner.finish_wait(&id, "completed").await });
-                        }
-                        answer(StatusCode::ACCEPTED, "accepted")
-                    }
-                    Ok(InsertOutcome::Duplicate) => {
-                        // Already stored for this wait: leave the wait as it was.
-                        host.unclaim_wait(&id, slot);
-                        answer(StatusCode::OK, "duplicate delivery")
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, "cannot store the action's callback");
-                        host.unclaim_wait(&id, slot);
-                        retry_later(
-                            StatusCode::SERVICE_UNAVAILABLE,
-                            5,
-                            "cannot store the callback",
-                        )
-                    }
+                Err(error) => {
+                    tracing::error!(%error, "cannot store the delivery");
+                    retry_later(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        5,
+                        "cannot store the delivery",
+                    )
                 }
             }
         }
+        SubscriptionKind::Action => {
+            let pairs = header_pairs(&headers);
+            // Storing and handing over run as their own task: if the sender hangs up
+            // mid-request, the callback that got stored still ends the wait.
+            let persist = receive_action_callback(host, id, new_delivery, pairs, bytes);
+            match tokio::spawn(persist.instrument(tracing::Span::current())).await {
+                Ok(response) => response,
+                Err(_) => retry_later(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    5,
+                    "cannot store the delivery",
+                ),
+            }
+        }
+    }
+}
+
+async fn receive_action_callback(
+    host: Arc<HostInner>,
+    id: SubscriptionId,
+    new_delivery: NewDelivery,
+    headers: Vec<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Claim::Won(slot) = host.claim_wait(&id) else {
+        return answer(StatusCode::GONE, "the wait has ended");
     };
-    match tokio::spawn(persist.instrument(tracing::Span::current())).await {
-        Ok(response) => response,
-        Err(_) => retry_later(
-            StatusCode::SERVICE_UNAVAILABLE,
-            5,
-            "cannot store the delivery",
-        ),
+    match host.store.insert_delivery(new_delivery).await {
+        Ok(InsertOutcome::Inserted(inbox_id)) => {
+            if let Err(error) = host.store.mark_delivered(inbox_id).await {
+                tracing::warn!(%error, "cannot mark the action's callback done");
+            }
+            let event = WaitEvent::Callback(Box::new(ReceivedCallback { headers, body }));
+            let handed_over = match slot.and_then(|slot| slot.sender) {
+                Some(sender) => sender.send(event).is_ok(),
+                None => false,
+            };
+            if !handed_over {
+                // Nobody is waiting in this process (e.g. after a restart): finish here;
+                // `rejoin_wait` reads the stored callback.
+                let inner = host.clone();
+                tokio::spawn(async move { inner.finish_wait(&id, "completed").await });
+            }
+            answer(StatusCode::ACCEPTED, "accepted")
+        }
+        Ok(InsertOutcome::Duplicate) => {
+            // Already stored for this wait: leave the wait as it was.
+            host.unclaim_wait(&id, slot);
+            answer(StatusCode::OK, "duplicate delivery")
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot store the action's callback");
+            host.unclaim_wait(&id, slot);
+            retry_later(
+                StatusCode::SERVICE_UNAVAILABLE,
+                5,
+                "cannot store the callback",
+            )
+        }
+    }
+}
+
+type InsertFuture = Pin<Box<dyn Future<Output = StoreResult<InsertOutcome>> + Send>>;
+
+/// What a stored trigger delivery still needs to reach its handler.
+struct Handoff {
+    /// The queue slot reserved before storing (a full queue is a 429 with nothing stored).
+    permit: mpsc::OwnedPermit<Job>,
+    in_flight: Arc<InFlight>,
+    headers: DeliveryHeaders,
+    body: Bytes,
+    items: Vec<Item>,
+}
+
+impl Handoff {
+    fn queue(self, inbox_id: i64) {
+        self.in_flight.claim(inbox_id);
+        self.permit.send(Job {
+            inbox_id,
+            headers: self.headers,
+            body: self.body,
+            items: Some(self.items),
+        });
+    }
+}
+
+/// The inbox insert of a trigger delivery, then its hand-over to the dispatcher.
+///
+/// It runs in the request's own task, yet the hand-over happens even when the request is
+/// dropped mid-insert (the sender hung up): the rest of the insert then finishes in a task of
+/// its own, so a delivery that got committed is dispatched now rather than after a restart.
+/// Only that rare case costs a task.
+struct InsertThenQueue {
+    insert: Option<InsertFuture>,
+    handoff: Option<Handoff>,
+}
+
+impl Future for InsertThenQueue {
+    type Output = StoreResult<InsertOutcome>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let Some(insert) = this.insert.as_mut() else {
+            // Polled again after it finished: nothing more will happen.
+            return Poll::Ready(Err(StoreError::Closed));
+        };
+        let outcome = std::task::ready!(insert.as_mut().poll(cx));
+        this.insert = None;
+        let handoff = this.handoff.take();
+        if let (Ok(InsertOutcome::Inserted(inbox_id)), Some(handoff)) = (&outcome, handoff) {
+            handoff.queue(*inbox_id);
+        }
+        Poll::Ready(outcome)
+    }
+}
+
+impl Drop for InsertThenQueue {
+    fn drop(&mut self) {
+        let (Some(insert), Some(handoff)) = (self.insert.take(), self.handoff.take()) else {
+            return;
+        };
+        // Without a runtime the process is going down: a committed row is then delivered on
+        // the next start.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Ok(InsertOutcome::Inserted(inbox_id)) = insert.await {
+                    handoff.queue(inbox_id);
+                }
+            });
+        }
     }
 }
 
@@ -391,6 +485,41 @@ mod tests {
             Some(&b"{\"a\":1}"[..])
         );
         assert_eq!(form_payload(b"other=1"), None);
+    }
+
+    /// A request dropped while its insert is in flight (the sender hung up) still hands the
+    /// stored delivery to the dispatcher once the insert commits.
+    #[tokio::test]
+    async fn a_dropped_request_still_queues_what_it_stored() {
+        let (queue, mut jobs) = mpsc::channel::<Job>(1);
+        let permit = queue.reserve_owned().await.unwrap();
+        let in_flight = Arc::new(InFlight::default());
+        let (commit, committed) = tokio::sync::oneshot::channel::<i64>();
+        let stored = InsertThenQueue {
+            insert: Some(Box::pin(async move {
+                let id = committed.await.map_err(|_| StoreError::Closed)?;
+                Ok(InsertOutcome::Inserted(id))
+            })),
+            handoff: Some(Handoff {
+                permit,
+                in_flight: in_flight.clone(),
+                headers: DeliveryHeaders::Received(HeaderMap::new()),
+                body: Bytes::from_static(b"{}"),
+                items: Vec::new(),
+            }),
+        };
+        let mut request = Box::pin(stored);
+        assert!(futures_poll_once(request.as_mut()).await.is_pending());
+        drop(request);
+        commit.send(7).unwrap();
+        let job = jobs.recv().await.expect("queued after the drop");
+        assert_eq!(job.inbox_id, 7);
+        assert_eq!(&job.body[..], b"{}");
+        assert!(!in_flight.claim(7), "claimed for dispatch");
+    }
+
+    async fn futures_poll_once<F: Future + Unpin>(mut future: F) -> Poll<F::Output> {
+        std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut future).poll(cx))).await
     }
 
     #[test]

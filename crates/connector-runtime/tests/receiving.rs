@@ -417,3 +417,90 @@ async fn github_form_encoded_deliveries_are_verified_on_the_raw_body_and_unwrapp
     );
     host.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_panicking_handler_fails_its_attempt_and_is_retried() {
+    use connector_runtime::store::DeliveryState;
+    let api = MockApi::start().await.unwrap();
+    let host = memory_host().await;
+    let trigger = MockTrigger::new("panicky");
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let counter = attempts.clone();
+    host.register_with(
+        &trigger,
+        connection(&api.base_url()),
+        TriggerOptions::default().with_retry_backoff(Duration::from_millis(5)),
+        move |_callback| {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                assert!(n > 0, "the first attempt panics");
+                Ok(())
+            }
+        },
+    )
+    .unwrap();
+    let id = host.enable(&trigger).await.unwrap();
+    let url = host.callback_url(&id);
+    assert_eq!(post_callback(&url, &event(1), &[]).await.unwrap(), 202);
+    let store = host.store();
+    let mut settled = None;
+    for _ in 0..500 {
+        let rows = store.deliveries_of(&id).await.unwrap();
+        if rows.len() == 1 && rows[0].state == DeliveryState::Done {
+            settled = Some(rows[0].clone());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let row = settled.expect("handled on the second attempt");
+    assert_eq!(row.attempts, 2);
+    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn every_handled_delivery_is_marked_done_once() {
+    use connector_runtime::store::DeliveryState;
+    let api = MockApi::start().await.unwrap();
+    let host = memory_host().await;
+    let trigger = MockTrigger::new("many");
+    let mut counting =
+        register_counting(&host, &trigger, &api.base_url(), TriggerOptions::default());
+    let id = host.enable(&trigger).await.unwrap();
+    let url = host.callback_url(&id);
+    let total = 40u64;
+    let mut posts = Vec::new();
+    for seq in 0..total {
+        let url = url.clone();
+        posts.push(tokio::spawn(async move {
+            let delivery = format!("d-{seq}");
+            post_callback(&url, &event(seq), &[("x-github-delivery", &delivery)]).await
+        }));
+    }
+    for post in posts {
+        assert_eq!(post.await.unwrap().unwrap(), 202);
+    }
+    let mut seen = Vec::new();
+    while seen.len() < total as usize {
+        seen.push(counting.seen.recv().await.unwrap());
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, (0..total).collect::<Vec<_>>());
+    // Done-marks are written in batches after the handlers return.
+    let store = host.store();
+    let mut all_done = false;
+    for _ in 0..500 {
+        if store.pending_deliveries(0, 100).await.unwrap().is_empty() {
+            all_done = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(all_done, "every handled row is marked done");
+    let rows = store.deliveries_of(&id).await.unwrap();
+    assert_eq!(rows.len(), total as usize);
+    assert!(rows
+        .iter()
+        .all(|row| row.state == DeliveryState::Done && row.attempts == 1));
+    host.shutdown().await;
+}

@@ -192,10 +192,18 @@ struct Totals {
     p50: Vec<u64>,
     p99: Vec<u64>,
     statuses: std::collections::BTreeMap<String, u64>,
+    /// Process CPU time over the measured windows; `None` once any window could not read it.
+    cpu_ns: Option<u64>,
 }
 
 impl Totals {
     fn add(&mut self, result: &LoadResult, seconds: f64) {
+        let first = self.p50.is_empty();
+        self.cpu_ns = match (first, self.cpu_ns, result.cpu_ns) {
+            (true, _, window) => window,
+            (false, Some(sum), Some(window)) => Some(sum + window),
+            _ => None,
+        };
         self.ok += result.ok;
         self.requests += result.requests;
         self.seconds += seconds;
@@ -214,6 +222,21 @@ impl Totals {
         }
     }
 
+    /// Process CPU time per answer in µs (server and load generator together): under
+    /// saturation the request rate is the cores divided by this, and unlike the rate it
+    /// hardly changes when other work shares the machine.
+    fn cpu_us_per_request(&self) -> Option<f64> {
+        let cpu = self.cpu_ns?;
+        (self.requests > 0).then(|| cpu as f64 / 1000.0 / self.requests as f64)
+    }
+
+    fn cpu_text(&self) -> String {
+        match self.cpu_us_per_request() {
+            Some(us) => format!("{us:.1} µs CPU/req"),
+            None => "CPU n/a".to_owned(),
+        }
+    }
+
     /// The worst round's percentile (the conservative figure).
     fn worst(values: &[u64]) -> u64 {
         values.iter().copied().max().unwrap_or(0)
@@ -226,6 +249,7 @@ impl Totals {
             "p99_us": Self::worst(&self.p99),
             "answers": self.requests,
             "statuses": self.statuses,
+            "cpu_us_per_request": self.cpu_us_per_request().map(round2),
         })
     }
 }
@@ -298,6 +322,16 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
             0.0
         }
     };
+    // The same comparison by CPU time per request: what the rate ratio is on an idle machine.
+    let cpu_ratio_to = |baseline: &Totals| match (
+        baseline.cpu_us_per_request(),
+        runtime_totals.cpu_us_per_request(),
+    ) {
+        (Some(base), Some(runtime)) if runtime > 0.0 => Some(base / runtime),
+        _ => None,
+    };
+    let cpu_ratio = cpu_ratio_to(&bare_totals);
+    let cpu_ratio_verify = cpu_ratio_to(&verify_totals);
     let ratio = ratio_to(&bare_totals);
     let ratio_verify = ratio_to(&verify_totals);
     let name = if config.durable {
@@ -322,29 +356,41 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
         "runtime": runtime_totals.json(),
         "ratio": round2(ratio),
         "ratio_to_verifying": round2(ratio_verify),
+        "cpu_ratio": cpu_ratio.map(round2),
+        "cpu_ratio_to_verifying": cpu_ratio_verify.map(round2),
         "target": if config.durable { json!({"rate_per_s": 10000}) } else { json!({"ratio": 0.7}) },
     });
     let text = format!(
         "{name} ({store_kind}; {} senders, {} × {:.0} s per target):\n  \
-         bare axum:      {:.0} req/s, p50 {} µs, p99 {} µs\n  \
-         verifying axum: {:.0} req/s, p50 {} µs, p99 {} µs (token + signature + JSON parse)\n  \
-         runtime:        {:.0} req/s, p50 {} µs, p99 {} µs, answers {:?}\n  \
-         ratio runtime/bare: {:.2}; runtime/verifying: {:.2}\n",
+         bare axum:      {:.0} req/s, p50 {} µs, p99 {} µs, {}\n  \
+         verifying axum: {:.0} req/s, p50 {} µs, p99 {} µs, {} (token + signature + JSON parse)\n  \
+         runtime:        {:.0} req/s, p50 {} µs, p99 {} µs, {}, answers {:?}\n  \
+         ratio runtime/bare: {:.2}; runtime/verifying: {:.2}\n  \
+         by CPU per request: runtime/bare {}; runtime/verifying {}\n",
         config.concurrency,
         config.rounds,
         seconds,
         bare_totals.rate(),
         Totals::worst(&bare_totals.p50),
         Totals::worst(&bare_totals.p99),
+        bare_totals.cpu_text(),
         verify_totals.rate(),
         Totals::worst(&verify_totals.p50),
         Totals::worst(&verify_totals.p99),
+        verify_totals.cpu_text(),
         runtime_totals.rate(),
         Totals::worst(&runtime_totals.p50),
         Totals::worst(&runtime_totals.p99),
+        runtime_totals.cpu_text(),
         runtime_totals.statuses,
         ratio,
-        ratio_verify
+        ratio_verify,
+        ratio_text(cpu_ratio),
+        ratio_text(cpu_ratio_verify),
     );
     Ok(Outcome { figures, text })
+}
+
+fn ratio_text(ratio: Option<f64>) -> String {
+    ratio.map_or_else(|| "n/a".to_owned(), |r| format!("{r:.2}"))
 }

@@ -5,6 +5,7 @@
 
 mod sqlite;
 
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 pub use sqlite::{Durability, SqliteStore};
@@ -233,10 +234,39 @@ pub struct NewDelivery {
     pub subscription: SubscriptionId,
     /// The sender's delivery id (`X-GitHub-Delivery`, `webhook-id`), if any: the dedupe key.
     pub delivery_id: Option<String>,
-    /// Request headers, lower-case names, in arrival order.
-    pub headers: Vec<(String, String)>,
-    /// The raw body.
-    pub body: Vec<u8>,
+    /// Request headers as a JSON array of `[name, value]` pairs, lower-case names, in arrival
+    /// order. The receive path serialises them once, straight from the request; stores keep
+    /// the text as it is and [`StoredDelivery::headers`] is it read back.
+    pub headers_json: String,
+    /// The raw body, shared with the dispatcher rather than copied.
+    pub body: Bytes,
+}
+
+impl NewDelivery {
+    /// A delivery from header pairs (serialised here) and a body.
+    pub fn new(
+        subscription: SubscriptionId,
+        delivery_id: Option<String>,
+        headers: &[(String, String)],
+        body: impl Into<Bytes>,
+    ) -> Self {
+        NewDelivery {
+            subscription,
+            delivery_id,
+            headers_json: headers_to_json(headers),
+            body: body.into(),
+        }
+    }
+}
+
+/// Header pairs as the JSON text [`NewDelivery::headers_json`] holds.
+pub fn headers_to_json<N, V>(headers: &[(N, V)]) -> String
+where
+    N: Serialize,
+    V: Serialize,
+{
+    // A slice of string pairs always serialises; the fallback only keeps this total.
+    serde_json::to_string(headers).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// A stored inbox row.
@@ -294,6 +324,14 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_delivery(&self, delivery: NewDelivery) -> StoreResult<InsertOutcome>;
     /// The handler succeeded for this row.
     async fn mark_delivered(&self, id: i64) -> StoreResult<()>;
+    /// The handler succeeded for each of these rows: one durable write for all of them (the
+    /// dispatcher coalesces done-marks). Default: [`Store::mark_delivered`] for each.
+    async fn mark_delivered_many(&self, ids: &[i64]) -> StoreResult<()> {
+        for id in ids {
+            self.mark_delivered(*id).await?;
+        }
+        Ok(())
+    }
     /// Count one failed handler attempt; `give_up` marks the row failed for good.
     async fn record_failure(&self, id: i64, error: &str, give_up: bool) -> StoreResult<()>;
     /// Pending rows with id greater than `after`, oldest first, at most `limit`.

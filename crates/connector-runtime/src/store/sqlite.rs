@@ -151,9 +151,9 @@ fn writer_loop(conn: Connection, receiver: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let begun = conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(StoreError::from);
+        // Cached statements: parsing `BEGIN`/`COMMIT` anew for every group costs more than
+        // a small group's inserts.
+        let begun = run_cached(&conn, "BEGIN IMMEDIATE");
         if let Err(error) = begun {
             tracing::error!(%error, "store: cannot begin a transaction");
             // Run nothing; every caller learns the error.
@@ -163,7 +163,7 @@ fn writer_loop(conn: Connection, receiver: mpsc::Receiver<Job>) {
             continue;
         }
         let completions: Vec<Completion> = batch.into_iter().map(|job| job(&conn)).collect();
-        let committed = conn.execute_batch("COMMIT").map_err(StoreError::from);
+        let committed = run_cached(&conn, "COMMIT");
         if committed.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
         }
@@ -184,6 +184,12 @@ fn migrate(conn: &Connection) -> StoreResult<()> {
     if !has_lookup {
         conn.execute_batch("ALTER TABLE subscriptions ADD COLUMN lookup TEXT;")?;
     }
+    Ok(())
+}
+
+/// Run a statement without parameters or rows through the statement cache.
+fn run_cached(conn: &Connection, sql: &str) -> StoreResult<()> {
+    conn.prepare_cached(sql)?.execute([])?;
     Ok(())
 }
 
@@ -391,8 +397,6 @@ impl super::Store for SqliteStore {
     }
 
     async fn insert_delivery(&self, delivery: NewDelivery) -> StoreResult<InsertOutcome> {
-        let headers = serde_json::to_string(&delivery.headers)
-            .map_err(|e| StoreError::Database(e.to_string()))?;
         self.call(move |conn| {
             let changed = conn
                 .prepare_cached(
@@ -403,8 +407,8 @@ impl super::Store for SqliteStore {
                     delivery.subscription.as_str(),
                     delivery.delivery_id,
                     super::now_ms(),
-                    headers,
-                    delivery.body,
+                    delivery.headers_json,
+                    &delivery.body[..],
                 ])?;
             Ok(if changed == 0 {
                 InsertOutcome::Duplicate
@@ -421,6 +425,20 @@ impl super::Store for SqliteStore {
                 "UPDATE inbox SET state = 1, attempts = attempts + 1 WHERE id = ?1",
             )?
             .execute([id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn mark_delivered_many(&self, ids: &[i64]) -> StoreResult<()> {
+        let ids = ids.to_vec();
+        self.call(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "UPDATE inbox SET state = 1, attempts = attempts + 1 WHERE id = ?1",
+            )?;
+            for id in ids {
+                statement.execute([id])?;
+            }
             Ok(())
         })
         .await
@@ -498,12 +516,12 @@ mod tests {
     use crate::store::Store;
 
     fn delivery(sub: &SubscriptionId, id: Option<&str>) -> NewDelivery {
-        NewDelivery {
-            subscription: sub.clone(),
-            delivery_id: id.map(str::to_owned),
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: b"{}".to_vec(),
-        }
+        NewDelivery::new(
+            sub.clone(),
+            id.map(str::to_owned),
+            &[("content-type".into(), "application/json".into())],
+            &b"{}"[..],
+        )
     }
 
     #[tokio::test]
