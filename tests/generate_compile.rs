@@ -5,7 +5,8 @@
 //! workspace under `target/gen-tests/`, then `cargo clippy` (which includes `cargo check`) runs
 //! with warnings denied. Builds share `target/gen-check` and a copy of the workspace's Cargo.lock, so
 //! dependencies build once and match the workspace. A second test runs the generated GitHub
-//! webhook client and trigger against a mock GitHub over loopback HTTP.
+//! webhook client and trigger against a mock GitHub over loopback HTTP, and a generated
+//! `x-ms-trigger: batch` trigger hosted by the runtime (one handler run per array item).
 //! `scripts/compile-corpus.sh` does the same for the whole corpus.
 
 use connector_gen::{Generator, RuntimeDep};
@@ -83,7 +84,13 @@ fn cargo(dir: &Path, args: &[&str]) {
 
 #[test]
 fn representative_generated_crates_pass_check_and_clippy() {
-    let mut specs = vec![("gen-github-webhook".to_owned(), sample_spec())];
+    let mut specs = vec![
+        ("gen-github-webhook".to_owned(), sample_spec()),
+        (
+            "gen-batch-events".to_owned(),
+            root().join("tests/fixtures/batch-events.swagger.json"),
+        ),
+    ];
     for (name, relative) in [
         ("gen-github-rest", "bench/api.github.com.json"),
         (
@@ -134,11 +141,31 @@ tokio = {{ version = "1", features = ["full"] }}
     );
     let main =
         std::fs::read_to_string(root().join("tests/fixtures/generated_roundtrip.rs")).unwrap();
+    let batch_manifest = manifest
+        .replace("name = \"roundtrip\"", "name = \"batch-roundtrip\"")
+        .replace(
+            "github-webhook-connector = { path = \"../github-webhook-connector\" }",
+            "batch-events-connector = { path = \"../batch-events-connector\" }",
+        );
+    let batch_main =
+        std::fs::read_to_string(root().join("tests/fixtures/generated_batch_roundtrip.rs"))
+            .unwrap();
     let dir = root().join("target/gen-tests/roundtrip");
     workspace(
         &dir,
-        &[("github-webhook-connector".to_owned(), sample_spec())],
-        &[("roundtrip", manifest, main)],
+        &[
+            ("github-webhook-connector".to_owned(), sample_spec()),
+            (
+                "batch-events-connector".to_owned(),
+                root().join("tests/fixtures/batch-events.swagger.json"),
+            ),
+        ],
+        &[
+            ("roundtrip", manifest, main),
+            ("batch-roundtrip", batch_manifest, batch_main),
+        ],
     );
     cargo(&dir, &["run", "--quiet", "-p", "roundtrip"]);
+    // x-ms-trigger: batch, hosted by the runtime: one handler run per array item.
+    cargo(&dir, &["run", "--quiet", "-p", "batch-roundtrip"]);
 }
