@@ -149,7 +149,7 @@ fn removal_for(
 impl HostInner {
     /// Remove every hook the API lists with `record`'s callback URL, except the one `keep`
     /// (a removal URL) names; returns how many were removed (0 when the subscribe never
-    /// created one). A failed or refused request is an error to retry later; a list answer
+    /// created one, and 0 when `keep` names none of them: the live hook is never guessed). A failed or refused request is an error to retry later; a list answer
     /// without hooks, or a hook that cannot be removed, is [`Error::HookLookup`] (retrying
     /// will not help).
     pub(crate) async fn remove_listed_hooks(
@@ -166,6 +166,7 @@ impl HostInner {
             .map_err(send_error_to_error)?;
         let mut page = first.clone();
         let mut removals = Vec::new();
+        let mut live_seen = false;
         for page_number in 1.. {
             let spec = RequestSpec {
                 method: route.method.clone(),
@@ -209,10 +210,15 @@ impl HostInner {
                 let listed = hook.pointer(&route.callback_from).and_then(Value::as_str);
                 if listed.is_some_and(|url| is_our_callback(url, &callback)) {
                     let removal = removal_for(hook, lookup, connection, &answer.url)?;
-                    let kept = keep
-                        .as_ref()
-                        .is_some_and(|keep| Url::parse(&removal.url).is_ok_and(|url| url == *keep));
-                    if !kept {
+                    // The live hook: the same URL, or the same path (the API may name
+                    // itself by another host in `Location` than in its links).
+                    let kept = keep.as_ref().is_some_and(|keep| {
+                        Url::parse(&removal.url)
+                            .is_ok_and(|url| url == *keep || url.path() == keep.path())
+                    });
+                    if kept {
+                        live_seen = true;
+                    } else {
                         removals.push(removal);
                     }
                 }
@@ -228,6 +234,17 @@ impl HostInner {
                 }
                 _ => break,
             }
+        }
+        if keep.is_some() && !live_seen && !removals.is_empty() {
+            // Deleting the live hook would silently stop the subscription: when it cannot be
+            // told apart from the others, remove none.
+            tracing::warn!(
+                subscription = %record.id,
+                hooks = removals.len(),
+                "several hooks carry this subscription's callback URL but none is the one its \
+                 unsubscribe request names; leaving them"
+            );
+            return Ok(0);
         }
         let headers = [
             (TRACKING_ID_HEADER.to_owned(), record.id.to_string()),
