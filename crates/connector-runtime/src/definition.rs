@@ -32,15 +32,7 @@ const ENCODED_INTERPOLATION: &str = "@{encodeUriComponent(listCallbackUrl())}";
 /// Percent-encode like JavaScript's (and Logic Apps') `encodeURIComponent`: everything but
 /// `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
 fn encode_uri_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    crate::lifecycle::percent_encode(text, b"-_.!~*'()")
 }
 
 /// Default trigger name of a definition (change it with [`HttpWebhookDefinition::with_name`]).

@@ -60,15 +60,26 @@ pub(crate) fn is_success(status: u16) -> bool {
 
 /// Percent-encode one path segment (everything but RFC 3986 unreserved characters).
 fn encode_segment(text: &str) -> String {
+    percent_encode(text, b"-._~")
+}
+
+/// Percent-encode every byte of `text` but ASCII letters, digits and the bytes in `keep`.
+pub(crate) fn percent_encode(text: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+        if byte.is_ascii_alphanumeric() || keep.contains(&byte) {
             out.push(char::from(byte));
         } else {
             out.push_str(&format!("%{byte:02X}"));
         }
     }
     out
+}
+
+/// Whether an unsubscribe answer means the hook is gone: removed now (2xx) or already
+/// (404, 410).
+pub(crate) fn is_removed(status: u16) -> bool {
+    is_success(status) || status == 404 || status == 410
 }
 
 /// The subscription id in a subscribe answer: at `pointer`, or at the usual places.
@@ -440,9 +451,7 @@ impl HostInner {
             .instrument(span.clone())
             .await;
         match answer {
-            Ok(answer)
-                if is_success(answer.status) || answer.status == 404 || answer.status == 410 =>
-            {
+            Ok(answer) if is_removed(answer.status) => {
                 tracing::info!(parent: &span, status = answer.status, "unsubscribed");
                 record.state = SubscriptionState::Gone;
                 record.last_error = None;

@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 use crate::host::HostInner;
 use crate::http_client::resolve_url;
 use crate::lifecycle::{
-    id_in, is_success, route_request, send_error_to_error, truncate, OPERATION_NAME_HEADER,
-    TRACKING_ID_HEADER,
+    id_in, is_removed, is_success, route_request, send_error_to_error, truncate,
+    OPERATION_NAME_HEADER, TRACKING_ID_HEADER,
 };
 use crate::redact::redact_url;
 use crate::registry::Connection;
@@ -261,8 +261,7 @@ impl HostInner {
                 )
                 .await
                 .map_err(send_error_to_error)?;
-            let gone = is_success(answer.status) || answer.status == 404 || answer.status == 410;
-            if !gone {
+            if !is_removed(answer.status) {
                 return Err(Error::UnsubscribeRejected {
                     status: answer.status,
                     body: truncate(&answer.body),
