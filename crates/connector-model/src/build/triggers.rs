@@ -11,8 +11,8 @@ use super::resolve::{reference_name, Resolver, SchemaRef};
 use super::unsubscribe::{pick_id, place, query_and_headers};
 use crate::diagnostics::{child, escape_token, Diagnostics};
 use crate::model::{
-    Action, Method, ParameterLocation, Trigger, TriggerKind, Unsubscribe, UnsubscribeParameter,
-    UnsubscribeValue,
+    Action, HookList, Method, ParameterLocation, Trigger, TriggerKind, Unsubscribe,
+    UnsubscribeParameter, UnsubscribeValue,
 };
 use crate::names::{snake_case_ident, upper_camel_ident, UniqueNames};
 use crate::normalise::WEBHOOKS_EXTENSION;
@@ -181,15 +181,12 @@ impl<'a> Cx<'a> {
         }
         let callback_pointer =
             self.callback_pointer(action, marked, callback_parameter.is_some(), body, diags);
-        let unsubscribe = self.unsubscribe(index, diags);
-        let list = match &callback_parameter {
-            None => self.hook_list(
-                index,
-                callback_pointer.as_deref(),
-                unsubscribe.as_ref().and_then(|u| u.id_param.as_deref()),
-            ),
-            Some(_) => None,
-        };
+        let (unsubscribe, list) = self.removal_routes(
+            index,
+            callback_pointer.as_deref(),
+            &callback_parameter,
+            diags,
+        );
         Trigger {
             operation_id: action.operation_id.clone(),
             action: Some(index),
@@ -278,15 +275,12 @@ impl<'a> Cx<'a> {
                 found
             }
         };
-        let unsubscribe = self.unsubscribe(index, diags);
-        let list = match &callback_parameter {
-            None => self.hook_list(
-                index,
-                callback_pointer.as_deref(),
-                unsubscribe.as_ref().and_then(|u| u.id_param.as_deref()),
-            ),
-            Some(_) => None,
-        };
+        let (unsubscribe, list) = self.removal_routes(
+            index,
+            callback_pointer.as_deref(),
+            &callback_parameter,
+            diags,
+        );
         Trigger {
             operation_id: action.operation_id.clone(),
             action: Some(index),
@@ -526,6 +520,28 @@ impl<'a> Cx<'a> {
             }
         }
         None
+    }
+
+    /// How a subscription made by action `index` is removed: its unsubscribe route, and the
+    /// operation listing the hooks (only for a callback URL in the body, where listed hooks
+    /// carry it too).
+    fn removal_routes(
+        &self,
+        index: usize,
+        callback_pointer: Option<&str>,
+        callback_parameter: &Option<String>,
+        diags: &mut Diagnostics,
+    ) -> (Option<Unsubscribe>, Option<HookList>) {
+        let unsubscribe = self.unsubscribe(index, diags);
+        let list = match callback_parameter {
+            None => self.hook_list(
+                index,
+                callback_pointer,
+                unsubscribe.as_ref().and_then(|u| u.id_param.as_deref()),
+            ),
+            Some(_) => None,
+        };
+        (unsubscribe, list)
     }
 
     /// The DELETE that removes a subscription made by action `index`, the best by
