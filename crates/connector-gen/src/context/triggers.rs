@@ -320,30 +320,21 @@ fn list(
     subscribe_value: &dyn Fn(&str) -> Option<String>,
     space: &mut TypeSpace,
 ) -> Option<ListContext> {
-    let unfilled = std::cell::RefCell::new(Vec::new());
     let value = |wire: &str| {
-        let found = route
+        route
             .from_subscribe
             .get(wire)
-            .and_then(|source| subscribe_value(source));
-        if found.is_none() {
-            unfilled.borrow_mut().push(format!("{{{wire}}}"));
-        }
-        found
+            .and_then(|source| subscribe_value(source))
     };
-    let path = params::path_expr(&route.path, None, "crate::client::", &value);
-    let unfilled = unfilled.into_inner();
-    if !unfilled.is_empty() {
-        space.warn(
-            &trigger.operation_id,
-            format!(
-                "list route {} leaves {} without a value: not generated",
-                route.path,
-                unfilled.join(", ")
-            ),
-        );
-        return None;
-    }
+    let path = filled_path(
+        trigger,
+        "list",
+        &route.path,
+        &route.path,
+        None,
+        &value,
+        space,
+    )?;
     Some(ListContext {
         path,
         items_from: option_literal(route.items_from.as_deref()),
@@ -438,37 +429,22 @@ fn unsubscribe(
     uses: &[(String, ParamUse)],
     space: &mut TypeSpace,
 ) -> Option<UnsubscribeContext> {
-    // `path_expr` takes a `Fn`: the misses are collected through a cell.
-    let unfilled = std::cell::RefCell::new(Vec::new());
-    let value = |wire: &str| {
-        if route.id_param.as_deref() == Some(wire) {
-            return None;
-        }
-        let found = match route.fixed.get(wire) {
-            Some(text) => Some(string_literal(text)),
-            None => route
-                .from_subscribe
-                .get(wire)
-                .and_then(|source| subscribe_value(source)),
-        };
-        if found.is_none() {
-            unfilled.borrow_mut().push(format!("{{{wire}}}"));
-        }
-        found
+    let value = |wire: &str| match route.fixed.get(wire) {
+        Some(text) => Some(string_literal(text)),
+        None => route
+            .from_subscribe
+            .get(wire)
+            .and_then(|source| subscribe_value(source)),
     };
-    let path = params::path_expr(&inline_fixed(route), None, "crate::client::", &value);
-    let unfilled = unfilled.into_inner();
-    if !unfilled.is_empty() {
-        space.warn(
-            &trigger.operation_id,
-            format!(
-                "unsubscribe route {} leaves {} without a value: not generated",
-                route.path,
-                unfilled.join(", ")
-            ),
-        );
-        return None;
-    }
+    let path = filled_path(
+        trigger,
+        "unsubscribe",
+        &inline_fixed(route),
+        &route.path,
+        route.id_param.as_deref(),
+        &value,
+        space,
+    )?;
     let mut query = Vec::new();
     let mut headers = Vec::new();
     let mut id_query = None;
@@ -527,6 +503,45 @@ fn unsubscribe(
         query,
         headers,
     })
+}
+
+/// The path expression of a `what` route (`template`, shown as `shown` in warnings) with every
+/// placeholder filled by `value` except `open` (the id, kept literal for the runtime). `None`,
+/// with a warning, if another placeholder stays unfilled: the runtime would send it literally.
+fn filled_path(
+    trigger: &Trigger,
+    what: &str,
+    template: &str,
+    shown: &str,
+    open: Option<&str>,
+    value: &dyn Fn(&str) -> Option<String>,
+    space: &mut TypeSpace,
+) -> Option<String> {
+    // `path_expr` takes a `Fn`: the misses are collected through a cell.
+    let unfilled = std::cell::RefCell::new(Vec::new());
+    let fill = |wire: &str| {
+        if open == Some(wire) {
+            return None;
+        }
+        let found = value(wire);
+        if found.is_none() {
+            unfilled.borrow_mut().push(format!("{{{wire}}}"));
+        }
+        found
+    };
+    let path = params::path_expr(template, None, "crate::client::", &fill);
+    let unfilled = unfilled.into_inner();
+    if unfilled.is_empty() {
+        return Some(path);
+    }
+    space.warn(
+        &trigger.operation_id,
+        format!(
+            "{what} route {shown} leaves {} without a value: not generated",
+            unfilled.join(", ")
+        ),
+    );
+    None
 }
 
 /// The route's path with the fixed values that need no percent-encoding written in, so the
