@@ -50,10 +50,7 @@ fn expr(ty: &Ty, value: &Value, enums: &BTreeSet<String>) -> Option<String> {
             .as_f64()
             .filter(|f| f.is_finite())
             .map(|f| format!("{f:?}")),
-        (Ty::Vec(item), Value::Array(items)) if items.is_empty() => {
-            let _ = item;
-            Some("Vec::new()".to_owned())
-        }
+        (Ty::Vec(_), Value::Array(items)) if items.is_empty() => Some("Vec::new()".to_owned()),
         (Ty::Vec(item), Value::Array(items)) => {
             let items: Option<Vec<String>> = items.iter().map(|v| expr(item, v, enums)).collect();
             Some(format!("Vec::from([{}])", items?.join(", ")))
