@@ -22,7 +22,37 @@ pub struct Connection {
     pub auth: Auth,
     /// Credentials for unsubscribe, when they differ from `auth`.
     pub unsubscribe_auth: Option<Auth>,
+    /// Client certificate, OAuth token source and retry policy of subscribe requests
+    /// (and unsubscribe requests unless `unsubscribe_profile` is set).
+    profile: Option<SharedProfile>,
+    /// The same for unsubscribe requests, when they differ.
+    unsubscribe_profile: Option<SharedProfile>,
 }
+
+/// What a request needs besides a static [`Auth`]: a definition's client certificate (an
+/// HTTP client presenting it), OAuth token source and `retryPolicy`.
+#[derive(Debug, Clone, Default)]
+pub struct RequestProfile {
+    /// The HTTP client to send with instead of the host's (it presents a client certificate).
+    pub client: Option<reqwest::Client>,
+    /// Where to get a bearer token for each request.
+    pub token: Option<Arc<crate::definition::TokenSource>>,
+    /// The retry policy instead of the host's.
+    pub retry: Option<crate::RetryPolicy>,
+}
+
+/// A profile shared by the clones of a connection; two connections are equal when they share
+/// it (an HTTP client or a token cache has no other identity).
+#[derive(Debug, Clone)]
+struct SharedProfile(Arc<RequestProfile>);
+
+impl PartialEq for SharedProfile {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for SharedProfile {}
 
 impl Connection {
     /// A connection to `base_url` with `auth`.
@@ -31,7 +61,35 @@ impl Connection {
             base_url: base_url.into(),
             auth,
             unsubscribe_auth: None,
+            profile: None,
+            unsubscribe_profile: None,
         }
+    }
+
+    /// Send subscribe (and, unless [`Connection::with_unsubscribe_profile`], unsubscribe)
+    /// requests with this client, token source and retry policy.
+    pub fn with_request_profile(mut self, profile: Arc<RequestProfile>) -> Self {
+        self.profile = Some(SharedProfile(profile));
+        self
+    }
+
+    /// Send unsubscribe requests with this client, token source and retry policy.
+    pub fn with_unsubscribe_profile(mut self, profile: Arc<RequestProfile>) -> Self {
+        self.unsubscribe_profile = Some(SharedProfile(profile));
+        self
+    }
+
+    /// The subscribe requests' profile, if any.
+    pub(crate) fn request_profile(&self) -> Option<&RequestProfile> {
+        self.profile.as_ref().map(|p| p.0.as_ref())
+    }
+
+    /// The unsubscribe requests' profile, if any.
+    pub(crate) fn unsubscribe_request_profile(&self) -> Option<&RequestProfile> {
+        self.unsubscribe_profile
+            .as_ref()
+            .or(self.profile.as_ref())
+            .map(|p| p.0.as_ref())
     }
 
     /// Use different credentials for unsubscribe requests.
