@@ -7,7 +7,11 @@ use rand::Rng;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use url::Url;
 
+use std::sync::Arc;
+
+use crate::definition::TokenSource;
 use crate::redact::redact_url;
+use crate::registry::RequestProfile;
 use crate::{Auth, RequestSpec};
 
 /// When and how often subscribe and unsubscribe requests are retried.
@@ -179,11 +183,33 @@ pub(crate) fn resolve_url(
 pub(crate) struct Outbound {
     client: reqwest::Client,
     policy: RetryPolicy,
+    /// Where each attempt gets its bearer token (a definition's ActiveDirectoryOAuth).
+    token: Option<Arc<TokenSource>>,
 }
 
 impl Outbound {
     pub fn new(client: reqwest::Client, policy: RetryPolicy) -> Self {
-        Outbound { client, policy }
+        Outbound {
+            client,
+            policy,
+            token: None,
+        }
+    }
+
+    /// This sender with a connection's request profile: its HTTP client (client
+    /// certificate), token source and retry policy replace the host's.
+    pub fn for_profile(&self, profile: Option<&RequestProfile>) -> Outbound {
+        let Some(profile) = profile else {
+            return self.clone();
+        };
+        Outbound {
+            client: profile
+                .client
+                .clone()
+                .unwrap_or_else(|| self.client.clone()),
+            policy: profile.retry.clone().unwrap_or_else(|| self.policy.clone()),
+            token: profile.token.clone().or_else(|| self.token.clone()),
+        }
     }
 
     pub fn policy(&self) -> &RetryPolicy {
@@ -244,7 +270,16 @@ impl Outbound {
             if let Some(body) = &spec.body {
                 request = request.json(body);
             }
-            request = auth.apply(request);
+            request = match &self.token {
+                // Per attempt: the source reuses its token until shortly before it expires.
+                Some(source) => {
+                    let token = source.access_token().await.map_err(|e| {
+                        SendError::Transport(format!("cannot get an access token: {e}"))
+                    })?;
+                    request.bearer_auth(token.expose())
+                }
+                None => auth.apply(request),
+            };
             let outcome = request.send().await;
             let (retry_after, reason) = match outcome {
                 Ok(response) => {

@@ -371,7 +371,7 @@ impl Compiled {
 }
 
 /// One request of a definition (`subscribe` or `unsubscribe`), its expressions parsed.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WebhookRequest {
     method: String,
     uri: Compiled,
@@ -383,6 +383,23 @@ pub struct WebhookRequest {
     /// What the host needs besides the static [`crate::Auth`]: built once, so every
     /// [`HttpWebhookDefinition::connection`] is equal to the last.
     profile: Arc<RequestProfile>,
+}
+
+impl std::fmt::Debug for WebhookRequest {
+    // Header, query and body values may carry keys: names only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = |pairs: &[(String, Compiled)]| -> Vec<String> {
+            pairs.iter().map(|(name, _)| name.clone()).collect()
+        };
+        f.debug_struct("WebhookRequest")
+            .field("method", &self.method)
+            .field("headers", &names(&self.headers))
+            .field("queries", &names(&self.queries))
+            .field("body", &self.body.is_some())
+            .field("authentication", &self.authentication)
+            .field("retry_policy", &self.retry_policy)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Methods Logic Apps offers for HTTP requests.
@@ -581,7 +598,7 @@ pub(crate) enum Role {
 
 /// A Logic Apps `HttpWebhook` definition, usable as a trigger ([`crate::Host::register`]) and
 /// as an action ([`crate::Host::wait_for_callback`]).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HttpWebhookDefinition {
     name: String,
     subscribe: WebhookRequest,
@@ -595,6 +612,25 @@ pub struct HttpWebhookDefinition {
     pointer: String,
     list: Option<HookListRoute>,
     warnings: Vec<Diagnostic>,
+}
+
+impl std::fmt::Debug for HttpWebhookDefinition {
+    // Parameter values may be secrets (`SecureString`): only their names are printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpWebhookDefinition")
+            .field("name", &self.name)
+            .field("pointer", &self.pointer)
+            .field("subscribe", &self.subscribe)
+            .field("unsubscribe", &self.unsubscribe)
+            .field("concurrency", &self.concurrency)
+            .field("timeout", &self.timeout)
+            .field("operation_options", &self.operation_options)
+            .field("parameters", &self.parameters.keys().collect::<Vec<_>>())
+            .field("workflow_name", &self.workflow_name)
+            .field("list", &self.list)
+            .field("warnings", &self.warnings)
+            .finish()
+    }
 }
 
 /// `operationOptions` values that apply to HttpWebhook triggers and actions.
