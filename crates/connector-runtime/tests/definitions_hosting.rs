@@ -165,20 +165,15 @@ async fn concurrency_runs_and_waiting_runs_answer_429_beyond() {
     let (started, mut started_rx) = tokio::sync::mpsc::unbounded_channel();
     let release = std::sync::Arc::new(tokio::sync::Notify::new());
     let gate = release.clone();
-    host.register_with(
-        &hook,
-        hook.connection(),
-        hook.trigger_options(),
-        move |_| {
-            let started = started.clone();
-            let gate = gate.clone();
-            async move {
-                let _ = started.send(());
-                gate.notified().await;
-                Ok(())
-            }
-        },
-    )
+    host.register_definition(&hook, move |_| {
+        let started = started.clone();
+        let gate = gate.clone();
+        async move {
+            let _ = started.send(());
+            gate.notified().await;
+            Ok(())
+        }
+    })
     .unwrap();
     let id = host.enable(&hook).await.unwrap();
     let url = host.callback_url(&id);
@@ -228,12 +223,7 @@ async fn action_with_limit_completes_or_times_out_and_unsubscribes() {
     assert!(action.warnings().is_empty(), "{:?}", action.warnings());
 
     let timed_out = host
-        .wait_for_callback(
-            &action,
-            &action.connection(),
-            action.wait_timeout(),
-            std::future::pending(),
-        )
+        .wait_for_definition(&action, std::future::pending())
         .await;
     let Err(Error::WaitTimedOut(id)) = timed_out else {
         panic!("expected a timeout, got {timed_out:?}");
@@ -262,13 +252,8 @@ async fn action_with_limit_completes_or_times_out_and_unsubscribes() {
         let host = host.clone();
         let action = action.clone();
         tokio::spawn(async move {
-            host.wait_for_callback(
-                &action,
-                &action.connection(),
-                action.wait_timeout(),
-                std::future::pending(),
-            )
-            .await
+            host.wait_for_definition(&action, std::future::pending())
+                .await
         })
     };
     assert!(eventually(Duration::from_secs(10), || api.hooks().len() == 1).await);

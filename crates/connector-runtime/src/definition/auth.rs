@@ -187,7 +187,7 @@ pub enum AuthError {
 /// How the client proves itself to the token endpoint.
 enum ClientCredential {
     Secret(Secret),
-    Certificate(AssertionKey),
+    Certificate(Box<AssertionKey>),
 }
 
 /// An RSA key and its certificate's SHA-1 thumbprint, for RS256 client assertions.
@@ -558,7 +558,7 @@ fn read_oauth(object: &mut Object, context: &mut LoadContext<'_>) -> Option<Webh
                 .unwrap_or_default();
             let pointer = object.pointer_of("pfx");
             pfx.and_then(|pfx| match assertion_key(&pfx, &password) {
-                Ok(key) => Some(ClientCredential::Certificate(key)),
+                Ok(key) => Some(ClientCredential::Certificate(Box::new(key))),
                 Err(reason) => {
                     context.diagnostics.error(&pointer, reason);
                     None

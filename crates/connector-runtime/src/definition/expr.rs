@@ -661,7 +661,7 @@ fn find_units(haystack: &[u16], needle: &[u16], last: bool) -> Option<usize> {
         .filter(|(_, w)| *w == needle)
         .map(|(i, _)| i);
     if last {
-        positions.last()
+        positions.next_back()
     } else {
         positions.next()
     }

@@ -1044,5 +1044,43 @@ impl WebhookTrigger for HttpWebhookDefinition {
     }
 }
 
+impl crate::Host {
+    /// Register a definition as a trigger with everything it says: its connection
+    /// ([`HttpWebhookDefinition::connection`]) and its `runtimeConfiguration.concurrency`
+    /// ([`HttpWebhookDefinition::trigger_options`]).
+    pub fn register_definition<H, Fut>(
+        &self,
+        definition: &HttpWebhookDefinition,
+        handler: H,
+    ) -> crate::Result<()>
+    where
+        H: Fn(crate::Callback<Value>) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), crate::HandlerError>> + Send + 'static,
+    {
+        self.register_with(
+            definition,
+            definition.connection(),
+            definition.trigger_options(),
+            handler,
+        )
+    }
+
+    /// Run a definition as an action: subscribe, wait for the first callback until its
+    /// `limit.timeout` ([`HttpWebhookDefinition::wait_timeout`]) or `cancel`, unsubscribe.
+    pub async fn wait_for_definition(
+        &self,
+        definition: &HttpWebhookDefinition,
+        cancel: impl std::future::Future<Output = ()>,
+    ) -> crate::Result<crate::Callback<Value>> {
+        self.wait_for_callback(
+            definition,
+            &definition.connection(),
+            definition.wait_timeout(),
+            cancel,
+        )
+        .await
+    }
+}
+
 #[cfg(test)]
 mod tests;
