@@ -287,3 +287,76 @@ async fn client_certificate_from_a_pfx_is_presented() {
     assert_eq!(served.lock().unwrap().len(), 4);
     host.shutdown().await;
 }
+
+#[tokio::test]
+async fn oauth_with_a_certificate_sends_a_signed_client_assertion() {
+    let api = MockApi::start().await.unwrap();
+    let host = memory_host().await;
+    let (authority, token_requests) = token_endpoint().await;
+    // Microsoft Entra takes RS256 assertions; ring signs RSA but cannot make RSA keys, so the
+    // key is a fixture made for this test only.
+    let key_pem = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/logic-apps/test-only-oauth-client-key.pem",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let key = KeyPair::from_pem(&key_pem).unwrap();
+    let cert = CertificateParams::new(Vec::<String>::new())
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let pfx = p12::PFX::new(cert.der(), &key.serialize_der(), None, "pw", "client")
+        .unwrap()
+        .to_der();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let value = json!({"type": "HttpWebhook", "inputs": {"subscribe": {
+        "method": "POST", "uri": format!("{}/hooks", api.base_url()),
+        "body": {"config": {"url": "@listCallbackUrl()"}},
+        "authentication": {"type": "ActiveDirectoryOAuth", "authority": authority,
+            "tenant": "t-9", "audience": "https://api.contoso.com", "clientId": "app-2",
+            "credentialType": "Certificate", "pfx": b64.encode(&pfx), "password": "pw"}}}});
+    let hook = HttpWebhookDefinition::from_value(value)
+        .unwrap()
+        .with_name("oauth-cert");
+    host.register(&hook, hook.connection(), |_| async { Ok(()) })
+        .unwrap();
+    host.enable(&hook).await.unwrap();
+    assert_eq!(
+        api.requests_to("POST", "/hooks")[0].header("authorization"),
+        Some("Bearer tok-1")
+    );
+
+    let form = token_requests.lock().unwrap()[0].1.clone();
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(field("client_secret"), None);
+    assert_eq!(
+        field("client_assertion_type").as_deref(),
+        Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+    );
+    let assertion = field("client_assertion").unwrap();
+    let parts: Vec<&str> = assertion.split('.').collect();
+    let url_b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let decode = |part: &str| -> serde_json::Value {
+        serde_json::from_slice(&url_b64.decode(part).unwrap()).unwrap()
+    };
+    let header = decode(parts[0]);
+    let thumbprint = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, cert.der());
+    assert_eq!(header["alg"], "RS256");
+    assert_eq!(header["x5t"], url_b64.encode(thumbprint.as_ref()));
+    let claims = decode(parts[1]);
+    assert_eq!(claims["aud"], format!("{authority}t-9/oauth2/token"));
+    assert_eq!(claims["iss"], "app-2");
+    assert_eq!(claims["sub"], "app-2");
+    let signature = url_b64.decode(parts[2]).unwrap();
+    ring::signature::UnparsedPublicKey::new(
+        &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+        key.public_key_raw(),
+    )
+    .verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature)
+    .unwrap();
+    host.shutdown().await;
+}
