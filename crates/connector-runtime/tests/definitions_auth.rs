@@ -327,11 +327,7 @@ async fn oauth_with_a_certificate_sends_a_signed_client_assertion() {
     );
 
     let form = token_requests.lock().unwrap()[0].1.clone();
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     assert_eq!(field("client_secret"), None);
     assert_eq!(
         field("client_assertion_type").as_deref(),
