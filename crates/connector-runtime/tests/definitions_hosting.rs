@@ -375,3 +375,32 @@ async fn a_whole_workflow_gives_its_webhooks_by_name() {
     assert!(api.hooks().is_empty());
     host.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_unsubscribe_retry_policy_is_its_own() {
+    let api = MockApi::start().await.unwrap();
+    let host = memory_host().await;
+    let value = json!({"type": "HttpWebhook", "inputs": {
+        "subscribe": {"method": "POST", "uri": format!("{}/subscribe", api.base_url()),
+                      "body": {"callbackUrl": "@listCallbackUrl()"},
+                      "retryPolicy": {"type": "none"}},
+        "unsubscribe": {"method": "POST", "uri": format!("{}/unsubscribe", api.base_url()),
+                        "body": {"callbackUrl": "@listCallbackUrl()"},
+                        "retryPolicy": {"type": "fixed", "count": 2, "interval": "PT10S"}}}});
+    let options = DefinitionOptions::new().with_time_scale(100);
+    let hook = HttpWebhookDefinition::from_value_with(&value, &options)
+        .unwrap()
+        .with_name("own-unsubscribe-policy");
+    host.register_definition(&hook, |_| async { Ok(()) })
+        .unwrap();
+    let id = host.enable(&hook).await.unwrap();
+    api.fail_next_unsubscribes(2, 503);
+    host.disable(&id).await.unwrap();
+    let unsubscribes = api.requests_to("POST", "/unsubscribe");
+    assert_eq!(unsubscribes.len(), 3, "two 503s, then removed");
+    for pair in unsubscribes.windows(2) {
+        assert!(pair[1].received_at - pair[0].received_at >= Duration::from_millis(95));
+    }
+    assert!(api.hooks().is_empty());
+    host.shutdown().await;
+}
