@@ -595,24 +595,10 @@ pub(crate) fn encode_uri_component(text: &str) -> String {
 }
 
 fn decode_uri_component(text: &str) -> Result<String, String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| format!("bad percent escape at byte {i}"))?;
-            out.push(hex);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| "the decoded bytes are not UTF-8".to_owned())
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map(|decoded| decoded.into_owned())
+        .map_err(|_| "the decoded bytes are not UTF-8".to_owned())
 }
 
 fn text_arg<'v>(function: &str, values: &'v [Value], index: usize) -> Result<&'v str, EvalError> {
