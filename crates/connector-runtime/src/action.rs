@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 use crate::error::{Error, Result};
 use crate::host::{Host, HostInner};
 use crate::registry::{Connection, ParseFn, TriggerOptions};
-use crate::store::{now_ms, Intent, SubscriptionKind, SubscriptionRecord};
+use crate::store::{now_ms, Intent, SubscriptionKind, SubscriptionRecord, WaitOutcome};
 use crate::wait_table::WaitSlot;
 use crate::{Callback, SubscriptionId, WebhookTrigger};
 
@@ -81,7 +81,7 @@ impl HostInner {
     }
 
     /// Record how a claimed wait ended and unsubscribe (errors are logged; the sweeper retries).
-    pub(crate) async fn finish_wait(&self, id: &SubscriptionId, outcome: &str) {
+    pub(crate) async fn finish_wait(&self, id: &SubscriptionId, outcome: WaitOutcome) {
         let _lock = self.lock_subscription(id).await;
         let mut record = match self.load(id).await {
             Ok(record) => record,
@@ -92,7 +92,7 @@ impl HostInner {
         };
         record.intent = Intent::Deleted;
         if record.outcome.is_none() {
-            record.outcome = Some(outcome.to_owned());
+            record.outcome = Some(outcome);
         }
         if let Err(error) = self.save(&mut record).await {
             tracing::warn!(subscription = %id, %error, "cannot record the end of the wait");
@@ -215,16 +215,16 @@ async fn conclude<N: Send + 'static>(
 ) -> Result<Callback<N>> {
     match ending {
         Ending::Cancelled => {
-            host.inner.finish_wait(&id, "cancelled").await;
+            host.inner.finish_wait(&id, WaitOutcome::Cancelled).await;
             Err(Error::WaitCancelled(id))
         }
         Ending::Event(Ok(WaitEvent::Callback(callback))) => {
-            host.inner.finish_wait(&id, "completed").await;
+            host.inner.finish_wait(&id, WaitOutcome::Completed).await;
             let ReceivedCallback { headers, body } = *callback;
             to_callback(&parse, headers, &body)
         }
         Ending::Event(Ok(WaitEvent::TimedOut)) => {
-            host.inner.finish_wait(&id, "timed_out").await;
+            host.inner.finish_wait(&id, WaitOutcome::TimedOut).await;
             Err(Error::WaitTimedOut(id))
         }
         Ending::Event(Err(_)) => Err(Error::ShutDown),
@@ -279,7 +279,7 @@ impl Host {
                 waits.remove(&id);
             }
             record.intent = Intent::Deleted;
-            record.outcome = Some("failed".into());
+            record.outcome = Some(WaitOutcome::Failed);
             if let Err(store_error) = self.inner.save(&mut record).await {
                 tracing::warn!(subscription = %id, %store_error, "cannot record the failed wait");
             }
@@ -356,9 +356,9 @@ impl Host {
             let callback = to_callback(&registration.parse, first.headers, &first.body);
             return Ok(ready(callback));
         }
-        let result = match record.outcome.as_deref() {
-            Some("cancelled") => Err(Error::WaitCancelled(id.clone())),
-            Some("timed_out") => Err(Error::WaitTimedOut(id.clone())),
+        let result = match record.outcome {
+            Some(WaitOutcome::Cancelled) => Err(Error::WaitCancelled(id.clone())),
+            Some(WaitOutcome::TimedOut) => Err(Error::WaitTimedOut(id.clone())),
             _ => Err(Error::invalid_state(
                 id,
                 "ended without a callback",
@@ -390,9 +390,9 @@ impl Host {
                 let inner = self.inner.clone();
                 let id = id.clone();
                 let outcome = if has_callback {
-                    "completed"
+                    WaitOutcome::Completed
                 } else {
-                    "timed_out"
+                    WaitOutcome::TimedOut
                 };
                 tokio::spawn(async move { inner.finish_wait(&id, outcome).await });
             }

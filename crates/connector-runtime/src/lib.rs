@@ -60,7 +60,8 @@ pub use ids::SubscriptionId;
 pub use lifecycle::{ResumeReport, OPERATION_NAME_HEADER, TRACKING_ID_HEADER};
 pub use registry::{Connection, HandlerError, TriggerOptions};
 pub use store::{
-    Durability, HookLookup, SqliteStore, Store, SubscriptionRecord, SubscriptionState,
+    Durability, HookLookup, Lease, SqliteStore, Store, StoreError, SubscriptionRecord,
+    SubscriptionState, WaitOutcome,
 };
 pub use trigger::{
     set_pointer, Callback, HookListRoute, RequestSpec, TriggerError, UnsubscribeRoute,

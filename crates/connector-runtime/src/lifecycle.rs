@@ -390,7 +390,7 @@ impl HostInner {
         why: &str,
     ) -> Result<bool> {
         record.intent = Intent::Deleted;
-        record.outcome = Some("failed".into());
+        record.outcome = Some(crate::store::WaitOutcome::Failed);
         let cleanup = (record.unsubscribe.is_some() || record.lookup.is_some())
             && record.state != SubscriptionState::Gone;
         if cleanup {

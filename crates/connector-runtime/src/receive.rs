@@ -266,6 +266,7 @@ async fn receive(
         delivery_id: delivery,
         headers_json: headers_json(&headers),
         body: bytes.clone(),
+        lease: None,
     };
 
     match cached.kind {
@@ -351,7 +352,11 @@ async fn receive_action_callback(
                 // Nobody is waiting in this process (e.g. after a restart): finish here;
                 // `rejoin_wait` reads the stored callback.
                 let inner = host.clone();
-                tokio::spawn(async move { inner.finish_wait(&id, "completed").await });
+                tokio::spawn(async move {
+                    inner
+                        .finish_wait(&id, crate::store::WaitOutcome::Completed)
+                        .await
+                });
             }
             answer(StatusCode::ACCEPTED, "accepted")
         }

@@ -158,7 +158,11 @@ impl HostInner {
             };
             if !handed_over {
                 let inner = self.clone();
-                tokio::spawn(async move { inner.finish_wait(&id, "timed_out").await });
+                tokio::spawn(async move {
+                    inner
+                        .finish_wait(&id, crate::store::WaitOutcome::TimedOut)
+                        .await
+                });
             }
         }
         next
