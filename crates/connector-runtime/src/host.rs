@@ -24,6 +24,8 @@ use crate::SubscriptionId;
 
 /// Default largest callback body accepted: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// Default largest total size of a callback's request headers: 16 KiB.
+pub const DEFAULT_HEADER_LIMIT: usize = 16 * 1024;
 
 enum StoreChoice {
     Sqlite(PathBuf, Durability),
@@ -40,6 +42,7 @@ pub struct HostBuilder {
     previous_signing_key: Option<Vec<u8>>,
     retry_policy: RetryPolicy,
     body_limit: usize,
+    header_limit: usize,
     http_client: Option<reqwest::Client>,
     sweep_interval: Duration,
     busy_retry_after: Duration,
@@ -58,6 +61,7 @@ impl Default for HostBuilder {
             previous_signing_key: None,
             retry_policy: RetryPolicy::logic_apps_default(),
             body_limit: DEFAULT_BODY_LIMIT,
+            header_limit: DEFAULT_HEADER_LIMIT,
             http_client: None,
             sweep_interval: Duration::from_secs(60),
             busy_retry_after: Duration::from_secs(1),
@@ -134,6 +138,14 @@ impl HostBuilder {
     /// Largest callback body accepted; larger ones get 413 (default 1 MiB).
     pub fn with_body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
+        self
+    }
+
+    /// Largest total size of a callback's request headers (names and values, as on the wire);
+    /// larger requests get 431 and nothing is stored (default 16 KiB). Headers are stored with
+    /// each delivery, so this bounds a row like the body limit does.
+    pub fn with_header_limit(mut self, bytes: usize) -> Self {
+        self.header_limit = bytes;
         self
     }
 
@@ -250,6 +262,7 @@ impl HostBuilder {
             signer,
             outbound: Outbound::new(client, self.retry_policy),
             body_limit: self.body_limit,
+            header_limit: self.header_limit,
             busy_retry_after: self.busy_retry_after,
             registry: RwLock::new(HashMap::new()),
             subscriptions: RwLock::new(cache),
@@ -343,6 +356,7 @@ pub(crate) struct HostInner {
     pub signer: CallbackSigner,
     pub outbound: Outbound,
     pub body_limit: usize,
+    pub header_limit: usize,
     pub busy_retry_after: Duration,
     pub registry: RwLock<HashMap<String, Arc<Registration>>>,
     pub subscriptions: RwLock<HashMap<SubscriptionId, CachedSubscription>>,
