@@ -15,8 +15,9 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
+use crate::handler::ParseFn;
 use crate::host::{Host, HostInner};
-use crate::registry::{Connection, ParseFn, TriggerOptions};
+use crate::registry::{Connection, TriggerOptions};
 use crate::store::{now_ms, Intent, SubscriptionKind, SubscriptionRecord, WaitOutcome};
 use crate::wait_table::WaitSlot;
 use crate::{Callback, SubscriptionId, WebhookTrigger};
@@ -48,19 +49,8 @@ impl HostInner {
     /// End a pending wait: the first of callback, timeout and cancel to claim it wins. Its
     /// deadline leaves the queue.
     pub(crate) fn claim_wait(&self, id: &SubscriptionId) -> Claim {
-        {
-            let Ok(mut cache) = self.subscriptions.write() else {
-                return Claim::Lost;
-            };
-            match cache.get_mut(id) {
-                Some(entry)
-                    if entry.kind == SubscriptionKind::Action
-                        && entry.intent == Intent::Enabled =>
-                {
-                    entry.intent = Intent::Deleted;
-                }
-                _ => return Claim::Lost,
-            }
+        if !self.subscriptions.claim_wait(id) {
+            return Claim::Lost;
         }
         let slot = self
             .waits
@@ -72,18 +62,20 @@ impl HostInner {
 
     /// Undo a claim whose callback could not be stored, so the wait goes on (deadline included).
     pub(crate) fn unclaim_wait(&self, id: &SubscriptionId, slot: Option<WaitSlot>) {
-        if let Ok(mut cache) = self.subscriptions.write() {
-            if let Some(entry) = cache.get_mut(id) {
-                entry.intent = Intent::Enabled;
-            }
-        }
+        self.subscriptions.unclaim_wait(id);
         self.restore_wait(id.clone(), slot.unwrap_or_else(|| WaitSlot::new(None)));
     }
 
     /// Record how a claimed wait ended and unsubscribe (errors are logged; the sweeper retries).
     pub(crate) async fn finish_wait(&self, id: &SubscriptionId, outcome: WaitOutcome) {
-        let _lock = self.lock_subscription(id).await;
-        let mut record = match self.load(id).await {
+        let _lock = match self.subscriptions.lock(id).await {
+            Ok(lock) => lock,
+            Err(error) => {
+                tracing::warn!(subscription = %id, %error, "cannot finish the wait");
+                return;
+            }
+        };
+        let mut record = match self.subscriptions.load(id).await {
             Ok(record) => record,
             Err(error) => {
                 tracing::warn!(subscription = %id, %error, "cannot finish the wait");
@@ -94,7 +86,7 @@ impl HostInner {
         if record.outcome.is_none() {
             record.outcome = Some(outcome);
         }
-        if let Err(error) = self.save(&mut record).await {
+        if let Err(error) = self.subscriptions.save(&mut record).await {
             tracing::warn!(subscription = %id, %error, "cannot record the end of the wait");
             return;
         }
@@ -269,7 +261,7 @@ impl Host {
         if let Ok(mut waits) = self.inner.waits.lock() {
             waits.insert(id.clone(), WaitSlot::new(Some(sender)));
         }
-        let guard = self.inner.lock_subscription(&id).await;
+        let guard = self.inner.subscriptions.lock(&id).await?;
         let mut record =
             SubscriptionRecord::new(id.clone(), action.name(), SubscriptionKind::Action);
         record.deadline_ms = Some(deadline_ms);
@@ -280,7 +272,7 @@ impl Host {
             }
             record.intent = Intent::Deleted;
             record.outcome = Some(WaitOutcome::Failed);
-            if let Err(store_error) = self.inner.save(&mut record).await {
+            if let Err(store_error) = self.inner.subscriptions.save(&mut record).await {
                 tracing::warn!(subscription = %id, %store_error, "cannot record the failed wait");
             }
             return Err(error);
@@ -305,7 +297,7 @@ impl Host {
     ) -> Result<PendingWait<T::Notification>> {
         self.ensure_action(action, connection)?;
         let registration = self.registration_for(action)?;
-        let record = self.inner.load(id).await?;
+        let record = self.inner.subscriptions.load(id).await?;
         if record.kind != SubscriptionKind::Action {
             return Err(Error::invalid_state(
                 id,
@@ -323,6 +315,7 @@ impl Host {
         let mut sender = Some(sender);
         let still_waiting = self
             .inner
+            .subscriptions
             .cached(id)
             .is_some_and(|c| c.intent == Intent::Enabled);
         if still_waiting {

@@ -1,6 +1,6 @@
 //! The host: builder, shared state, the callback server (plain HTTP or TLS 1.2+).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -10,20 +10,22 @@ use axum::routing::post;
 use axum::Router;
 use rand::RngCore;
 
-use crate::dispatch::InFlight;
-use crate::done_marks::DoneMarks;
+use crate::dispatch::inbox::Inbox;
 use crate::error::{Error, Result};
 use crate::http_client::{Outbound, RetryPolicy};
 use crate::registry::Registration;
-use crate::store::{
-    Durability, Intent, SqliteStore, Store, SubscriptionKind, SubscriptionRecord, SubscriptionState,
-};
+use crate::store::{Durability, SqliteStore, Store, SubscriptionRecord};
+use crate::subscriptions::Subscriptions;
 use crate::verify::CallbackSigner;
 use crate::wait_table::{start_deadline_timer, WaitSlot, WaitTable};
 use crate::SubscriptionId;
 
 /// Default largest callback body accepted: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// How long an inbox row dispatched here stays leased without renewal: a process that dies
+/// loses its rows to the other processes this long after its last heartbeat.
+const DELIVERY_LEASE: Duration = Duration::from_secs(30);
+
 /// Default largest total size of a callback's request headers: 16 KiB.
 pub const DEFAULT_HEADER_LIMIT: usize = 16 * 1024;
 
@@ -48,6 +50,14 @@ pub struct HostBuilder {
     busy_retry_after: Duration,
     inbox_retention: Duration,
     late_hook_window: Duration,
+    instance_id: Option<String>,
+}
+
+/// A fresh instance id for a host whose builder named none.
+fn random_instance_id() -> String {
+    let mut bytes = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    format!("host-{}", hex::encode(bytes))
 }
 
 impl Default for HostBuilder {
@@ -67,6 +77,7 @@ impl Default for HostBuilder {
             busy_retry_after: Duration::from_secs(1),
             inbox_retention: Duration::from_secs(7 * 24 * 3600),
             late_hook_window: Duration::from_secs(300),
+            instance_id: None,
         }
     }
 }
@@ -107,6 +118,16 @@ impl HostBuilder {
         durability: Durability,
     ) -> Self {
         self.store = StoreChoice::Sqlite(path.into(), durability);
+        self
+    }
+
+    /// This host's name among the processes sharing its store: it owns the host's leases
+    /// (inbox rows it dispatches, subscription locks, deadlines it fires). Give every replica
+    /// its own, stable across its restarts, so a restarted replica takes its leases back at
+    /// once instead of waiting for them to expire. Default: `local` with the SQLite store
+    /// (one process per file), a random id with [`HostBuilder::with_store`].
+    pub fn with_instance_id(mut self, id: impl Into<String>) -> Self {
+        self.instance_id = Some(id.into());
         self
     }
 
@@ -189,6 +210,13 @@ impl HostBuilder {
     /// Then [`Host::register`] every trigger and call [`Host::resume`] once, so stored
     /// subscriptions, pending deliveries and pending unsubscribes pick up where they left off.
     pub async fn build(self) -> Result<Host> {
+        // One process per SQLite file is the embedded model, so a fixed id lets a restarted
+        // host take its own leases back at once; a shared store needs one id per replica.
+        let instance_id = match (self.instance_id, &self.store) {
+            (Some(id), _) => id,
+            (None, StoreChoice::Sqlite(..)) => "local".to_owned(),
+            (None, StoreChoice::Custom(_)) => random_instance_id(),
+        };
         let store: Arc<dyn Store> = match self.store {
             StoreChoice::Custom(store) => store,
             StoreChoice::Sqlite(path, durability) => {
@@ -240,19 +268,10 @@ impl HostBuilder {
             .to_owned();
         url::Url::parse(&public_url).map_err(|e| Error::Config(format!("public URL: {e}")))?;
 
-        let records = store.subscriptions().await?;
-        let mut trigger_names = BTreeSet::new();
-        let cache = records
-            .iter()
-            .filter(|r| !r.state.is_terminal())
-            .map(|r| {
-                let trigger = intern(&mut trigger_names, &r.trigger);
-                (r.id.clone(), CachedSubscription::new(r, trigger))
-            })
-            .collect();
+        let owner: Arc<str> = Arc::from(instance_id);
+        let subscriptions = Arc::new(Subscriptions::load_all(store.clone(), owner.clone()).await?);
 
-        let in_flight = Arc::new(InFlight::default());
-        let done_marks = DoneMarks::start(store.clone(), in_flight.clone());
+        let inbox = Inbox::start(store.clone(), owner.clone(), DELIVERY_LEASE);
         let (shutdown, _) = tokio::sync::watch::channel(false);
         let server = axum_server::Handle::new();
         let inner = Arc::new(HostInner {
@@ -265,13 +284,10 @@ impl HostBuilder {
             header_limit: self.header_limit,
             busy_retry_after: self.busy_retry_after,
             registry: RwLock::new(HashMap::new()),
-            subscriptions: RwLock::new(cache),
-            trigger_names: Mutex::new(trigger_names),
+            subscriptions,
             waits: Mutex::new(WaitTable::default()),
             deadline_changed: Arc::new(tokio::sync::Notify::new()),
-            locks: Mutex::new(HashMap::new()),
-            in_flight,
-            done_marks,
+            inbox,
             server: server.clone(),
             server_task: Mutex::new(None),
             shutdown,
@@ -318,37 +334,6 @@ impl HostBuilder {
     }
 }
 
-/// What the receive path needs to know about a subscription without a store read.
-#[derive(Debug, Clone)]
-pub(crate) struct CachedSubscription {
-    pub trigger: Arc<str>,
-    pub kind: SubscriptionKind,
-    pub state: SubscriptionState,
-    pub intent: Intent,
-}
-
-impl CachedSubscription {
-    fn new(record: &SubscriptionRecord, trigger: Arc<str>) -> Self {
-        CachedSubscription {
-            trigger,
-            kind: record.kind,
-            state: record.state,
-            intent: record.intent,
-        }
-    }
-}
-
-/// The shared copy of a trigger name: cache entries share one allocation per name instead of
-/// one per subscription (there are few names and very many subscriptions).
-fn intern(names: &mut BTreeSet<Arc<str>>, name: &str) -> Arc<str> {
-    if let Some(shared) = names.get(name) {
-        return shared.clone();
-    }
-    let shared: Arc<str> = Arc::from(name);
-    names.insert(shared.clone());
-    shared
-}
-
 pub(crate) struct HostInner {
     pub public_url: String,
     pub local_addr: SocketAddr,
@@ -359,18 +344,14 @@ pub(crate) struct HostInner {
     pub header_limit: usize,
     pub busy_retry_after: Duration,
     pub registry: RwLock<HashMap<String, Arc<Registration>>>,
-    pub subscriptions: RwLock<HashMap<SubscriptionId, CachedSubscription>>,
-    /// Trigger names the cache entries share.
-    pub trigger_names: Mutex<BTreeSet<Arc<str>>>,
+    /// Subscription cache and locks.
+    pub subscriptions: Arc<Subscriptions>,
     /// Pending action waits and their deadlines.
     pub waits: Mutex<WaitTable>,
     /// Wakes the deadline timer when an earlier deadline is queued.
     pub deadline_changed: Arc<tokio::sync::Notify>,
-    /// One async lock per subscription, so enable/disable/update/delete/sweep never overlap.
-    pub locks: Mutex<HashMap<SubscriptionId, Arc<tokio::sync::Mutex<()>>>>,
-    pub in_flight: Arc<InFlight>,
-    /// Writes handled deliveries' done-marks in batches.
-    pub done_marks: DoneMarks,
+    /// Claims on inbox rows: leases, in-flight rows, done-marks.
+    pub inbox: Arc<Inbox>,
     pub server: axum_server::Handle<SocketAddr>,
     pub server_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     pub shutdown: tokio::sync::watch::Sender<bool>,
@@ -398,92 +379,8 @@ impl HostInner {
         self.registry.read().ok()?.get(name).cloned()
     }
 
-    pub fn cached(&self, id: &SubscriptionId) -> Option<CachedSubscription> {
-        self.subscriptions.read().ok()?.get(id).cloned()
-    }
-
-    /// Persist a record and mirror it in the cache.
-    pub async fn save(&self, record: &mut SubscriptionRecord) -> Result<()> {
-        record.updated_ms = crate::store::now_ms();
-        self.store.put_subscription(record).await?;
-        let trigger = self.trigger_name(&record.trigger);
-        if let Ok(mut cache) = self.subscriptions.write() {
-            // Finished subscriptions leave the cache so it only grows with live ones; the
-            // receive path looks them up in the store to answer 410.
-            if record.state.is_terminal() {
-                cache.remove(&record.id);
-            } else {
-                cache.insert(record.id.clone(), CachedSubscription::new(record, trigger));
-            }
-        }
-        Ok(())
-    }
-
-    /// The shared copy of a trigger name.
-    fn trigger_name(&self, name: &str) -> Arc<str> {
-        match self.trigger_names.lock() {
-            Ok(mut names) => intern(&mut names, name),
-            Err(_) => Arc::from(name),
-        }
-    }
-
-    /// Exclusive access to one subscription until the returned lock is dropped.
-    pub async fn lock_subscription(&self, id: &SubscriptionId) -> SubscriptionLock<'_> {
-        let lock = self.lock_for(id);
-        let guard = lock.clone().lock_owned().await;
-        SubscriptionLock {
-            host: self,
-            id: id.clone(),
-            lock,
-            guard: Some(guard),
-        }
-    }
-
-    /// Like [`HostInner::lock_subscription`], but `None` when someone else holds it.
-    pub fn try_lock_subscription(&self, id: &SubscriptionId) -> Option<SubscriptionLock<'_>> {
-        let lock = self.lock_for(id);
-        let guard = lock.clone().try_lock_owned().ok()?;
-        Some(SubscriptionLock {
-            host: self,
-            id: id.clone(),
-            lock,
-            guard: Some(guard),
-        })
-    }
-
-    fn lock_for(&self, id: &SubscriptionId) -> Arc<tokio::sync::Mutex<()>> {
-        match self.locks.lock() {
-            Ok(mut locks) => locks.entry(id.clone()).or_default().clone(),
-            // A poisoned map only means another thread panicked mid-insert; a fresh lock is
-            // still correct for this caller.
-            Err(_) => Arc::default(),
-        }
-    }
-
     pub fn is_shut_down(&self) -> bool {
         *self.shutdown.borrow()
-    }
-}
-
-/// Exclusive access to one subscription. On drop the lock table forgets the entry unless
-/// another task is waiting for it, so the table only holds subscriptions in use.
-pub(crate) struct SubscriptionLock<'a> {
-    host: &'a HostInner,
-    id: SubscriptionId,
-    lock: Arc<tokio::sync::Mutex<()>>,
-    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
-}
-
-impl Drop for SubscriptionLock<'_> {
-    fn drop(&mut self) {
-        self.guard.take();
-        if let Ok(mut locks) = self.host.locks.lock() {
-            // Clones are only made under this map lock, so the count is exact here: one in
-            // the map and ours means nobody else wants it.
-            if Arc::strong_count(&self.lock) <= 2 {
-                locks.remove(&self.id);
-            }
-        }
     }
 }
 
@@ -563,6 +460,6 @@ impl Host {
         }
         // Handlers that finished have their rows marked done before shutdown returns, so a
         // host started later on the same store does not deliver them again.
-        self.inner.done_marks.flush().await;
+        self.inner.inbox.flush().await;
     }
 }

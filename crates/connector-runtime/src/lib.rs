@@ -31,8 +31,8 @@ pub mod action;
 pub mod auth;
 pub mod definition;
 mod dispatch;
-mod done_marks;
 pub mod error;
+mod handler;
 mod headers;
 pub mod host;
 pub mod http_client;
@@ -43,6 +43,7 @@ mod receive;
 pub mod redact;
 pub mod registry;
 pub mod store;
+mod subscriptions;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tls;

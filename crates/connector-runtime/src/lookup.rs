@@ -303,10 +303,10 @@ impl HostInner {
             Err(_) => return,
         };
         for id in watched {
-            let Some(_lock) = self.try_lock_subscription(&id) else {
+            let Some(_lock) = self.subscriptions.try_lock(&id).await else {
                 continue;
             };
-            let Ok(record) = self.load(&id).await else {
+            let Ok(record) = self.subscriptions.load(&id).await else {
                 continue;
             };
             let Some(lookup) = record.lookup.clone() else {

@@ -20,11 +20,12 @@ use tracing::Instrument;
 use tokio::sync::mpsc;
 
 use crate::action::{Claim, ReceivedCallback, WaitEvent};
-use crate::dispatch::{InFlight, Job};
+use crate::dispatch::inbox::Inbox;
+use crate::dispatch::Job;
+use crate::handler::Item;
 use crate::headers::{headers_json, DeliveryHeaders};
 use crate::host::HostInner;
 use crate::redact::is_secret_header;
-use crate::registry::Item;
 use crate::store::{
     InsertOutcome, Intent, NewDelivery, StoreError, StoreResult, SubscriptionKind,
     SubscriptionState,
@@ -174,7 +175,7 @@ async fn receive(
         tracing::info!("bad or missing callback token");
         return Err(Rejection::BadToken);
     }
-    let Some(cached) = host.cached(&id) else {
+    let Some(cached) = host.subscriptions.cached(&id) else {
         // Only live subscriptions are cached; a finished one is still in the store.
         return match host.store.subscription(&id).await {
             Ok(Some(_)) => Err(Rejection::Disabled),
@@ -269,7 +270,9 @@ async fn receive(
         delivery_id: delivery,
         headers_json: headers_json(&headers),
         body: bytes.clone(),
-        lease: None,
+        // A trigger delivery is dispatched by this process: leased to it from the start, so
+        // no other process claims it meanwhile. An action's callback is handed over at once.
+        lease: (cached.kind == SubscriptionKind::Trigger).then(|| host.inbox.lease()),
     };
 
     match cached.kind {
@@ -290,7 +293,7 @@ async fn receive(
                 })),
                 handoff: Some(Handoff {
                     permit,
-                    in_flight: host.in_flight.clone(),
+                    inbox: host.inbox.clone(),
                     headers: DeliveryHeaders::Received(headers),
                     body: bytes,
                     items,
@@ -372,7 +375,7 @@ type InsertFuture = Pin<Box<dyn Future<Output = StoreResult<InsertOutcome>> + Se
 struct Handoff {
     /// The queue slot reserved before storing (a full queue is a 429 with nothing stored).
     permit: mpsc::OwnedPermit<Job>,
-    in_flight: Arc<InFlight>,
+    inbox: Arc<Inbox>,
     headers: DeliveryHeaders,
     body: Bytes,
     items: Vec<Item>,
@@ -380,7 +383,7 @@ struct Handoff {
 
 impl Handoff {
     fn queue(self, inbox_id: i64) {
-        self.in_flight.claim(inbox_id);
+        self.inbox.hold(inbox_id);
         self.permit.send(Job {
             inbox_id,
             headers: self.headers,
@@ -487,7 +490,8 @@ mod tests {
     async fn a_dropped_request_still_queues_what_it_stored() {
         let (queue, mut jobs) = mpsc::channel::<Job>(1);
         let permit = queue.reserve_owned().await.unwrap();
-        let in_flight = Arc::new(InFlight::default());
+        let store = Arc::new(crate::store::SqliteStore::in_memory().unwrap());
+        let inbox = Inbox::start(store, Arc::from("test"), std::time::Duration::from_secs(30));
         let (commit, committed) = tokio::sync::oneshot::channel::<i64>();
         let stored = InsertThenQueue {
             insert: Some(Box::pin(async move {
@@ -496,7 +500,7 @@ mod tests {
             })),
             handoff: Some(Handoff {
                 permit,
-                in_flight: in_flight.clone(),
+                inbox: inbox.clone(),
                 headers: DeliveryHeaders::Received(HeaderMap::new()),
                 body: Bytes::from_static(b"{}"),
                 items: Vec::new(),
@@ -509,7 +513,7 @@ mod tests {
         let job = jobs.recv().await.expect("queued after the drop");
         assert_eq!(job.inbox_id, 7);
         assert_eq!(&job.body[..], b"{}");
-        assert!(!in_flight.claim(7), "claimed for dispatch");
+        assert!(!inbox.hold(7), "held for dispatch");
     }
 
     async fn futures_poll_once<F: Future + Unpin>(mut future: F) -> Poll<F::Output> {
