@@ -16,57 +16,16 @@ use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 use crate::handler::ParseFn;
-use crate::host::{Host, HostInner};
+use crate::host::Host;
 use crate::registry::{Connection, TriggerOptions};
+use crate::runtime::HostInner;
 use crate::store::{now_ms, Intent, SubscriptionKind, SubscriptionRecord, WaitOutcome};
-use crate::wait_table::WaitSlot;
+use crate::waits::{Claim, ReceivedCallback, WaitEvent};
 use crate::{Callback, SubscriptionId, WebhookTrigger};
 
-/// A callback that ended a wait (already stored in the inbox).
-pub(crate) struct ReceivedCallback {
-    pub headers: Vec<(String, String)>,
-    pub body: bytes::Bytes,
-}
-
-/// What ends a wait.
-pub(crate) enum WaitEvent {
-    /// The first callback arrived (already stored in the inbox). Boxed: every pending
-    /// wait's channel has room for one event.
-    Callback(Box<ReceivedCallback>),
-    /// The deadline passed first.
-    TimedOut,
-}
-
-/// How a wait was claimed.
-pub(crate) enum Claim {
-    /// This caller ended the wait; its slot (with the attached waiter's sender), if any.
-    Won(Option<WaitSlot>),
-    /// Someone else ended it first, or it is not a pending wait.
-    Lost,
-}
-
 impl HostInner {
-    /// End a pending wait: the first of callback, timeout and cancel to claim it wins. Its
-    /// deadline leaves the queue.
-    pub(crate) fn claim_wait(&self, id: &SubscriptionId) -> Claim {
-        if !self.subscriptions.claim_wait(id) {
-            return Claim::Lost;
-        }
-        let slot = self
-            .waits
-            .lock()
-            .ok()
-            .and_then(|mut waits| waits.remove(id));
-        Claim::Won(slot)
-    }
-
-    /// Undo a claim whose callback could not be stored, so the wait goes on (deadline included).
-    pub(crate) fn unclaim_wait(&self, id: &SubscriptionId, slot: Option<WaitSlot>) {
-        self.subscriptions.unclaim_wait(id);
-        self.restore_wait(id.clone(), slot.unwrap_or_else(|| WaitSlot::new(None)));
-    }
-
-    /// Record how a claimed wait ended and unsubscribe (errors are logged; the sweeper retries).
+    /// Unsubscribe a wait that ended (errors are logged; the sweeper retries). `outcome` is
+    /// recorded unless one already is.
     pub(crate) async fn finish_wait(&self, id: &SubscriptionId, outcome: WaitOutcome) {
         let _lock = match self.subscriptions.lock(id).await {
             Ok(lock) => lock,
@@ -188,13 +147,45 @@ impl<N: Send + 'static> PendingWait<N> {
             })
             .await;
             if let Ending::Cancelled = ending {
-                if let Claim::Lost = host.inner.claim_wait(&id) {
+                match host.inner.waits.claim(&id) {
                     // A callback or the deadline got there first; its event is on the way.
-                    ending = Ending::Event(receiver.await);
+                    Claim::Lost => ending = Ending::Event(receiver.await),
+                    Claim::Won(_) => {
+                        match host.inner.waits.complete(&id, WaitOutcome::Cancelled).await {
+                            Ok(true) => {}
+                            // Ended in another process first: say how.
+                            Ok(false) => return Box::pin(stored_result(host, id, parse)).await,
+                            Err(error) => return Err(error.into()),
+                        }
+                    }
                 }
             }
             Box::pin(conclude(host, id, parse, ending)).await
         }
+    }
+}
+
+/// How an ended wait ended, as stored: the stored callback when it completed (or ended
+/// before its outcome was recorded, after a crash), else the error its outcome names.
+async fn stored_result<N: Send + 'static>(
+    host: Host,
+    id: SubscriptionId,
+    parse: ParseFn,
+) -> Result<Callback<N>> {
+    let record = host.inner.subscriptions.load(&id).await?;
+    match record.outcome {
+        Some(WaitOutcome::Cancelled) => return Err(Error::WaitCancelled(id)),
+        Some(WaitOutcome::TimedOut) => return Err(Error::WaitTimedOut(id)),
+        Some(WaitOutcome::Completed | WaitOutcome::Failed) | None => {}
+    }
+    let deliveries = host.inner.store.deliveries_of(&id).await?;
+    match deliveries.into_iter().next() {
+        Some(first) => to_callback(&parse, first.headers, &first.body),
+        None => Err(Error::invalid_state(
+            &id,
+            "ended without a callback",
+            "rejoin a wait",
+        )),
     }
 }
 
@@ -218,6 +209,10 @@ async fn conclude<N: Send + 'static>(
         Ending::Event(Ok(WaitEvent::TimedOut)) => {
             host.inner.finish_wait(&id, WaitOutcome::TimedOut).await;
             Err(Error::WaitTimedOut(id))
+        }
+        Ending::Event(Ok(WaitEvent::Cancelled)) => {
+            host.inner.finish_wait(&id, WaitOutcome::Cancelled).await;
+            Err(Error::WaitCancelled(id))
         }
         Ending::Event(Err(_)) => Err(Error::ShutDown),
     }
@@ -258,18 +253,14 @@ impl Host {
             now_ms().saturating_add(i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX));
         let (sender, receiver) = oneshot::channel();
         // The slot exists before the subscribe request: some APIs call back at once.
-        if let Ok(mut waits) = self.inner.waits.lock() {
-            waits.insert(id.clone(), WaitSlot::new(Some(sender)));
-        }
+        self.inner.waits.insert(id.clone(), Some(sender));
         let guard = self.inner.subscriptions.lock(&id).await?;
         let mut record =
             SubscriptionRecord::new(id.clone(), action.name(), SubscriptionKind::Action);
         record.deadline_ms = Some(deadline_ms);
         let subscribed = self.inner.subscribe(&mut record, action, connection).await;
         if let Err(error) = subscribed {
-            if let Ok(mut waits) = self.inner.waits.lock() {
-                waits.remove(&id);
-            }
+            self.inner.waits.remove(&id);
             record.intent = Intent::Deleted;
             record.outcome = Some(WaitOutcome::Failed);
             if let Err(store_error) = self.inner.subscriptions.save(&mut record).await {
@@ -278,7 +269,7 @@ impl Host {
             return Err(error);
         }
         drop(guard);
-        self.inner.arm_deadline(&id, deadline_ms);
+        self.inner.waits.arm(&id, deadline_ms);
         Ok(PendingWait {
             host: self.clone(),
             id,
@@ -319,20 +310,13 @@ impl Host {
             .cached(id)
             .is_some_and(|c| c.intent == Intent::Enabled);
         if still_waiting {
-            let mut created = false;
-            if let Ok(mut waits) = self.inner.waits.lock() {
-                match waits.get_mut(id) {
-                    Some(slot) => slot.sender = sender.take(),
-                    None => {
-                        // No slot yet (resume was not called): create it, with its deadline.
-                        waits.insert(id.clone(), WaitSlot::new(sender.take()));
-                        created = true;
-                    }
+            if let Some(sender) = sender.take() {
+                if !self.inner.waits.attach(id, sender) {
+                    // No slot yet (resume was not called): it was made; queue its deadline.
+                    self.inner
+                        .waits
+                        .arm(id, record.deadline_ms.unwrap_or_else(now_ms));
                 }
-            }
-            if created {
-                self.inner
-                    .arm_deadline(id, record.deadline_ms.unwrap_or_else(now_ms));
             }
             if sender.is_none() {
                 return Ok(PendingWait {
@@ -343,21 +327,8 @@ impl Host {
                 });
             }
         }
-        // The wait has ended: the stored callback, or how it ended.
-        let deliveries = self.inner.store.deliveries_of(id).await?;
-        if let Some(first) = deliveries.into_iter().next() {
-            let callback = to_callback(&registration.parse, first.headers, &first.body);
-            return Ok(ready(callback));
-        }
-        let result = match record.outcome {
-            Some(WaitOutcome::Cancelled) => Err(Error::WaitCancelled(id.clone())),
-            Some(WaitOutcome::TimedOut) => Err(Error::WaitTimedOut(id.clone())),
-            _ => Err(Error::invalid_state(
-                id,
-                "ended without a callback",
-                "rejoin a wait",
-            )),
-        };
+        // The wait has ended: how, as stored.
+        let result = stored_result(self.clone(), id.clone(), registration.parse.clone()).await;
         Ok(ready(result))
     }
 
@@ -379,7 +350,7 @@ impl Host {
         let has_callback = !self.inner.store.deliveries_of(id).await?.is_empty();
         let expired = record.deadline_ms.is_some_and(|d| d <= now_ms());
         if has_callback || expired {
-            if let Claim::Won(_) = self.inner.claim_wait(id) {
+            if let Claim::Won(_) = self.inner.waits.claim(id) {
                 let inner = self.inner.clone();
                 let id = id.clone();
                 let outcome = if has_callback {
@@ -391,13 +362,10 @@ impl Host {
             }
             return Ok(false);
         }
-        if let Ok(mut waits) = self.inner.waits.lock() {
-            if !waits.contains(id) {
-                waits.insert(id.clone(), WaitSlot::new(None));
-            }
-        }
+        self.inner.waits.ensure(id);
         self.inner
-            .arm_deadline(id, record.deadline_ms.unwrap_or_else(now_ms));
+            .waits
+            .arm(id, record.deadline_ms.unwrap_or_else(now_ms));
         Ok(true)
     }
 }

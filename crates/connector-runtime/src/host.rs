@@ -13,11 +13,11 @@ use rand::RngCore;
 use crate::dispatch::inbox::Inbox;
 use crate::error::{Error, Result};
 use crate::http_client::{Outbound, RetryPolicy};
-use crate::registry::Registration;
-use crate::store::{Durability, SqliteStore, Store, SubscriptionRecord};
+use crate::runtime::HostInner;
+use crate::store::{Durability, SqliteStore, Store, SubscriptionRecord, WaitOutcome};
 use crate::subscriptions::Subscriptions;
 use crate::verify::CallbackSigner;
-use crate::wait_table::{start_deadline_timer, WaitSlot, WaitTable};
+use crate::waits::Waits;
 use crate::SubscriptionId;
 
 /// Default largest callback body accepted: 1 MiB.
@@ -272,6 +272,11 @@ impl HostBuilder {
         let subscriptions = Arc::new(Subscriptions::load_all(store.clone(), owner.clone()).await?);
 
         let inbox = Inbox::start(store.clone(), owner.clone(), DELIVERY_LEASE);
+        let waits = Arc::new(Waits::new(
+            store.clone(),
+            owner.clone(),
+            subscriptions.clone(),
+        ));
         let (shutdown, _) = tokio::sync::watch::channel(false);
         let server = axum_server::Handle::new();
         let inner = Arc::new(HostInner {
@@ -285,8 +290,7 @@ impl HostBuilder {
             busy_retry_after: self.busy_retry_after,
             registry: RwLock::new(HashMap::new()),
             subscriptions,
-            waits: Mutex::new(WaitTable::default()),
-            deadline_changed: Arc::new(tokio::sync::Notify::new()),
+            waits: waits.clone(),
             inbox,
             server: server.clone(),
             server_task: Mutex::new(None),
@@ -326,61 +330,22 @@ impl HostBuilder {
         if let Ok(mut slot) = inner.server_task.lock() {
             *slot = Some(serve_task);
         }
-        start_deadline_timer(&inner);
+        let weak = Arc::downgrade(&inner);
+        inner.waits.start_timer(
+            inner.shutdown.subscribe(),
+            Arc::new(move |id| {
+                // No caller here waits on it: unsubscribe it from here.
+                if let Some(inner) = weak.upgrade() {
+                    tokio::spawn(async move {
+                        inner.finish_wait(&id, WaitOutcome::TimedOut).await;
+                    });
+                }
+            }),
+        );
         let host = Host { inner };
         host.start_sweeper();
         tracing::info!(%local_addr, public_url = %host.inner.public_url, "host started");
         Ok(host)
-    }
-}
-
-pub(crate) struct HostInner {
-    pub public_url: String,
-    pub local_addr: SocketAddr,
-    pub store: Arc<dyn Store>,
-    pub signer: CallbackSigner,
-    pub outbound: Outbound,
-    pub body_limit: usize,
-    pub header_limit: usize,
-    pub busy_retry_after: Duration,
-    pub registry: RwLock<HashMap<String, Arc<Registration>>>,
-    /// Subscription cache and locks.
-    pub subscriptions: Arc<Subscriptions>,
-    /// Pending action waits and their deadlines.
-    pub waits: Mutex<WaitTable>,
-    /// Wakes the deadline timer when an earlier deadline is queued.
-    pub deadline_changed: Arc<tokio::sync::Notify>,
-    /// Claims on inbox rows: leases, in-flight rows, done-marks.
-    pub inbox: Arc<Inbox>,
-    pub server: axum_server::Handle<SocketAddr>,
-    pub server_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
-    pub shutdown: tokio::sync::watch::Sender<bool>,
-    pub sweep_interval: Duration,
-    pub inbox_retention: Duration,
-    /// Set by the first `resume`; registrations after it redeliver their pending rows at once.
-    pub resumed: std::sync::atomic::AtomicBool,
-    /// See [`HostBuilder::with_late_hook_window`].
-    pub late_hook_window: Duration,
-    /// Subscriptions whose subscribe answer was lost → until when to look for late hooks.
-    pub late_hook_watch: Mutex<HashMap<SubscriptionId, tokio::time::Instant>>,
-}
-
-impl HostInner {
-    pub fn callback_url(&self, id: &SubscriptionId) -> String {
-        format!(
-            "{}/callbacks/{}?sig={}",
-            self.public_url,
-            id,
-            self.signer.token(id.as_str())
-        )
-    }
-
-    pub fn registration(&self, name: &str) -> Option<Arc<Registration>> {
-        self.registry.read().ok()?.get(name).cloned()
-    }
-
-    pub fn is_shut_down(&self) -> bool {
-        *self.shutdown.borrow()
     }
 }
 
@@ -443,11 +408,7 @@ impl Host {
             .server
             .graceful_shutdown(Some(Duration::from_secs(1)));
         // Wake every pending action wait so callers are not left hanging.
-        let slots: Vec<WaitSlot> = match self.inner.waits.lock() {
-            Ok(mut waits) => waits.drain(),
-            Err(_) => Vec::new(),
-        };
-        drop(slots);
+        drop(self.inner.waits.drain());
         // Wait for the server to let go of its listener, so a restart can bind the same port.
         let task = self
             .inner

@@ -42,6 +42,7 @@ mod lookup;
 mod receive;
 pub mod redact;
 pub mod registry;
+mod runtime;
 pub mod store;
 mod subscriptions;
 #[cfg(feature = "testing")]
@@ -49,7 +50,7 @@ pub mod testing;
 mod tls;
 pub mod trigger;
 pub mod verify;
-mod wait_table;
+mod waits;
 
 pub use action::PendingWait;
 pub use auth::Auth;

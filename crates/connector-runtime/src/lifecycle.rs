@@ -13,10 +13,11 @@ use crate::dispatch::{DispatchQueue, Job};
 use crate::error::{Error, Result};
 use crate::handler::{erase_handler, parser_for, HandlerError};
 use crate::headers::DeliveryHeaders;
-use crate::host::{Host, HostInner};
+use crate::host::Host;
 use crate::http_client::{resolve_url, SendError};
 use crate::redact::redact_url;
 use crate::registry::{Connection, Registration, TriggerOptions};
+use crate::runtime::HostInner;
 use crate::store::{HookLookup, Intent, SubscriptionKind, SubscriptionRecord, SubscriptionState};
 use crate::{Callback, RequestSpec, SubscriptionId, UnsubscribeRoute, WebhookTrigger};
 

@@ -19,17 +19,17 @@ use tracing::Instrument;
 
 use tokio::sync::mpsc;
 
-use crate::action::{Claim, ReceivedCallback, WaitEvent};
 use crate::dispatch::inbox::Inbox;
 use crate::dispatch::Job;
 use crate::handler::Item;
 use crate::headers::{headers_json, DeliveryHeaders};
-use crate::host::HostInner;
 use crate::redact::is_secret_header;
+use crate::runtime::HostInner;
 use crate::store::{
     InsertOutcome, Intent, NewDelivery, StoreError, StoreResult, SubscriptionKind,
-    SubscriptionState,
+    SubscriptionState, WaitOutcome,
 };
+use crate::waits::{Claim, ReceivedCallback, WaitEvent};
 use crate::SubscriptionId;
 use rejection::{Acknowledged, Answer, Rejection};
 
@@ -331,42 +331,62 @@ async fn receive_action_callback(
     headers: Vec<(String, String)>,
     body: Bytes,
 ) -> Answer {
-    let Claim::Won(slot) = host.claim_wait(&id) else {
+    let Claim::Won(slot) = host.waits.claim(&id) else {
         return Err(Rejection::WaitEnded);
     };
-    match host.store.insert_delivery(new_delivery).await {
-        Ok(InsertOutcome::Inserted(inbox_id)) => {
-            if let Err(error) = host.store.mark_delivered(inbox_id).await {
-                tracing::warn!(%error, "cannot mark the action's callback done");
-            }
-            let event = WaitEvent::Callback(Box::new(ReceivedCallback { headers, body }));
-            let handed_over = match slot.and_then(|slot| slot.sender) {
-                Some(sender) => sender.send(event).is_ok(),
-                None => false,
-            };
-            if !handed_over {
-                // Nobody is waiting in this process (e.g. after a restart): finish here;
-                // `rejoin_wait` reads the stored callback.
-                let inner = host.clone();
-                tokio::spawn(async move {
-                    inner
-                        .finish_wait(&id, crate::store::WaitOutcome::Completed)
-                        .await
-                });
-            }
-            Ok(Acknowledged::Accepted)
-        }
-        Ok(InsertOutcome::Duplicate) => {
-            // Already stored for this wait: leave the wait as it was.
-            host.unclaim_wait(&id, slot);
-            Ok(Acknowledged::Duplicate)
-        }
+    let stored = match host.store.insert_delivery(new_delivery).await {
+        Ok(stored) => stored,
         Err(error) => {
             tracing::error!(%error, "cannot store the action's callback");
-            host.unclaim_wait(&id, slot);
-            Err(Rejection::StoreUnavailable)
+            host.waits.unclaim(&id, slot);
+            return Err(Rejection::StoreUnavailable);
+        }
+    };
+    let inbox_id = match stored {
+        InsertOutcome::Inserted(inbox_id) => Some(inbox_id),
+        InsertOutcome::Duplicate => None,
+    };
+    if let Some(inbox_id) = inbox_id {
+        if let Err(error) = host.store.mark_delivered(inbox_id).await {
+            tracing::warn!(%error, "cannot mark the action's callback done");
         }
     }
+    // Stored (now or by an earlier attempt whose answer was lost): the callback ends the
+    // wait unless a deadline or cancel, here or in another process, got there first.
+    match host.waits.complete(&id, WaitOutcome::Completed).await {
+        Ok(true) => {}
+        Ok(false) => {
+            if let Ok(Some(record)) = host.store.subscription(&id).await {
+                if let Some(outcome) = record.outcome {
+                    host.waits.hand_over_stored(&id, slot, outcome).await;
+                }
+            }
+            return match inbox_id {
+                Some(_) => Err(Rejection::WaitEnded),
+                None => Ok(Acknowledged::Duplicate),
+            };
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot record the action's callback");
+            host.waits.unclaim(&id, slot);
+            return Err(Rejection::StoreUnavailable);
+        }
+    }
+    let event = WaitEvent::Callback(Box::new(ReceivedCallback { headers, body }));
+    let handed_over = match slot.and_then(|slot| slot.sender) {
+        Some(sender) => sender.send(event).is_ok(),
+        None => false,
+    };
+    if !handed_over {
+        // Nobody is waiting in this process (e.g. after a restart): finish here;
+        // `rejoin_wait` reads the stored callback.
+        let inner = host.clone();
+        tokio::spawn(async move { inner.finish_wait(&id, WaitOutcome::Completed).await });
+    }
+    Ok(match inbox_id {
+        Some(_) => Acknowledged::Accepted,
+        None => Acknowledged::Duplicate,
+    })
 }
 
 type InsertFuture = Pin<Box<dyn Future<Output = StoreResult<InsertOutcome>> + Send>>;
