@@ -9,9 +9,7 @@ use url::Url;
 
 use std::sync::Arc;
 
-use crate::definition::TokenSource;
 use crate::redact::redact_url;
-use crate::registry::RequestProfile;
 use crate::{Auth, RequestSpec};
 
 /// When and how often subscribe and unsubscribe requests are retried.
@@ -178,13 +176,34 @@ pub(crate) fn resolve_url(
     Ok(url)
 }
 
+/// Where each attempt of a request gets its bearer token, e.g. a definition's
+/// `ActiveDirectoryOAuth` token cache.
+#[async_trait::async_trait]
+pub trait BearerTokenSource: Send + Sync + std::fmt::Debug {
+    /// A valid token, or why there is none (never a secret).
+    async fn bearer_token(&self) -> Result<String, String>;
+}
+
+/// What a request needs besides a static [`Auth`]: an HTTP client of its own (one that
+/// presents a client certificate), a bearer token source and a retry policy, each replacing
+/// the host's.
+#[derive(Debug, Clone, Default)]
+pub struct RequestProfile {
+    /// The HTTP client to send with instead of the host's.
+    pub client: Option<reqwest::Client>,
+    /// Where to get a bearer token for each attempt.
+    pub token: Option<Arc<dyn BearerTokenSource>>,
+    /// The retry policy instead of the host's.
+    pub retry: Option<RetryPolicy>,
+}
+
 /// Sends requests with retries. Cheap to clone.
 #[derive(Debug, Clone)]
 pub(crate) struct Outbound {
     client: reqwest::Client,
     policy: RetryPolicy,
     /// Where each attempt gets its bearer token (a definition's ActiveDirectoryOAuth).
-    token: Option<Arc<TokenSource>>,
+    token: Option<Arc<dyn BearerTokenSource>>,
 }
 
 impl Outbound {
@@ -273,10 +292,10 @@ impl Outbound {
             request = match &self.token {
                 // Per attempt: the source reuses its token until shortly before it expires.
                 Some(source) => {
-                    let token = source.access_token().await.map_err(|e| {
+                    let token = source.bearer_token().await.map_err(|e| {
                         SendError::Transport(format!("cannot get an access token: {e}"))
                     })?;
-                    request.bearer_auth(token.expose())
+                    request.bearer_auth(token)
                 }
                 None => auth.apply(request),
             };

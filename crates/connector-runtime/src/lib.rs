@@ -95,10 +95,10 @@ pub use definition::{
 };
 pub use error::{Error, Result};
 pub use host::{Host, HostBuilder};
-pub use http_client::RetryPolicy;
+pub use http_client::{BearerTokenSource, RequestProfile, RetryPolicy};
 pub use ids::SubscriptionId;
 pub use lifecycle::{ResumeReport, OPERATION_NAME_HEADER, TRACKING_ID_HEADER};
-pub use registry::{Connection, HandlerError, RequestProfile, TriggerOptions};
+pub use registry::{Connection, HandlerError, TriggerOptions};
 pub use store::{
     Durability, HookLookup, Lease, SqliteStore, Store, StoreError, SubscriptionRecord,
     SubscriptionState, WaitOutcome,

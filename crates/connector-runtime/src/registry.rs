@@ -5,11 +5,13 @@
 //! the host stores raw bytes and re-parses them into `T::Notification` when it redelivers.
 
 use std::any::TypeId;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::dispatch::{DispatchQueue, QueueSettings};
 pub use crate::handler::HandlerError;
 use crate::handler::ParseFn;
+use crate::http_client::RequestProfile;
 use crate::verify::SignatureCheck;
 use crate::Auth;
 
@@ -27,18 +29,6 @@ pub struct Connection {
     profile: Option<SharedProfile>,
     /// The same for unsubscribe requests, when they differ.
     unsubscribe_profile: Option<SharedProfile>,
-}
-
-/// What a request needs besides a static [`Auth`]: a definition's client certificate (an
-/// HTTP client presenting it), OAuth token source and `retryPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct RequestProfile {
-    /// The HTTP client to send with instead of the host's (it presents a client certificate).
-    pub client: Option<reqwest::Client>,
-    /// Where to get a bearer token for each request.
-    pub token: Option<Arc<crate::definition::TokenSource>>,
-    /// The retry policy instead of the host's.
-    pub retry: Option<crate::RetryPolicy>,
 }
 
 /// A profile shared by the clones of a connection; two connections are equal when they share

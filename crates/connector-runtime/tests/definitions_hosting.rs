@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use connector_runtime::definition::workflow::{is_workflow, Workflow};
 use connector_runtime::testing::{eventually, MockApi, RecordedRequest};
 use connector_runtime::{
-    DefinitionOptions, Error, HttpWebhookDefinition, SubscriptionState, WebhookTrigger,
-    OPERATION_NAME_HEADER, TRACKING_ID_HEADER,
+    DefinitionOptions, Error, HttpWebhookDefinition, SubscriptionState, WaitOutcome,
+    WebhookTrigger, OPERATION_NAME_HEADER, TRACKING_ID_HEADER,
 };
 use serde_json::{json, Value};
 use support::*;
@@ -237,7 +237,7 @@ async fn action_with_limit_completes_or_times_out_and_unsubscribes() {
     let unsubscribe = &api.requests_to("POST", "/unsubscribe")[0];
     assert_eq!(unsubscribe.json(), json!({"callbackUrl": callback}));
     let record = host.subscription(&id).await.unwrap().unwrap();
-    assert_eq!(record.outcome.as_deref(), Some("timed_out"));
+    assert_eq!(record.outcome, Some(WaitOutcome::TimedOut));
     assert_eq!(record.state, SubscriptionState::Gone);
 
     // Without the time scale the same action waits for its callback.

@@ -228,6 +228,16 @@ impl std::fmt::Debug for TokenSource {
     }
 }
 
+#[async_trait::async_trait]
+impl crate::http_client::BearerTokenSource for TokenSource {
+    async fn bearer_token(&self) -> Result<String, String> {
+        self.access_token()
+            .await
+            .map(|token| token.expose().to_owned())
+            .map_err(|e| e.to_string())
+    }
+}
+
 /// Longest a token is refreshed before it expires.
 const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 

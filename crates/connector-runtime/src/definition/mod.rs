@@ -46,7 +46,8 @@ use diagnostics::{child_pointer, Diagnostics};
 use expr::{CheckScope, Scope, Template};
 use reader::{json_kind, Object};
 
-use crate::registry::{Connection, RequestProfile, TriggerOptions};
+use crate::http_client::RequestProfile;
+use crate::registry::{Connection, TriggerOptions};
 use crate::{HookListRoute, RequestSpec, RetryPolicy, TriggerError, WebhookTrigger};
 
 /// Default trigger name of a definition (change it with [`HttpWebhookDefinition::with_name`]).
@@ -509,7 +510,9 @@ impl WebhookRequest {
         let authentication = authentication?;
         let profile = Arc::new(RequestProfile {
             client: authentication.client().cloned(),
-            token: authentication.token_source().cloned(),
+            token: authentication
+                .token_source()
+                .map(|source| source.clone() as Arc<dyn crate::http_client::BearerTokenSource>),
             retry: retry_policy.clone().flatten(),
         });
         Some(WebhookRequest {
