@@ -32,7 +32,7 @@ pub struct CheckArgs {
     /// overriding what the spec says.
     #[arg(long = "callback-field", value_name = "POINTER", value_parser = parse_pointer)]
     pub callback_field: Option<String>,
-    /// Spec files (Swagger 2.0 or OpenAPI 3.x, JSON or YAML).
+    /// Spec files (Swagger 2.0 or OpenAPI 3.x, JSON or YAML), or Logic Apps workflow files.
     #[arg(required = true, value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
 }
@@ -221,6 +221,14 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> i32 {
         .with_callback_field(args.callback_field.clone());
     let mut failed = false;
     for path in &args.specs {
+        if let Some(report) = crate::check_workflow::check(path, args.strict) {
+            failed |= !report.ok;
+            let _ = match args.format {
+                Format::Json => crate::check_workflow::write_json(&report, out),
+                Format::Text => crate::check_workflow::write_text(&report, out),
+            };
+            continue;
+        }
         let checked = check_one(path, &opts);
         failed |= !checked.report.ok;
         // A closed pipe (`| head`) is not an error worth reporting.

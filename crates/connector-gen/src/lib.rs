@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod check_workflow;
 pub mod cli;
 pub mod context;
 pub mod error;

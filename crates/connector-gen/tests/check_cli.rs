@@ -276,3 +276,60 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+#[test]
+fn a_logic_apps_workflow_file_is_checked_like_a_spec() {
+    let workflow = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../connector-runtime/tests/fixtures/logic-apps/workflow.json")
+        .display()
+        .to_string();
+    let output = connector_gen(&["check", &workflow]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("workflow  1 HttpWebhook trigger(s), 1 HttpWebhook action(s), 2 skipped"),
+        "{text}"
+    );
+    assert!(
+        text.contains("trigger When_an_order_is_created (subscribe POST, unsubscribe POST)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "action Wait_for_approval (subscribe POST, unsubscribe POST, timeout 3600 s)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("skipped: Compose (Compose), Scope (Scope)"),
+        "{text}"
+    );
+
+    // A refused definition fails the check with its pointer, in JSON too.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write_temp(
+        &dir,
+        "bad-workflow.json",
+        br#"{"definition": {"triggers": {"hook": {"type": "HttpWebhook", "inputs": {
+            "subscribe": {"method": "POST", "uri": "/relative",
+                          "authentication": {"type": "ManagedServiceIdentity"}}}}}}}"#,
+    );
+    let output = connector_gen(&["check", "--format", "json", &bad]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let report = &json_lines(&output)[0];
+    assert_eq!(report["kind"], "workflow");
+    assert_eq!(report["ok"], false);
+    let pointers: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/definition/triggers/hook/inputs/subscribe/uri",
+            "/definition/triggers/hook/inputs/subscribe/authentication/type"
+        ]
+    );
+}

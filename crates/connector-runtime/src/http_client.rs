@@ -7,6 +7,8 @@ use rand::Rng;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use url::Url;
 
+use std::sync::Arc;
+
 use crate::redact::redact_url;
 use crate::{Auth, RequestSpec};
 
@@ -174,16 +176,59 @@ pub(crate) fn resolve_url(
     Ok(url)
 }
 
+/// Where each attempt of a request gets its bearer token, e.g. a definition's
+/// `ActiveDirectoryOAuth` token cache.
+#[async_trait::async_trait]
+pub trait BearerTokenSource: Send + Sync + std::fmt::Debug {
+    /// A valid token, or why there is none (never a secret).
+    async fn bearer_token(&self) -> Result<String, String>;
+}
+
+/// What a request needs besides a static [`Auth`]: an HTTP client of its own (one that
+/// presents a client certificate), a bearer token source and a retry policy, each replacing
+/// the host's.
+#[derive(Debug, Clone, Default)]
+pub struct RequestProfile {
+    /// The HTTP client to send with instead of the host's.
+    pub client: Option<reqwest::Client>,
+    /// Where to get a bearer token for each attempt.
+    pub token: Option<Arc<dyn BearerTokenSource>>,
+    /// The retry policy instead of the host's.
+    pub retry: Option<RetryPolicy>,
+}
+
 /// Sends requests with retries. Cheap to clone.
 #[derive(Debug, Clone)]
 pub(crate) struct Outbound {
     client: reqwest::Client,
     policy: RetryPolicy,
+    /// Where each attempt gets its bearer token (a definition's ActiveDirectoryOAuth).
+    token: Option<Arc<dyn BearerTokenSource>>,
 }
 
 impl Outbound {
     pub fn new(client: reqwest::Client, policy: RetryPolicy) -> Self {
-        Outbound { client, policy }
+        Outbound {
+            client,
+            policy,
+            token: None,
+        }
+    }
+
+    /// This sender with a connection's request profile: its HTTP client (client
+    /// certificate), token source and retry policy replace the host's.
+    pub fn for_profile(&self, profile: Option<&RequestProfile>) -> Outbound {
+        let Some(profile) = profile else {
+            return self.clone();
+        };
+        Outbound {
+            client: profile
+                .client
+                .clone()
+                .unwrap_or_else(|| self.client.clone()),
+            policy: profile.retry.clone().unwrap_or_else(|| self.policy.clone()),
+            token: profile.token.clone().or_else(|| self.token.clone()),
+        }
     }
 
     pub fn policy(&self) -> &RetryPolicy {
@@ -244,7 +289,16 @@ impl Outbound {
             if let Some(body) = &spec.body {
                 request = request.json(body);
             }
-            request = auth.apply(request);
+            request = match &self.token {
+                // Per attempt: the source reuses its token until shortly before it expires.
+                Some(source) => {
+                    let token = source.bearer_token().await.map_err(|e| {
+                        SendError::Transport(format!("cannot get an access token: {e}"))
+                    })?;
+                    request.bearer_auth(token)
+                }
+                None => auth.apply(request),
+            };
             let outcome = request.send().await;
             let (retry_after, reason) = match outcome {
                 Ok(response) => {

@@ -89,10 +89,13 @@ mod tls;
 
 pub use action::PendingWait;
 pub use auth::Auth;
-pub use definition::{HttpWebhookDefinition, WebhookAuthentication, WebhookRequest};
+pub use definition::{
+    DefinitionError, DefinitionOptions, HttpWebhookDefinition, WebhookAuthentication,
+    WebhookRequest,
+};
 pub use error::{Error, Result};
 pub use host::{Host, HostBuilder};
-pub use http_client::RetryPolicy;
+pub use http_client::{BearerTokenSource, RequestProfile, RetryPolicy};
 pub use ids::SubscriptionId;
 pub use lifecycle::{ResumeReport, OPERATION_NAME_HEADER, TRACKING_ID_HEADER};
 pub use registry::{Connection, HandlerError, TriggerOptions};

@@ -223,10 +223,10 @@ impl HostInner {
             method = %spec.method,
             url = %target,
         );
+        let outbound = self.outbound.for_profile(connection.request_profile());
         let mut first_retry = 0;
         let answer = loop {
-            let answer = self
-                .outbound
+            let answer = outbound
                 .send_once_sent(&spec, &connection.base_url, &connection.auth, first_retry)
                 .instrument(span.clone())
                 .await;
@@ -238,7 +238,7 @@ impl HostInner {
                         .instrument(span.clone())
                         .await?;
                     first_retry = retry.saturating_add(1);
-                    let wait = self.outbound.policy().interval(first_retry, None);
+                    let wait = outbound.policy().interval(first_retry, None);
                     tracing::info!(parent: &span, retry = first_retry, ?wait, "retrying the subscribe after cleaning up");
                     tokio::time::sleep(wait).await;
                 }
@@ -442,6 +442,7 @@ impl HostInner {
         );
         let answer = self
             .outbound
+            .for_profile(connection.unsubscribe_request_profile())
             .send(
                 &spec,
                 &connection.base_url,

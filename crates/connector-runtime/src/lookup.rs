@@ -177,6 +177,7 @@ impl HostInner {
             };
             let answer = self
                 .outbound
+                .for_profile(connection.request_profile())
                 .send(&spec, &connection.base_url, &connection.auth, &[])
                 .await
                 .map_err(send_error_to_error)?;
@@ -253,6 +254,7 @@ impl HostInner {
         for removal in &removals {
             let answer = self
                 .outbound
+                .for_profile(connection.unsubscribe_request_profile())
                 .send(
                     removal,
                     &connection.base_url,

@@ -5,11 +5,13 @@
 //! the host stores raw bytes and re-parses them into `T::Notification` when it redelivers.
 
 use std::any::TypeId;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::dispatch::{DispatchQueue, QueueSettings};
 pub use crate::handler::HandlerError;
 use crate::handler::ParseFn;
+use crate::http_client::RequestProfile;
 use crate::verify::SignatureCheck;
 use crate::Auth;
 
@@ -22,7 +24,25 @@ pub struct Connection {
     pub auth: Auth,
     /// Credentials for unsubscribe, when they differ from `auth`.
     pub unsubscribe_auth: Option<Auth>,
+    /// Client certificate, OAuth token source and retry policy of subscribe requests
+    /// (and unsubscribe requests unless `unsubscribe_profile` is set).
+    profile: Option<SharedProfile>,
+    /// The same for unsubscribe requests, when they differ.
+    unsubscribe_profile: Option<SharedProfile>,
 }
+
+/// A profile shared by the clones of a connection; two connections are equal when they share
+/// it (an HTTP client or a token cache has no other identity).
+#[derive(Debug, Clone)]
+struct SharedProfile(Arc<RequestProfile>);
+
+impl PartialEq for SharedProfile {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for SharedProfile {}
 
 impl Connection {
     /// A connection to `base_url` with `auth`.
@@ -31,7 +51,35 @@ impl Connection {
             base_url: base_url.into(),
             auth,
             unsubscribe_auth: None,
+            profile: None,
+            unsubscribe_profile: None,
         }
+    }
+
+    /// Send subscribe (and, unless [`Connection::with_unsubscribe_profile`], unsubscribe)
+    /// requests with this client, token source and retry policy.
+    pub fn with_request_profile(mut self, profile: Arc<RequestProfile>) -> Self {
+        self.profile = Some(SharedProfile(profile));
+        self
+    }
+
+    /// Send unsubscribe requests with this client, token source and retry policy.
+    pub fn with_unsubscribe_profile(mut self, profile: Arc<RequestProfile>) -> Self {
+        self.unsubscribe_profile = Some(SharedProfile(profile));
+        self
+    }
+
+    /// The subscribe requests' profile, if any.
+    pub(crate) fn request_profile(&self) -> Option<&RequestProfile> {
+        self.profile.as_ref().map(|p| p.0.as_ref())
+    }
+
+    /// The unsubscribe requests' profile, if any.
+    pub(crate) fn unsubscribe_request_profile(&self) -> Option<&RequestProfile> {
+        self.unsubscribe_profile
+            .as_ref()
+            .or(self.profile.as_ref())
+            .map(|p| p.0.as_ref())
     }
 
     /// Use different credentials for unsubscribe requests.

@@ -40,6 +40,8 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// Raw body.
     pub body: Vec<u8>,
+    /// When it arrived (retry schedules are measured from these).
+    pub received_at: std::time::Instant,
 }
 
 impl RecordedRequest {
@@ -309,6 +311,7 @@ fn record(state: &MockState, method: &Method, uri: &Uri, headers: &HeaderMap, bo
             })
             .collect(),
         body: body.to_vec(),
+        received_at: std::time::Instant::now(),
     };
     if let Ok(mut requests) = state.requests.lock() {
         requests.push(request);

@@ -110,6 +110,14 @@ pub enum TriggerError {
     /// Serialising the subscribe parameters failed.
     #[error("cannot serialise the subscribe body: {0}")]
     Body(#[from] serde_json::Error),
+    /// A definition's expression could not be evaluated (e.g. `substring` past the end).
+    #[error("cannot evaluate the expression at {pointer}: {reason}")]
+    Expression {
+        /// JSON pointer of the string in the definition.
+        pointer: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// A webhook trigger as generated code (or a spec-less definition) describes it.

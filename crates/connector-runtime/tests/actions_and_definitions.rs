@@ -299,9 +299,11 @@ async fn a_definition_works_as_an_action() {
     assert!(api.hooks().is_empty());
     assert_eq!(api.requests_to("POST", "/unsubscribe").len(), 1);
 
-    // Bearer authentication is accepted too.
-    let bearer: connector_runtime::WebhookAuthentication =
-        serde_json::from_value(json!({"type": "Bearer", "token": "t"})).unwrap();
-    assert_eq!(bearer.to_auth(), Auth::Bearer { token: "t".into() });
+    // Bearer authentication (a runtime extension) is accepted too.
+    let bearer = HttpWebhookDefinition::from_value(json!({"type": "HttpWebhook", "inputs": {
+        "subscribe": {"method": "POST", "uri": "https://a/s",
+                      "authentication": {"type": "Bearer", "token": "t"}}}}))
+    .unwrap();
+    assert_eq!(bearer.connection().auth, Auth::Bearer { token: "t".into() });
     host.shutdown().await;
 }
