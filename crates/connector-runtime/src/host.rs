@@ -45,6 +45,7 @@ pub struct HostBuilder {
     busy_retry_after: Duration,
     inbox_retention: Duration,
     late_hook_window: Duration,
+    admin: crate::admin::AdminConfig,
 }
 
 impl Default for HostBuilder {
@@ -63,6 +64,7 @@ impl Default for HostBuilder {
             busy_retry_after: Duration::from_secs(1),
             inbox_retention: Duration::from_secs(7 * 24 * 3600),
             late_hook_window: Duration::from_secs(300),
+            admin: crate::admin::AdminConfig::default(),
         }
     }
 }
@@ -172,6 +174,21 @@ impl HostBuilder {
         self
     }
 
+    /// Serve the admin surface (run history API and pages, actions, `/metrics`) on its own
+    /// address, e.g. `127.0.0.1:9090`. Off by default; needs at least one
+    /// [`HostBuilder::with_admin_token`]. Never the public callback port.
+    pub fn with_admin_bind(mut self, addr: SocketAddr) -> Self {
+        self.admin.bind = Some(addr);
+        self
+    }
+
+    /// A bearer token for the admin listener, under a name the audit log records (the token
+    /// is never stored or logged). Call again for more tokens.
+    pub fn with_admin_token(mut self, name: impl Into<String>, token: impl AsRef<str>) -> Self {
+        self.admin.tokens.add(name.into(), token.as_ref());
+        self
+    }
+
     /// Open the store, bind the listener and start serving callbacks.
     ///
     /// Then [`Host::register`] every trigger and call [`Host::resume`] once, so stored
@@ -217,6 +234,12 @@ impl HostBuilder {
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
 
+        if self.admin.bind.is_some() && self.admin.tokens.is_empty() {
+            return Err(Error::Config(
+                "the admin listener needs at least one token (HostBuilder::with_admin_token)"
+                    .into(),
+            ));
+        }
         let listener = std::net::TcpListener::bind(self.bind)?;
         listener.set_nonblocking(true)?;
         let local_addr = listener.local_addr()?;
@@ -267,6 +290,8 @@ impl HostBuilder {
             resumed: std::sync::atomic::AtomicBool::new(false),
             late_hook_window: self.late_hook_window,
             late_hook_watch: Mutex::new(HashMap::new()),
+            metrics: crate::metrics::Metrics::new(),
+            admin_addr: std::sync::OnceLock::new(),
         });
 
         let router = Router::new()
@@ -300,6 +325,9 @@ impl HostBuilder {
         start_deadline_timer(&inner);
         let host = Host { inner };
         host.start_sweeper();
+        if let Some(admin) = crate::admin::start(self.admin, host.clone(), local_addr).await? {
+            let _ = host.inner.admin_addr.set(admin);
+        }
         tracing::info!(%local_addr, public_url = %host.inner.public_url, "host started");
         Ok(host)
     }
@@ -368,6 +396,10 @@ pub(crate) struct HostInner {
     pub late_hook_window: Duration,
     /// Subscriptions whose subscribe answer was lost → until when to look for late hooks.
     pub late_hook_watch: Mutex<HashMap<SubscriptionId, tokio::time::Instant>>,
+    /// Counters and histograms served at the admin listener's `/metrics`.
+    pub metrics: crate::metrics::Metrics,
+    /// Where the admin listener listens, when it is on.
+    pub admin_addr: std::sync::OnceLock<SocketAddr>,
 }
 
 impl HostInner {
@@ -497,6 +529,11 @@ impl Host {
     /// The address the server listens on.
     pub fn local_addr(&self) -> SocketAddr {
         self.inner.local_addr
+    }
+
+    /// The admin listener's address, when [`HostBuilder::with_admin_bind`] turned it on.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.inner.admin_addr.get().copied()
     }
 
     /// The public base URL (no trailing slash).

@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 
 pub mod action;
+mod admin;
 pub mod auth;
 pub mod definition;
 mod dispatch;
@@ -39,6 +40,7 @@ pub mod http_client;
 mod ids;
 pub mod lifecycle;
 mod lookup;
+mod metrics;
 mod receive;
 pub mod redact;
 pub mod registry;

@@ -6,12 +6,18 @@
 //! which is what makes thousands of durable writes per second possible, while a lone call still
 //! commits immediately.
 
+mod history;
+
 use std::path::Path;
 use std::sync::mpsc;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tokio::sync::oneshot;
 
+use super::history::{
+    AttemptOutcome, AttemptRecord, AuditRecord, DeliveryEntry, DeliveryQuery, ListQuery, Page,
+    RequeueTarget, StoreCounts, SubscriptionEntry, SubscriptionQuery,
+};
 use super::{
     DeliveryState, HookLookup, InsertOutcome, Intent, NewDelivery, StoreError, StoreResult,
     StoredDelivery, SubscriptionKind, SubscriptionRecord, SubscriptionState,
@@ -109,6 +115,8 @@ impl SqliteStore {
         conn.execute_batch(&format!("PRAGMA synchronous={sync};"))?;
         conn.execute_batch(SCHEMA)?;
         migrate(&conn)?;
+        history::migrate(&conn)?;
+        conn.execute_batch(history::HISTORY_SCHEMA)?;
         let (jobs, receiver) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("connector-runtime-sqlite".into())
@@ -400,8 +408,11 @@ impl super::Store for SqliteStore {
         self.call(move |conn| {
             let changed = conn
                 .prepare_cached(
-                    "INSERT INTO inbox (subscription_id, delivery_id, received_ms, headers, body) \
-                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+                    // The trigger is copied from the subscription so history filters by
+                    // trigger need no join (one primary-key probe per insert).
+                    "INSERT INTO inbox (subscription_id, delivery_id, received_ms, headers, body, \
+                     trigger) VALUES (?1, ?2, ?3, ?4, ?5, \
+                     (SELECT trigger FROM subscriptions WHERE id = ?1)) ON CONFLICT DO NOTHING",
                 )?
                 .execute(params![
                     delivery.subscription.as_str(),
@@ -491,6 +502,48 @@ impl super::Store for SqliteStore {
             Ok(deleted)
         })
         .await
+    }
+
+    async fn list_subscriptions(
+        &self,
+        query: &SubscriptionQuery,
+    ) -> StoreResult<Page<SubscriptionEntry>> {
+        self.history_list_subscriptions(query).await
+    }
+
+    async fn list_deliveries(&self, query: &DeliveryQuery) -> StoreResult<Page<DeliveryEntry>> {
+        self.history_list_deliveries(query).await
+    }
+
+    async fn delivery(&self, id: i64, with_body: bool) -> StoreResult<Option<DeliveryEntry>> {
+        self.history_delivery(id, with_body).await
+    }
+
+    async fn requeue_failed(&self, target: &RequeueTarget) -> StoreResult<Vec<StoredDelivery>> {
+        self.history_requeue_failed(target).await
+    }
+
+    async fn record_attempt(&self, attempt: &AttemptRecord) -> StoreResult<()> {
+        self.history_record_attempt(attempt).await
+    }
+
+    async fn list_attempts(
+        &self,
+        query: &ListQuery<AttemptOutcome>,
+    ) -> StoreResult<Page<AttemptRecord>> {
+        self.history_list_attempts(query).await
+    }
+
+    async fn record_audit(&self, entry: &AuditRecord) -> StoreResult<()> {
+        self.history_record_audit(entry).await
+    }
+
+    async fn list_audit(&self, query: &ListQuery<String>) -> StoreResult<Page<AuditRecord>> {
+        self.history_list_audit(query).await
+    }
+
+    async fn counts(&self) -> StoreResult<StoreCounts> {
+        self.history_counts().await
     }
 
     async fn deliveries_of(&self, id: &SubscriptionId) -> StoreResult<Vec<StoredDelivery>> {
