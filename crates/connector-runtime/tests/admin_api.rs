@@ -263,3 +263,64 @@ async fn bad_filters_and_cursors_are_400_and_unknown_ids_404() {
         assert_eq!(status, 404, "{path}: {body}");
     }
 }
+
+#[tokio::test]
+async fn pages_render_behind_the_login_cookie_without_secrets() {
+    let fixture = AdminFixture::start().await;
+    let id = fixture.subscription_with_deliveries(2).await;
+    fixture.until_all(&id, "failed", 2).await;
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let wrong = browser
+        .post(format!("{}/login", fixture.admin))
+        .form(&[("token", "guess")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status().as_u16(), 401);
+    let login = browser
+        .post(format!("{}/login", fixture.admin))
+        .form(&[("token", OPS_TOKEN)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 303);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let delivery = fixture.json("/api/deliveries?limit=1").await["items"][0]["id"].clone();
+    for (path, expected) in [
+        ("/".to_owned(), "Recent failed deliveries"),
+        ("/triggers/orders".to_owned(), "downstream said no"),
+        ("/triggers/orders?state=failed".to_owned(), "Requeue"),
+        (format!("/subscriptions/{id}"), "subscribe"),
+        (format!("/deliveries/{delivery}"), "&quot;seq&quot;"),
+    ] {
+        let response = browser
+            .get(format!("{}{path}", fixture.admin))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let html = response.text().await.unwrap();
+        assert_eq!(status, 200, "{path}: {html}");
+        assert!(html.contains(expected), "{path} lacks {expected:?}: {html}");
+        fixture.assert_no_secret(&[&id], &path, &html);
+    }
+    for path in [
+        "/triggers/nope",
+        "/subscriptions/snope",
+        "/deliveries/424242",
+    ] {
+        let response = browser
+            .get(format!("{}{path}", fixture.admin))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 404, "{path}");
+    }
+}

@@ -66,12 +66,25 @@ fn when(
     Ok(tera::Value::String(text))
 }
 
+/// `segment`: text → a percent-encoded URL path segment (trigger names in links).
+fn segment_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Ok(tera::Value::String(segment(value.as_str().unwrap_or(""))))
+}
+
+fn segment(text: &str) -> String {
+    crate::lifecycle::percent_encode(text, b"-._~")
+}
+
 impl Pages {
     pub fn new() -> Result<Self> {
         let mut tera = Tera::default();
         tera.add_raw_templates(TEMPLATES.iter().copied())
             .map_err(|e| Error::Config(format!("admin templates: {e}")))?;
         tera.register_filter("when", when);
+        tera.register_filter("segment", segment_filter);
         Ok(Pages(tera))
     }
 
@@ -178,7 +191,7 @@ pub(crate) async fn trigger(
         .store()
         .list_deliveries(&filters.deliveries()?)
         .await?;
-    let base = format!("/triggers/{}", percent(&name));
+    let base = format!("/triggers/{}", segment(&name));
     let refresh = page.items.iter().any(|d| d.state == DeliveryState::Pending);
     let mut context = context(&state, &operator, &name);
     context.insert("trigger", &name);
@@ -330,7 +343,7 @@ pub(crate) async fn login(
     }
     let cookie = format!(
         "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
-        percent(&form.token)
+        url::form_urlencoded::byte_serialize(form.token.as_bytes()).collect::<String>()
     );
     let mut response = Redirect::to("/").into_response();
     let value = HeaderValue::from_str(&cookie)
@@ -346,8 +359,4 @@ pub(crate) async fn logout() -> Response {
         HeaderValue::from_static("connector_admin=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
     );
     response
-}
-
-fn percent(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
