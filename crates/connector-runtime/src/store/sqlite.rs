@@ -410,9 +410,14 @@ impl super::Store for SqliteStore {
                 .prepare_cached(
                     // The trigger is copied from the subscription so history filters by
                     // trigger need no join (one primary-key probe per insert).
+                    // Receive times never go below the newest row's (one probe of the last
+                    // rowid), so they grow with the id even if the clock steps back, and a
+                    // time range is an id range (see `history::id_bounds`).
                     "INSERT INTO inbox (subscription_id, delivery_id, received_ms, headers, body, \
-                     trigger) VALUES (?1, ?2, ?3, ?4, ?5, \
-                     (SELECT trigger FROM subscriptions WHERE id = ?1)) ON CONFLICT DO NOTHING",
+                     trigger) VALUES (?1, ?2, \
+                     MAX(?3, IFNULL((SELECT received_ms FROM inbox ORDER BY id DESC LIMIT 1), 0)), \
+                     ?4, ?5, (SELECT trigger FROM subscriptions WHERE id = ?1)) \
+                     ON CONFLICT DO NOTHING",
                 )?
                 .execute(params![
                     delivery.subscription.as_str(),

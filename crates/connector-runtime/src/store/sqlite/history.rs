@@ -7,7 +7,7 @@
 //! and trigger filters their own `(…, id)` indexes.
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, Row};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 use super::{corrupt, read_subscription, validate_delivery, SqliteStore, SUBSCRIPTION_COLUMNS};
 use crate::store::history::{
@@ -45,6 +45,7 @@ CREATE INDEX IF NOT EXISTS audit_subscription ON audit(subscription_id, id);
 CREATE INDEX IF NOT EXISTS inbox_failed ON inbox(id) WHERE state = 2;
 CREATE INDEX IF NOT EXISTS inbox_subscription ON inbox(subscription_id, id);
 CREATE INDEX IF NOT EXISTS inbox_trigger ON inbox(trigger, id);
+CREATE INDEX IF NOT EXISTS inbox_received ON inbox(received_ms);
 CREATE INDEX IF NOT EXISTS subscriptions_created ON subscriptions(created_ms, id);
 CREATE INDEX IF NOT EXISTS subscriptions_trigger ON subscriptions(trigger, created_ms, id);
 ";
@@ -188,9 +189,48 @@ fn read_entry(row: &Row<'_>) -> StoreResult<DeliveryEntry> {
     })
 }
 
+/// The first row id received at or after `ms`, through `inbox_received` (one index probe).
+fn first_id_at(conn: &Connection, ms: i64) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM inbox INDEXED BY inbox_received WHERE received_ms >= ?1 \
+             ORDER BY received_ms, id LIMIT 1",
+        )?
+        .query_row([ms], |row| row.get(0))
+        .optional()?)
+}
+
+/// A time range as an id range: receive times grow with the id (the insert keeps them
+/// monotonic), so `[since, until)` is `[first id at since, first id at until)`, and a listing
+/// walks only that slice of whichever index it uses. `None` when nothing is in range.
+fn id_bounds<S>(
+    conn: &Connection,
+    list: &ListQuery<S>,
+    filter: &mut Filter,
+) -> StoreResult<Option<()>> {
+    if let Some(since) = list.since_ms {
+        match first_id_at(conn, since)? {
+            Some(low) => filter.raw(format!("id >= {low}")),
+            None => return Ok(None),
+        }
+    }
+    if let Some(until) = list.until_ms {
+        if let Some(high) = first_id_at(conn, until)? {
+            filter.raw(format!("id < {high}"));
+        }
+    }
+    Ok(Some(()))
+}
+
 fn list_deliveries(conn: &Connection, query: &DeliveryQuery) -> StoreResult<Page<DeliveryEntry>> {
     let list = &query.list;
     let mut filter = Filter::default();
+    if id_bounds(conn, list, &mut filter)?.is_none() {
+        return Ok(Page {
+            items: Vec::new(),
+            next: None,
+        });
+    }
     // The narrowest index for the filter; partial indexes need the state as a literal.
     let index = match list.state {
         Some(DeliveryState::Pending) => "inbox_pending",
