@@ -2,8 +2,8 @@
 //!
 //! Fills a SQLite file through the store's own write path (`insert_delivery`, done-marks,
 //! failures) with `rows` deliveries over 100 subscriptions of 5 triggers — 98 % done, 1 %
-//! failed, 1 % pending, received 1 ms apart — then times each filtered listing the admin API
-//! runs, `repeat` times each. The baseline is the cheapest page there is: the newest 50 rows,
+//! failed, 1 % pending — then times each filtered listing the admin API runs, `repeat` times
+//! each. The baseline is the cheapest page there is: the newest 50 rows,
 //! unfiltered, measured in the same run.
 
 use std::sync::Arc;
@@ -81,7 +81,8 @@ async fn fill(store: &Arc<SqliteStore>, rows: usize) -> Result<Vec<SubscriptionI
             let connector_runtime::store::InsertOutcome::Inserted(id) = inserted? else {
                 return Err(Error::Invalid(format!("row {seq} deduplicated")));
             };
-            match seq % 100 {
+            // 101 is prime to the 100 subscriptions, so failures spread over all of them.
+            match seq % 101 {
                 3 => {}
                 7 => failed.push(id),
                 _ => done.push(id),
@@ -124,15 +125,23 @@ pub async fn run(config: AdminListConfig) -> Result<Outcome> {
     let started = Instant::now();
     let subscriptions = fill(&store, config.rows).await?;
     let fill_seconds = started.elapsed().as_secs_f64();
-    let newest = store
-        .list_deliveries(&DeliveryQuery::default())
-        .await?
-        .items
-        .first()
-        .map_or(0, |row| row.received_ms);
-    // A one-minute window in the middle of the history.
-    let span = i64::try_from(config.rows).unwrap_or(i64::MAX);
-    let middle = newest - span / 2;
+    // A time window over the middle fifth of the history, and a cursor in the middle.
+    let received_at = |fraction: usize| {
+        let row = i64::try_from(config.rows * fraction / 10)
+            .unwrap_or(i64::MAX)
+            .max(1);
+        let store = store.clone();
+        async move {
+            Ok::<_, Error>(
+                store
+                    .delivery(row, false)
+                    .await?
+                    .map_or(0, |d| d.received_ms),
+            )
+        }
+    };
+    let window_start = received_at(4).await?;
+    let window_end = received_at(6).await?;
     let middle_row = i64::try_from(config.rows / 2).unwrap_or(i64::MAX);
     let trigger = Some("trigger-3".to_owned());
     let list = |f: &dyn Fn(&mut ListQuery<DeliveryState>)| {
@@ -165,19 +174,19 @@ pub async fn run(config: AdminListConfig) -> Result<Outcome> {
         ),
         ("pending", list(&|l| l.state = Some(DeliveryState::Pending))),
         (
-            "one minute mid-history",
+            "time window mid-history",
             list(&|l| {
-                l.since_ms = Some(middle - 60_000);
-                l.until_ms = Some(middle);
+                l.since_ms = Some(window_start);
+                l.until_ms = Some(window_end);
             }),
         ),
         (
-            "trigger + done + one minute",
+            "trigger + done + time window",
             list(&|l| {
                 l.trigger = trigger.clone();
                 l.state = Some(DeliveryState::Done);
-                l.since_ms = Some(middle - 60_000);
-                l.until_ms = Some(middle);
+                l.since_ms = Some(window_start);
+                l.until_ms = Some(window_end);
             }),
         ),
         (
