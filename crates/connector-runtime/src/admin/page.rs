@@ -279,7 +279,7 @@ pub(crate) async fn subscription(
                 }),
         )
         .collect();
-    history.sort_by(|a, b| b.at_ms.cmp(&a.at_ms));
+    history.sort_by_key(|line| std::cmp::Reverse(line.at_ms));
     let base = format!("/subscriptions/{id}");
     let refresh = deliveries
         .items
