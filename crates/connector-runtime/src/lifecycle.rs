@@ -11,14 +11,18 @@ use tracing::Instrument;
 
 use crate::dispatch::{DispatchQueue, Job};
 use crate::error::{Error, Result};
+use crate::handler::{erase_handler, parser_for, HandlerError};
 use crate::headers::DeliveryHeaders;
-use crate::host::{Host, HostInner};
+use crate::host::Host;
 use crate::http_client::{resolve_url, SendError};
 use crate::redact::redact_url;
-use crate::registry::{
-    erase_handler, parser_for, Connection, HandlerError, Registration, TriggerOptions,
+use crate::registry::{Connection, Registration, TriggerOptions};
+use crate::replay::ReplayTrigger;
+use crate::runtime::HostInner;
+use crate::store::{
+    AttemptOperation, AttemptOutcome, AttemptRecord, HookLookup, Intent, SubscriptionKind,
+    SubscriptionRecord, SubscriptionState,
 };
-use crate::store::{HookLookup, Intent, SubscriptionKind, SubscriptionRecord, SubscriptionState};
 use crate::{Callback, RequestSpec, SubscriptionId, UnsubscribeRoute, WebhookTrigger};
 
 /// Header carrying a stable id per subscription on unsubscribe requests (as Logic Apps sends).
@@ -188,6 +192,11 @@ impl HostInner {
         let spec = trigger.subscribe_request(&callback)?;
         let explicit = trigger.unsubscribe_request(&callback);
         let route = trigger.unsubscribe_route();
+        if record.kind == SubscriptionKind::Trigger {
+            // Kept so an operator can enable it again after disabling it (admin surface).
+            let replay = ReplayTrigger::capture(trigger, &callback)?;
+            self.replays.keep(&record.id, replay);
+        }
         // What is known before the answer is stored first, so a crash mid-subscribe leaves a
         // way to clean up.
         record.unsubscribe = match (&explicit, &route) {
@@ -211,7 +220,7 @@ impl HostInner {
         record.subscribe_status = None;
         record.subscribe_body = None;
         record.last_error = None;
-        self.save(record).await?;
+        self.subscriptions.save(record).await?;
 
         let target = resolve_url(&connection.base_url, &spec.url, &spec.query)
             .map(|u| redact_url(u.as_str()))
@@ -233,6 +242,14 @@ impl HostInner {
             match answer {
                 Ok(answer) => break answer,
                 Err(SendError::OutcomeUnknown { reason, retry }) => {
+                    self.record_attempt(
+                        record,
+                        AttemptOperation::Subscribe,
+                        AttemptOutcome::Unreachable,
+                        None,
+                        Some(format!("outcome unknown: {reason}")),
+                    )
+                    .await;
                     // The API may have created the hook: never POST again blindly.
                     self.after_unknown_subscribe(record, &reason, retry)
                         .instrument(span.clone())
@@ -254,20 +271,41 @@ impl HostInner {
                     };
                     // Only connection failures get here: the request never reached the API.
                     tracing::warn!(parent: &span, %error, "subscribe failed");
+                    self.record_attempt(
+                        record,
+                        AttemptOperation::Subscribe,
+                        AttemptOutcome::Unreachable,
+                        None,
+                        Some(error.to_string()),
+                    )
+                    .await;
                     record.state = SubscriptionState::Failed;
                     record.last_error = Some(format!("subscribe failed: {error}"));
-                    self.save(record).await?;
+                    self.subscriptions.save(record).await?;
                     return Err(error);
                 }
             }
         };
         record.subscribe_status = Some(answer.status);
         record.subscribe_body = Some(truncate(&answer.body));
+        let outcome = if is_success(answer.status) {
+            AttemptOutcome::Ok
+        } else {
+            AttemptOutcome::Rejected
+        };
+        self.record_attempt(
+            record,
+            AttemptOperation::Subscribe,
+            outcome,
+            Some(answer.status),
+            None,
+        )
+        .await;
         if !is_success(answer.status) {
             tracing::warn!(parent: &span, status = answer.status, "subscribe rejected");
             record.state = SubscriptionState::Failed;
             record.last_error = Some(format!("subscribe answered {}", answer.status));
-            self.save(record).await?;
+            self.subscriptions.save(record).await?;
             return Err(Error::SubscribeRejected {
                 status: answer.status,
                 body: truncate(&answer.body),
@@ -306,11 +344,11 @@ impl HostInner {
         }
         // A callback may already have finished an action wait while the subscribe was in
         // flight; keep that intent rather than overwrite it.
-        if let Some(cached) = self.cached(&record.id) {
+        if let Some(cached) = self.subscriptions.cached(&record.id) {
             record.intent = cached.intent;
         }
         record.state = SubscriptionState::Active;
-        self.save(record).await?;
+        self.subscriptions.save(record).await?;
         tracing::info!(
             parent: &span,
             status = answer.status,
@@ -360,7 +398,7 @@ impl HostInner {
             if self.unsubscribe_locked(record).await.is_ok() {
                 record.state = SubscriptionState::Subscribing;
                 record.last_error = Some(format!("subscribe answer lost ({reason}); retrying"));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 return Ok(());
             }
         }
@@ -390,7 +428,7 @@ impl HostInner {
         why: &str,
     ) -> Result<bool> {
         record.intent = Intent::Deleted;
-        record.outcome = Some("failed".into());
+        record.outcome = Some(crate::store::WaitOutcome::Failed);
         let cleanup = (record.unsubscribe.is_some() || record.lookup.is_some())
             && record.state != SubscriptionState::Gone;
         if cleanup {
@@ -400,7 +438,7 @@ impl HostInner {
             record.state = SubscriptionState::Failed;
             record.last_error = Some(format!("{why}; a hook may be orphaned at the API"));
         }
-        self.save(record).await?;
+        self.subscriptions.save(record).await?;
         Ok(cleanup)
     }
 
@@ -419,11 +457,11 @@ impl HostInner {
             tracing::warn!(subscription = %record.id, "unmanaged subscription: nothing to send; remove the hook at the API by hand");
             record.state = SubscriptionState::Gone;
             record.last_error = Some("unmanaged: no unsubscribe request was known".into());
-            return self.save(record).await;
+            return self.subscriptions.save(record).await;
         };
         if record.state != SubscriptionState::Unsubscribing {
             record.state = SubscriptionState::Unsubscribing;
-            self.save(record).await?;
+            self.subscriptions.save(record).await?;
         }
         let registration = self
             .registration(&record.trigger)
@@ -450,17 +488,32 @@ impl HostInner {
             )
             .instrument(span.clone())
             .await;
+        let (outcome, status, error) = match &answer {
+            Ok(answer) if is_removed(answer.status) => {
+                (AttemptOutcome::Ok, Some(answer.status), None)
+            }
+            Ok(answer) => (AttemptOutcome::Rejected, Some(answer.status), None),
+            Err(error) => (AttemptOutcome::Unreachable, None, Some(error.to_string())),
+        };
+        self.record_attempt(
+            record,
+            AttemptOperation::Unsubscribe,
+            outcome,
+            status,
+            error,
+        )
+        .await;
         match answer {
             Ok(answer) if is_removed(answer.status) => {
                 tracing::info!(parent: &span, status = answer.status, "unsubscribed");
                 record.state = SubscriptionState::Gone;
                 record.last_error = None;
-                self.save(record).await
+                self.subscriptions.save(record).await
             }
             Ok(answer) => {
                 tracing::warn!(parent: &span, status = answer.status, "unsubscribe rejected; will retry");
                 record.last_error = Some(format!("unsubscribe answered {}", answer.status));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 Err(Error::UnsubscribeRejected {
                     status: answer.status,
                     body: truncate(&answer.body),
@@ -471,7 +524,7 @@ impl HostInner {
             Err(SendError::Transport(reason) | SendError::OutcomeUnknown { reason, .. }) => {
                 tracing::warn!(parent: &span, %reason, "unsubscribe unreachable; will retry");
                 record.last_error = Some(format!("unsubscribe failed: {reason}"));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 Err(Error::Transport {
                     operation: "unsubscribe",
                     reason,
@@ -480,7 +533,7 @@ impl HostInner {
             Err(SendError::Url { url, reason }) => {
                 record.state = SubscriptionState::Failed;
                 record.last_error = Some(format!("unsubscribe URL invalid: {reason}"));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 Err(Error::Url { url, reason })
             }
         }
@@ -495,7 +548,7 @@ impl HostInner {
     ) -> Result<()> {
         if record.state != SubscriptionState::Unsubscribing {
             record.state = SubscriptionState::Unsubscribing;
-            self.save(record).await?;
+            self.subscriptions.save(record).await?;
         }
         let registration = self
             .registration(&record.trigger)
@@ -511,42 +564,66 @@ impl HostInner {
             .remove_listed_hooks(record, lookup, &registration.connection, None)
             .instrument(span.clone())
             .await;
+        let (outcome, error) = match &removed {
+            Ok(_) => (AttemptOutcome::Ok, None),
+            Err(error) => (AttemptOutcome::Unreachable, Some(error.to_string())),
+        };
+        self.record_attempt(record, AttemptOperation::Unsubscribe, outcome, None, error)
+            .await;
         match removed {
             Ok(count) => {
                 tracing::info!(parent: &span, removed = count, "unsubscribed by listing");
                 record.state = SubscriptionState::Gone;
                 record.last_error = None;
-                self.save(record).await
+                self.subscriptions.save(record).await
             }
             Err(error @ Error::HookLookup { .. }) => {
                 // Retrying cannot help: say so and stop.
                 tracing::warn!(parent: &span, %error, "cannot remove the hook; remove it at the API by hand");
                 record.state = SubscriptionState::Failed;
                 record.last_error = Some(format!("{error}; a hook may be orphaned at the API"));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 Err(error)
             }
             Err(error) => {
                 tracing::warn!(parent: &span, %error, "listing or removing hooks failed; will retry");
                 record.last_error = Some(format!("unsubscribe by listing failed: {error}"));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 Err(error)
             }
         }
     }
 
-    /// Load a record or fail with `UnknownSubscription`.
-    pub(crate) async fn load(&self, id: &SubscriptionId) -> Result<SubscriptionRecord> {
-        self.store
-            .subscription(id)
-            .await?
-            .ok_or_else(|| Error::UnknownSubscription(id.clone()))
+    /// Write one subscribe / unsubscribe attempt to the attempt log and the metrics. A store
+    /// failure here is logged, not returned: the attempt itself already happened.
+    async fn record_attempt(
+        &self,
+        record: &SubscriptionRecord,
+        operation: AttemptOperation,
+        outcome: AttemptOutcome,
+        status: Option<u16>,
+        error: Option<String>,
+    ) {
+        self.metrics.attempt(operation, outcome);
+        let attempt = AttemptRecord {
+            id: 0,
+            subscription: record.id.clone(),
+            trigger: record.trigger.clone(),
+            operation,
+            outcome,
+            status,
+            error: error.map(|e| crate::redact::redact_text(&e)),
+            at_ms: crate::store::now_ms(),
+        };
+        if let Err(store_error) = self.store.record_attempt(&attempt).await {
+            tracing::warn!(subscription = %record.id, %store_error, "cannot record the attempt");
+        }
     }
 
     /// Set the intent and unsubscribe, under the subscription's lock.
     pub(crate) async fn stop(&self, id: &SubscriptionId, intent: Intent) -> Result<()> {
-        let _lock = self.lock_subscription(id).await;
-        let mut record = self.load(id).await?;
+        let _lock = self.subscriptions.lock(id).await?;
+        let mut record = self.subscriptions.load(id).await?;
         if record.kind == SubscriptionKind::Action {
             // A wait ends by its callback, its deadline or its cancel future; ending it from
             // here would leave its waiter hanging.
@@ -558,26 +635,24 @@ impl HostInner {
         }
         if record.intent != intent && record.intent != Intent::Deleted {
             record.intent = intent;
-            self.save(&mut record).await?;
+            self.subscriptions.save(&mut record).await?;
+        }
+        if intent == Intent::Deleted {
+            self.replays.forget(id);
         }
         self.unsubscribe_locked(&mut record).await
     }
 
     /// Retry pending unsubscribes whose lock is free.
     pub(crate) async fn sweep(&self) {
-        let pending: Vec<SubscriptionId> = match self.subscriptions.read() {
-            Ok(cache) => cache
-                .iter()
-                .filter(|(_, c)| c.state == SubscriptionState::Unsubscribing)
-                .map(|(id, _)| id.clone())
-                .collect(),
-            Err(_) => return,
-        };
+        let pending = self
+            .subscriptions
+            .in_state(SubscriptionState::Unsubscribing);
         for id in pending {
-            let Some(_lock) = self.try_lock_subscription(&id) else {
+            let Some(_lock) = self.subscriptions.try_lock(&id).await else {
                 continue;
             };
-            match self.load(&id).await {
+            match self.subscriptions.load(&id).await {
                 Ok(mut record) if record.state == SubscriptionState::Unsubscribing => {
                     if let Err(error) = self.unsubscribe_locked(&mut record).await {
                         tracing::debug!(subscription = %id, %error, "pending unsubscribe still failing");
@@ -621,16 +696,13 @@ impl HostInner {
         let mut queued = 0usize;
         let mut unregistered = std::collections::BTreeSet::new();
         loop {
-            let page = self
-                .store
-                .pending_deliveries(after, REDELIVERY_PAGE)
-                .await?;
+            let page = self.inbox.claim(after, REDELIVERY_PAGE).await?;
             let Some(last) = page.last() else {
                 break;
             };
             after = last.id;
             for row in page {
-                let Some(cached) = self.cached(&row.subscription) else {
+                let Some(cached) = self.subscriptions.cached(&row.subscription) else {
                     continue;
                 };
                 if cached.kind == SubscriptionKind::Action {
@@ -645,7 +717,7 @@ impl HostInner {
                     unregistered.insert(cached.trigger.to_string());
                     continue;
                 };
-                if !self.in_flight.claim(row.id) {
+                if !self.inbox.hold(row.id) {
                     continue;
                 }
                 let job = Job {
@@ -657,7 +729,7 @@ impl HostInner {
                 if queue.send(job).await {
                     queued += 1;
                 } else {
-                    self.in_flight.release(row.id);
+                    self.inbox.release(row.id);
                 }
             }
         }
@@ -696,12 +768,11 @@ impl Host {
         let parse = parser_for(trigger);
         let queue = DispatchQueue::start(
             name.clone(),
-            &options,
+            options.queue_settings(),
             parse.clone(),
             erase_handler(handler),
-            self.inner.store.clone(),
-            self.inner.in_flight.clone(),
-            self.inner.done_marks.clone(),
+            self.inner.inbox.clone(),
+            self.inner.metrics.clone(),
         );
         let registration = Registration {
             type_id: TypeId::of::<T::Notification>(),
@@ -789,7 +860,7 @@ impl Host {
             return Err(Error::NotRegistered(trigger.name().to_owned()));
         }
         let id = SubscriptionId::generate();
-        let _lock = self.inner.lock_subscription(&id).await;
+        let _lock = self.inner.subscriptions.lock(&id).await?;
         let mut record =
             SubscriptionRecord::new(id.clone(), trigger.name(), SubscriptionKind::Trigger);
         self.inner
@@ -815,8 +886,8 @@ impl Host {
     /// the same id (so the callback URL stays the same).
     pub async fn update<T: WebhookTrigger>(&self, id: &SubscriptionId, trigger: &T) -> Result<()> {
         let registration = self.registration_for(trigger)?;
-        let _lock = self.inner.lock_subscription(id).await;
-        let mut record = self.inner.load(id).await?;
+        let _lock = self.inner.subscriptions.lock(id).await?;
+        let mut record = self.inner.subscriptions.load(id).await?;
         if record.intent != Intent::Enabled || record.kind != SubscriptionKind::Trigger {
             return Err(Error::invalid_state(id, record.intent.as_str(), "update"));
         }
@@ -901,8 +972,14 @@ impl Host {
     pub(crate) fn spawn_unsubscribe(&self, id: SubscriptionId) {
         let inner = self.inner.clone();
         tokio::spawn(async move {
-            let _lock = inner.lock_subscription(&id).await;
-            match inner.load(&id).await {
+            let _lock = match inner.subscriptions.lock(&id).await {
+                Ok(lock) => lock,
+                Err(error) => {
+                    tracing::warn!(subscription = %id, %error, "background unsubscribe cannot lock");
+                    return;
+                }
+            };
+            match inner.subscriptions.load(&id).await {
                 Ok(mut record) => {
                     if let Err(error) = inner.unsubscribe_locked(&mut record).await {
                         tracing::warn!(subscription = %id, %error, "background unsubscribe failed; the sweeper retries");

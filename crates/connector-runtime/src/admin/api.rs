@@ -211,7 +211,7 @@ impl SubscriptionView {
             last_callback_ms: entry.last_callback_ms,
             last_error: record.last_error.as_deref().map(redact_text),
             deadline_ms: record.deadline_ms,
-            outcome: record.outcome,
+            outcome: record.outcome.map(|outcome| outcome.as_str().to_owned()),
         }
     }
 }

@@ -18,9 +18,12 @@ use crate::store::history::{
 use crate::store::{DeliveryState, StoreResult, StoredDelivery, SubscriptionState};
 use crate::SubscriptionId;
 
-/// Tables and indexes of the run history; idempotent, run at every open after the base schema.
-pub(super) const HISTORY_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS attempts (
+/// Version 3: the run history — the inbox's `trigger` column (filled from the subscriptions,
+/// so trigger filters need no join), the attempt and audit logs, and an index per filter.
+const SCHEMA_V3: &str = "
+ALTER TABLE inbox ADD COLUMN trigger TEXT;
+UPDATE inbox SET trigger = (SELECT s.trigger FROM subscriptions s WHERE s.id = inbox.subscription_id);
+CREATE TABLE attempts (
     id INTEGER PRIMARY KEY,
     subscription_id TEXT NOT NULL,
     trigger TEXT NOT NULL,
@@ -30,9 +33,9 @@ CREATE TABLE IF NOT EXISTS attempts (
     error TEXT,
     at_ms INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS attempts_subscription ON attempts(subscription_id, id);
-CREATE INDEX IF NOT EXISTS attempts_trigger ON attempts(trigger, id);
-CREATE TABLE IF NOT EXISTS audit (
+CREATE INDEX attempts_subscription ON attempts(subscription_id, id);
+CREATE INDEX attempts_trigger ON attempts(trigger, id);
+CREATE TABLE audit (
     id INTEGER PRIMARY KEY,
     at_ms INTEGER NOT NULL,
     token_name TEXT NOT NULL,
@@ -41,31 +44,18 @@ CREATE TABLE IF NOT EXISTS audit (
     delivery_id INTEGER,
     detail TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS audit_subscription ON audit(subscription_id, id);
-CREATE INDEX IF NOT EXISTS inbox_failed ON inbox(id) WHERE state = 2;
-CREATE INDEX IF NOT EXISTS inbox_subscription ON inbox(subscription_id, id);
-CREATE INDEX IF NOT EXISTS inbox_trigger ON inbox(trigger, id);
-CREATE INDEX IF NOT EXISTS inbox_received ON inbox(received_ms);
-CREATE INDEX IF NOT EXISTS subscriptions_created ON subscriptions(created_ms, id);
-CREATE INDEX IF NOT EXISTS subscriptions_trigger ON subscriptions(trigger, created_ms, id);
+CREATE INDEX audit_subscription ON audit(subscription_id, id);
+CREATE INDEX inbox_failed ON inbox(id) WHERE state = 2;
+CREATE INDEX inbox_subscription ON inbox(subscription_id, id);
+CREATE INDEX inbox_trigger ON inbox(trigger, id);
+CREATE INDEX inbox_received ON inbox(received_ms);
+CREATE INDEX subscriptions_created ON subscriptions(created_ms, id);
+CREATE INDEX subscriptions_trigger ON subscriptions(trigger, created_ms, id);
 ";
 
-/// Add the inbox's `trigger` column to a store made before it existed, filled from the
-/// subscriptions (so trigger filters need no join). Runs before [`HISTORY_SCHEMA`], whose
-/// `inbox_trigger` index needs the column.
-pub(super) fn migrate(conn: &Connection) -> StoreResult<()> {
-    let has_trigger: bool = conn.query_row(
-        "SELECT COUNT(*) FROM pragma_table_info('inbox') WHERE name = 'trigger'",
-        [],
-        |row| row.get::<_, i64>(0).map(|n| n > 0),
-    )?;
-    if !has_trigger {
-        conn.execute_batch(
-            "ALTER TABLE inbox ADD COLUMN trigger TEXT;
-             UPDATE inbox SET trigger = (SELECT s.trigger FROM subscriptions s \
-                 WHERE s.id = inbox.subscription_id);",
-        )?;
-    }
+/// Apply [`SCHEMA_V3`] (inside the migration transaction).
+pub(super) fn migrate_to_3(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch(SCHEMA_V3)?;
     Ok(())
 }
 
@@ -347,7 +337,10 @@ fn requeue_failed(conn: &Connection, target: &RequeueTarget) -> StoreResult<Vec<
             rows.push(validate_delivery(row?)?);
         }
     }
-    let mut update = conn.prepare_cached("UPDATE inbox SET state = 0 WHERE id = ?1")?;
+    // Unleased, so whichever host redelivers next claims it.
+    let mut update = conn.prepare_cached(
+        "UPDATE inbox SET state = 0, lease_owner = NULL, lease_until_ms = NULL WHERE id = ?1",
+    )?;
     for row in &mut rows {
         update.execute([row.id])?;
         row.state = DeliveryState::Pending;
