@@ -25,6 +25,7 @@ fn kinds(transcript: &Transcript) -> Vec<&'static str> {
             Step::Subscribed(_) => "subscribe",
             Step::Ping(_) => "ping",
             Step::Push(_) => "push",
+            Step::RunHistory { .. } => "history",
             Step::Unsubscribed { .. } => "unsubscribe",
             Step::HooksLeft { .. } => "hooks left",
         })
@@ -47,6 +48,7 @@ async fn demo_subscribes_handles_ping_and_two_pushes_then_deletes_the_hook() {
             "ping",
             "push",
             "push",
+            "history",
             "unsubscribe",
             "hooks left"
         ]
@@ -83,10 +85,16 @@ async fn demo_subscribes_handles_ping_and_two_pushes_then_deletes_the_hook() {
     assert_eq!(pushes[1].commits, ["Release 0.2.0"]);
     assert_ne!(pushes[0].delivery, pushes[1].delivery);
 
+    let Step::RunHistory { url, kept, .. } = &transcript.steps[6] else {
+        unreachable!()
+    };
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(!kept);
+
     let Step::Unsubscribed {
         unsubscribed,
         status,
-    } = &transcript.steps[6]
+    } = &transcript.steps[7]
     else {
         unreachable!()
     };
@@ -105,7 +113,7 @@ async fn demo_subscribes_handles_ping_and_two_pushes_then_deletes_the_hook() {
         "GET .../hooks lists none of ours"
     );
     assert_eq!(
-        transcript.steps[7],
+        transcript.steps[8],
         Step::HooksLeft {
             count: 0,
             scope: "on the test server".into()
@@ -117,6 +125,7 @@ async fn demo_subscribes_handles_ping_and_two_pushes_then_deletes_the_hook() {
     for expected in [
         "POST /repos/octo/hello/hooks -> 201",
         "[ping]",
+        "run history at http://127.0.0.1:",
         "octo/hello main, pushed by octocat, 2 commits:",
         "- Release 0.2.0",
         "/repos/octo/hello/hooks/1 -> 204",

@@ -1,4 +1,5 @@
-//! `connector-bench SCENARIO [--json]`: generate, ingest, ingest-durable, waits, churn, crash.
+//! `connector-bench SCENARIO [--json]`: generate, ingest, ingest-durable, waits, churn, crash,
+//! admin-list.
 //!
 //! Hidden subcommands run the children the scenarios start: `host` (the crash test's runtime
 //! host) and `measure` (one measurement in a fresh process, for per-measurement peak RSS).
@@ -11,7 +12,8 @@ use clap::{Args, Parser, Subcommand};
 use connector_bench::crash::host::{self, HostArgs, HostMode};
 use connector_bench::crash::ApiStyle;
 use connector_bench::scenarios::{
-    self, churn::ChurnConfig, generate, ingest::IngestConfig, waits::WaitsConfig, Outcome,
+    self, admin_list::AdminListConfig, churn::ChurnConfig, generate, ingest::IngestConfig,
+    waits::WaitsConfig, Outcome,
 };
 use connector_bench::Result;
 
@@ -75,6 +77,15 @@ enum Command {
         /// Seed of the kill moments.
         #[arg(long)]
         seed: Option<u64>,
+    },
+    /// Filtered run-history pages over a large inbox (SQLite file).
+    AdminList {
+        /// Inbox rows to fill.
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+        /// Timed calls per listing.
+        #[arg(long, default_value_t = 200)]
+        repeat: usize,
     },
     /// (internal) The crash test's host process.
     #[command(hide = true)]
@@ -226,6 +237,9 @@ async fn dispatch(cli: Cli) -> Result<()> {
         }
         Command::Churn { pairs, concurrency } => {
             scenarios::churn::run(ChurnConfig { pairs, concurrency }).await?
+        }
+        Command::AdminList { rows, repeat } => {
+            scenarios::admin_list::run(AdminListConfig { rows, repeat }).await?
         }
         Command::Crash {
             cycles,

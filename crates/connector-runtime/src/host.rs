@@ -50,6 +50,7 @@ pub struct HostBuilder {
     busy_retry_after: Duration,
     inbox_retention: Duration,
     late_hook_window: Duration,
+    admin: crate::admin::AdminConfig,
     instance_id: Option<String>,
 }
 
@@ -77,6 +78,7 @@ impl Default for HostBuilder {
             busy_retry_after: Duration::from_secs(1),
             inbox_retention: Duration::from_secs(7 * 24 * 3600),
             late_hook_window: Duration::from_secs(300),
+            admin: crate::admin::AdminConfig::default(),
             instance_id: None,
         }
     }
@@ -205,6 +207,21 @@ impl HostBuilder {
         self
     }
 
+    /// Serve the admin surface (run history API and pages, actions, `/metrics`) on its own
+    /// address, e.g. `127.0.0.1:9090`. Off by default; needs at least one
+    /// [`HostBuilder::with_admin_token`]. Never the public callback port.
+    pub fn with_admin_bind(mut self, addr: SocketAddr) -> Self {
+        self.admin.bind = Some(addr);
+        self
+    }
+
+    /// A bearer token for the admin listener, under a name the audit log records (the token
+    /// is never stored or logged). Call again for more tokens.
+    pub fn with_admin_token(mut self, name: impl Into<String>, token: impl AsRef<str>) -> Self {
+        self.admin.tokens.add(name.into(), token.as_ref());
+        self
+    }
+
     /// Open the store, bind the listener and start serving callbacks.
     ///
     /// Then [`Host::register`] every trigger and call [`Host::resume`] once, so stored
@@ -257,6 +274,12 @@ impl HostBuilder {
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
 
+        if self.admin.bind.is_some() && self.admin.tokens.is_empty() {
+            return Err(Error::Config(
+                "the admin listener needs at least one token (HostBuilder::with_admin_token)"
+                    .into(),
+            ));
+        }
         let listener = std::net::TcpListener::bind(self.bind)?;
         listener.set_nonblocking(true)?;
         let local_addr = listener.local_addr()?;
@@ -279,6 +302,7 @@ impl HostBuilder {
         ));
         let (shutdown, _) = tokio::sync::watch::channel(false);
         let server = axum_server::Handle::new();
+        let metrics = Arc::new(crate::metrics::Metrics::new());
         let inner = Arc::new(HostInner {
             public_url,
             local_addr,
@@ -300,6 +324,9 @@ impl HostBuilder {
             resumed: std::sync::atomic::AtomicBool::new(false),
             late_hook_window: self.late_hook_window,
             late_hook_watch: Mutex::new(HashMap::new()),
+            metrics,
+            admin_addr: std::sync::OnceLock::new(),
+            replays: crate::replay::ReplayTable::default(),
         });
 
         let router = Router::new()
@@ -344,6 +371,9 @@ impl HostBuilder {
         );
         let host = Host { inner };
         host.start_sweeper();
+        if let Some(admin) = crate::admin::start(self.admin, host.clone(), local_addr).await? {
+            let _ = host.inner.admin_addr.set(admin);
+        }
         tracing::info!(%local_addr, public_url = %host.inner.public_url, "host started");
         Ok(host)
     }
@@ -373,6 +403,11 @@ impl Host {
     /// The address the server listens on.
     pub fn local_addr(&self) -> SocketAddr {
         self.inner.local_addr
+    }
+
+    /// The admin listener's address, when [`HostBuilder::with_admin_bind`] turned it on.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.inner.admin_addr.get().copied()
     }
 
     /// The public base URL (no trailing slash).

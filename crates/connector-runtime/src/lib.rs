@@ -79,6 +79,12 @@ pub mod action;
 // unsubscribe: by `Location` or route in `lifecycle`, or by listing the API's hooks.
 mod lookup;
 
+// Operators: the admin listener (run history API and pages, actions) and its metrics;
+// triggers kept as data so a disabled subscription can be enabled from there.
+mod admin;
+mod metrics;
+mod replay;
+
 // Support.
 pub mod error;
 mod ids;

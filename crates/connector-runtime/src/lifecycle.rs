@@ -17,8 +17,12 @@ use crate::host::Host;
 use crate::http_client::{resolve_url, SendError};
 use crate::redact::redact_url;
 use crate::registry::{Connection, Registration, TriggerOptions};
+use crate::replay::ReplayTrigger;
 use crate::runtime::HostInner;
-use crate::store::{HookLookup, Intent, SubscriptionKind, SubscriptionRecord, SubscriptionState};
+use crate::store::{
+    AttemptOperation, AttemptOutcome, AttemptRecord, HookLookup, Intent, SubscriptionKind,
+    SubscriptionRecord, SubscriptionState,
+};
 use crate::{Callback, RequestSpec, SubscriptionId, UnsubscribeRoute, WebhookTrigger};
 
 /// Header carrying a stable id per subscription on unsubscribe requests (as Logic Apps sends).
@@ -188,6 +192,11 @@ impl HostInner {
         let spec = trigger.subscribe_request(&callback)?;
         let explicit = trigger.unsubscribe_request(&callback);
         let route = trigger.unsubscribe_route();
+        if record.kind == SubscriptionKind::Trigger {
+            // Kept so an operator can enable it again after disabling it (admin surface).
+            let replay = ReplayTrigger::capture(trigger, &callback)?;
+            self.replays.keep(&record.id, replay);
+        }
         // What is known before the answer is stored first, so a crash mid-subscribe leaves a
         // way to clean up.
         record.unsubscribe = match (&explicit, &route) {
@@ -233,6 +242,14 @@ impl HostInner {
             match answer {
                 Ok(answer) => break answer,
                 Err(SendError::OutcomeUnknown { reason, retry }) => {
+                    self.record_attempt(
+                        record,
+                        AttemptOperation::Subscribe,
+                        AttemptOutcome::Unreachable,
+                        None,
+                        Some(format!("outcome unknown: {reason}")),
+                    )
+                    .await;
                     // The API may have created the hook: never POST again blindly.
                     self.after_unknown_subscribe(record, &reason, retry)
                         .instrument(span.clone())
@@ -254,6 +271,14 @@ impl HostInner {
                     };
                     // Only connection failures get here: the request never reached the API.
                     tracing::warn!(parent: &span, %error, "subscribe failed");
+                    self.record_attempt(
+                        record,
+                        AttemptOperation::Subscribe,
+                        AttemptOutcome::Unreachable,
+                        None,
+                        Some(error.to_string()),
+                    )
+                    .await;
                     record.state = SubscriptionState::Failed;
                     record.last_error = Some(format!("subscribe failed: {error}"));
                     self.subscriptions.save(record).await?;
@@ -263,6 +288,19 @@ impl HostInner {
         };
         record.subscribe_status = Some(answer.status);
         record.subscribe_body = Some(truncate(&answer.body));
+        let outcome = if is_success(answer.status) {
+            AttemptOutcome::Ok
+        } else {
+            AttemptOutcome::Rejected
+        };
+        self.record_attempt(
+            record,
+            AttemptOperation::Subscribe,
+            outcome,
+            Some(answer.status),
+            None,
+        )
+        .await;
         if !is_success(answer.status) {
             tracing::warn!(parent: &span, status = answer.status, "subscribe rejected");
             record.state = SubscriptionState::Failed;
@@ -451,6 +489,21 @@ impl HostInner {
             )
             .instrument(span.clone())
             .await;
+        let (outcome, status, error) = match &answer {
+            Ok(answer) if is_removed(answer.status) => {
+                (AttemptOutcome::Ok, Some(answer.status), None)
+            }
+            Ok(answer) => (AttemptOutcome::Rejected, Some(answer.status), None),
+            Err(error) => (AttemptOutcome::Unreachable, None, Some(error.to_string())),
+        };
+        self.record_attempt(
+            record,
+            AttemptOperation::Unsubscribe,
+            outcome,
+            status,
+            error,
+        )
+        .await;
         match answer {
             Ok(answer) if is_removed(answer.status) => {
                 tracing::info!(parent: &span, status = answer.status, "unsubscribed");
@@ -512,6 +565,12 @@ impl HostInner {
             .remove_listed_hooks(record, lookup, &registration.connection, None)
             .instrument(span.clone())
             .await;
+        let (outcome, error) = match &removed {
+            Ok(_) => (AttemptOutcome::Ok, None),
+            Err(error) => (AttemptOutcome::Unreachable, Some(error.to_string())),
+        };
+        self.record_attempt(record, AttemptOperation::Unsubscribe, outcome, None, error)
+            .await;
         match removed {
             Ok(count) => {
                 tracing::info!(parent: &span, removed = count, "unsubscribed by listing");
@@ -536,6 +595,32 @@ impl HostInner {
         }
     }
 
+    /// Write one subscribe / unsubscribe attempt to the attempt log and the metrics. A store
+    /// failure here is logged, not returned: the attempt itself already happened.
+    async fn record_attempt(
+        &self,
+        record: &SubscriptionRecord,
+        operation: AttemptOperation,
+        outcome: AttemptOutcome,
+        status: Option<u16>,
+        error: Option<String>,
+    ) {
+        self.metrics.attempt(operation, outcome);
+        let attempt = AttemptRecord {
+            id: 0,
+            subscription: record.id.clone(),
+            trigger: record.trigger.clone(),
+            operation,
+            outcome,
+            status,
+            error: error.map(|e| crate::redact::redact_text(&e)),
+            at_ms: crate::store::now_ms(),
+        };
+        if let Err(store_error) = self.store.record_attempt(&attempt).await {
+            tracing::warn!(subscription = %record.id, %store_error, "cannot record the attempt");
+        }
+    }
+
     /// Set the intent and unsubscribe, under the subscription's lock.
     pub(crate) async fn stop(&self, id: &SubscriptionId, intent: Intent) -> Result<()> {
         let _lock = self.subscriptions.lock(id).await?;
@@ -552,6 +637,9 @@ impl HostInner {
         if record.intent != intent && record.intent != Intent::Deleted {
             record.intent = intent;
             self.subscriptions.save(&mut record).await?;
+        }
+        if intent == Intent::Deleted {
+            self.replays.forget(id);
         }
         self.unsubscribe_locked(&mut record).await
     }
@@ -685,6 +773,7 @@ impl Host {
             parse.clone(),
             erase_handler(handler),
             self.inner.inbox.clone(),
+            self.inner.metrics.clone(),
         );
         let registration = Registration {
             type_id: TypeId::of::<T::Notification>(),

@@ -70,6 +70,65 @@ pub fn is_secret_header(name: &str) -> bool {
         || name.contains("apikey")
 }
 
+/// JSON object keys whose values never reach a page or an API answer.
+fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    is_secret_param(&key) || is_secret_header(&key) || key.contains("password")
+}
+
+/// `value` with secret-named fields replaced by `"<redacted>"` and every string carrying a
+/// callback token (`sig=`) redacted, at any depth. A callback body can echo the hook's own
+/// configuration (GitHub's `ping` carries the callback URL and the hook secret's field).
+pub fn redact_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if is_secret_key(key) && !value.is_object() && !value.is_array() {
+                    *value = serde_json::Value::String("<redacted>".into());
+                } else {
+                    redact_json(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        serde_json::Value::String(text) if contains_sig(text) => *text = redact_text(text),
+        _ => {}
+    }
+}
+
+fn contains_sig(text: &str) -> bool {
+    text.to_ascii_lowercase().contains("sig=")
+}
+
+/// `text` with the value after every `sig=` replaced by `<redacted>`, for text that is not a
+/// single URL (a form body, a log message quoting a URL).
+pub fn redact_text(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    let mut search = 0;
+    while let Some(found) = lower[search..].find("sig=") {
+        let value_start = search + found + 4;
+        // Only a parameter named exactly `sig` (not `xsig=`).
+        let at_boundary = search + found == 0
+            || matches!(
+                lower.as_bytes()[search + found - 1],
+                b'?' | b'&' | b';' | b' ' | b'"'
+            );
+        let value_end = lower[value_start..]
+            .find(|c: char| matches!(c, '&' | '"' | '\'' | '<' | '>') || c.is_whitespace())
+            .map_or(lower.len(), |end| value_start + end);
+        if at_boundary {
+            out.push_str(&text[rest..value_start]);
+            out.push_str("<redacted>");
+            rest = value_end;
+        }
+        search = value_end.max(value_start);
+    }
+    out.push_str(&text[rest..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +143,27 @@ mod tests {
         assert!(!nested.contains("abc"), "{nested}");
         assert!(nested.contains("n=1"));
         assert!(!redact_url("https://u:p@h/").contains(":p@"));
+    }
+
+    #[test]
+    fn bodies_lose_their_secrets() {
+        let mut body = serde_json::json!({
+            "hook": {"config": {"url": "https://h/callbacks/s1?sig=abc", "secret": "hush"}},
+            "text": "see https://h/cb?x=1&sig=abc and more",
+            "list": [{"api_key": "k1"}],
+            "unrelated": "design=good"
+        });
+        redact_json(&mut body);
+        let text = body.to_string();
+        assert!(
+            !text.contains("abc") && !text.contains("hush") && !text.contains("k1"),
+            "{text}"
+        );
+        assert!(text.contains("design=good"));
+        assert_eq!(
+            redact_text("payload=1&sig=abc&n=2"),
+            "payload=1&sig=<redacted>&n=2"
+        );
     }
 
     #[test]

@@ -43,6 +43,13 @@ pub(crate) struct HostInner {
     pub late_hook_window: Duration,
     /// Subscriptions whose subscribe answer was lost → until when to look for late hooks.
     pub late_hook_watch: Mutex<HashMap<SubscriptionId, tokio::time::Instant>>,
+    /// Counters and histograms served at the admin listener's `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// Where the admin listener listens, when it is on.
+    pub admin_addr: std::sync::OnceLock<SocketAddr>,
+    /// Each live trigger subscription's trigger as data, to enable it again from the admin
+    /// surface.
+    pub replays: crate::replay::ReplayTable,
 }
 
 impl HostInner {

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use connector_runtime::{Auth, RetryPolicy};
+use rand::RngCore;
 
 use crate::error::{Error, Result};
 use crate::notice::{Notice, PingNotice, PushNotice};
@@ -23,6 +24,8 @@ pub struct DemoOptions {
     repo: String,
     pushes: Vec<SimulatedPush>,
     timeout: Duration,
+    admin_token: String,
+    keep: bool,
 }
 
 impl Default for DemoOptions {
@@ -37,6 +40,12 @@ impl Default for DemoOptions {
                 SimulatedPush::new("main", "hubot").with_commit("Release 0.2.0"),
             ],
             timeout: Duration::from_secs(15),
+            admin_token: {
+                let mut token = [0u8; 16];
+                rand::thread_rng().fill_bytes(&mut token);
+                hex::encode(token)
+            },
+            keep: false,
         }
     }
 }
@@ -51,6 +60,19 @@ impl DemoOptions {
     pub fn with_repository(mut self, owner: impl Into<String>, repo: impl Into<String>) -> Self {
         self.owner = owner.into();
         self.repo = repo.into();
+        self
+    }
+
+    /// Log in to the run-history page with this token (default: a random one, printed).
+    pub fn with_admin_token(mut self, token: impl Into<String>) -> Self {
+        self.admin_token = token.into();
+        self
+    }
+
+    /// After the pushes, keep the runtime and its run-history page up until Ctrl-C, then
+    /// unsubscribe as usual.
+    pub fn with_keep(mut self, keep: bool) -> Self {
+        self.keep = keep;
         self
     }
 
@@ -90,6 +112,15 @@ pub enum Step {
     Ping(PingNotice),
     /// The handler received a typed push notification.
     Push(PushNotice),
+    /// The runtime's run-history page is up.
+    RunHistory {
+        /// Its address.
+        url: String,
+        /// The admin token to log in with (the demo's own, random unless given).
+        token: String,
+        /// Whether the demo waits for Ctrl-C before unsubscribing.
+        kept: bool,
+    },
     /// The trigger was disabled: the hook was deleted.
     Unsubscribed {
         /// What the runtime reported.
@@ -155,7 +186,11 @@ pub async fn run_demo(options: DemoOptions, mut on_step: impl FnMut(&Step)) -> R
         &options.repo,
         &store,
     )
-    .with_retry_policy(retry);
+    .with_retry_policy(retry)
+    .with_admin(
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        options.admin_token.clone(),
+    );
     let mut session = Session::start(config).await?;
     record(Step::Runtime {
         public_url: session.public_url().to_owned(),
@@ -185,6 +220,17 @@ pub async fn run_demo(options: DemoOptions, mut on_step: impl FnMut(&Step)) -> R
             Notice::Push(notice) => record(Step::Push(notice)),
             other => return Err(unexpected("a push notification", &other)),
         }
+    }
+
+    if let Some(url) = session.run_history_url() {
+        record(Step::RunHistory {
+            url,
+            token: options.admin_token.clone(),
+            kept: options.keep,
+        });
+    }
+    if options.keep {
+        tokio::signal::ctrl_c().await?;
     }
 
     let unsubscribed = session.stop().await?;
@@ -259,6 +305,17 @@ impl fmt::Display for Step {
                 )?;
                 for message in &push.commits {
                     write!(f, "\n{:<13}   - {message}", "")?;
+                }
+                Ok(())
+            }
+            Step::RunHistory { url, token, kept } => {
+                write!(
+                    f,
+                    "{:<13} run history at {url} (log in with token {token})",
+                    "[history]"
+                )?;
+                if *kept {
+                    write!(f, "; serving it until Ctrl-C")?;
                 }
                 Ok(())
             }

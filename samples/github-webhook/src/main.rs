@@ -28,6 +28,9 @@ enum Command {
         /// Repository name on the test server.
         #[arg(long, default_value = "hello")]
         repo: String,
+        /// After the pushes, keep serving the run-history page until Ctrl-C.
+        #[arg(long)]
+        keep: bool,
     },
     /// Subscribe to a real repository, print each push, then unsubscribe.
     Run {
@@ -70,8 +73,10 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let outcome = match Cli::parse().command {
-        Command::Demo { owner, repo } => {
-            let options = DemoOptions::new().with_repository(owner, repo);
+        Command::Demo { owner, repo, keep } => {
+            let options = DemoOptions::new()
+                .with_repository(owner, repo)
+                .with_keep(keep);
             run_demo(options, print_step).await.map(|_| ())
         }
         Command::Run {

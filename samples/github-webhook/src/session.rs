@@ -36,6 +36,7 @@ pub struct SessionConfig {
     bind: SocketAddr,
     public_url: Option<String>,
     retry: RetryPolicy,
+    admin: Option<(SocketAddr, String)>,
 }
 
 impl SessionConfig {
@@ -60,6 +61,7 @@ impl SessionConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: None,
             retry: RetryPolicy::logic_apps_default(),
+            admin: None,
         }
     }
 
@@ -78,6 +80,13 @@ impl SessionConfig {
     /// The URL the API reaches the runtime at (a tunnel or reverse proxy in front of `bind`).
     pub fn with_public_url(mut self, url: impl Into<String>) -> Self {
         self.public_url = Some(url.into());
+        self
+    }
+
+    /// Serve the runtime's admin surface (run history, actions, metrics) at `bind`, for the
+    /// bearer token `token` (named `demo` in the audit log).
+    pub fn with_admin(mut self, bind: SocketAddr, token: impl Into<String>) -> Self {
+        self.admin = Some((bind, token.into()));
         self
     }
 
@@ -146,6 +155,11 @@ impl Session {
         if let Some(public_url) = &config.public_url {
             builder = builder.with_public_url(public_url.clone());
         }
+        if let Some((bind, token)) = &config.admin {
+            builder = builder
+                .with_admin_bind(*bind)
+                .with_admin_token("demo", token);
+        }
         let host = builder.build().await?;
 
         let trigger = push_trigger(&config);
@@ -203,6 +217,11 @@ impl Session {
     /// The runtime's public URL (callbacks go to `{public_url}/callbacks/...`).
     pub fn public_url(&self) -> &str {
         self.host.public_url()
+    }
+
+    /// The run-history page, when the admin surface is on.
+    pub fn run_history_url(&self) -> Option<String> {
+        self.host.admin_addr().map(|addr| format!("http://{addr}/"))
     }
 
     /// The next notification the handler received, waiting at most `timeout`.

@@ -1,6 +1,7 @@
 //! The `connector-bench` scenarios. Each returns an [`Outcome`]: its figures as one JSON object
 //! (for `--json`) and a short human-readable report.
 
+pub mod admin_list;
 pub mod churn;
 pub mod crash;
 pub mod generate;

@@ -22,6 +22,8 @@ use crate::handler::{HandlerFn, Item, ParseFn};
 use crate::headers::DeliveryHeaders;
 use inbox::Inbox;
 
+use crate::metrics::{DeliveryEvent, Metrics};
+
 /// One stored delivery on its way to the handler.
 pub(crate) struct Job {
     pub inbox_id: i64,
@@ -59,6 +61,7 @@ impl DispatchQueue {
         parse: ParseFn,
         handler: HandlerFn,
         inbox: Arc<Inbox>,
+        metrics: Arc<Metrics>,
     ) -> Self {
         let (sender, receiver) = mpsc::channel(settings.capacity);
         let worker = Worker {
@@ -66,6 +69,7 @@ impl DispatchQueue {
             parse,
             handler,
             inbox,
+            metrics,
             max_attempts: settings.max_attempts,
             backoff: settings.backoff,
         };
@@ -93,6 +97,7 @@ struct Worker {
     parse: ParseFn,
     handler: HandlerFn,
     inbox: Arc<Inbox>,
+    metrics: Arc<Metrics>,
     max_attempts: u32,
     backoff: Duration,
 }
@@ -122,9 +127,12 @@ impl Worker {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
+            let started = std::time::Instant::now();
             let outcome = self.attempt(&job.headers, &job.body, items.take()).await;
+            self.metrics.handler_ran(started.elapsed());
             match outcome {
                 Ok(()) => {
+                    self.metrics.delivery(DeliveryEvent::handled);
                     // Written with the next batch of marks; the row stays held until then.
                     self.inbox.mark_done(id);
                     tracing::debug!(parent: &span, attempt, "handled");
@@ -139,6 +147,7 @@ impl Worker {
                         tracing::error!(parent: &span, %store_error, "cannot record the failure");
                     }
                     if give_up {
+                        self.metrics.delivery(DeliveryEvent::failed);
                         break;
                     }
                     let factor = 2u32.saturating_pow(attempt.saturating_sub(1));

@@ -23,6 +23,7 @@ use crate::dispatch::inbox::Inbox;
 use crate::dispatch::Job;
 use crate::handler::Item;
 use crate::headers::{headers_json, DeliveryHeaders};
+use crate::metrics::DeliveryEvent;
 use crate::redact::is_secret_header;
 use crate::runtime::HostInner;
 use crate::store::{
@@ -149,11 +150,13 @@ pub(crate) async fn callback(
         status = tracing::field::Empty,
     );
     let sig = sig_param(query.as_deref());
+    let metrics = host.metrics.clone();
     let response = receive(host, id, sig, headers, body)
         .instrument(span.clone())
         .await
         .into_response();
     span.record("status", response.status().as_u16());
+    metrics.callback_answered(response.status().as_u16());
     response
 }
 
@@ -300,7 +303,10 @@ async fn receive(
                 }),
             };
             match stored.await {
-                Ok(InsertOutcome::Inserted(_)) => Ok(Acknowledged::Accepted),
+                Ok(InsertOutcome::Inserted(_)) => {
+                    host.metrics.delivery(DeliveryEvent::stored);
+                    Ok(Acknowledged::Accepted)
+                }
                 Ok(InsertOutcome::Duplicate) => {
                     tracing::info!("duplicate delivery; not dispatched again");
                     Ok(Acknowledged::Duplicate)
@@ -343,7 +349,10 @@ async fn receive_action_callback(
         }
     };
     let inbox_id = match stored {
-        InsertOutcome::Inserted(inbox_id) => Some(inbox_id),
+        InsertOutcome::Inserted(inbox_id) => {
+            host.metrics.delivery(DeliveryEvent::stored);
+            Some(inbox_id)
+        }
         InsertOutcome::Duplicate => None,
     };
     if let Some(inbox_id) = inbox_id {

@@ -18,6 +18,8 @@
 //! }
 //! ```
 
+mod history;
+
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::Arc;
@@ -58,6 +60,7 @@ where
     due_deadlines_are_claimed_exactly_once(make().await).await;
     pruning_is_bounded(make().await).await;
     finished_subscriptions_are_pruned(make().await).await;
+    history::run_history(&make).await;
 }
 
 fn record(kind: SubscriptionKind) -> SubscriptionRecord {

@@ -5,6 +5,7 @@
 
 #[cfg(feature = "testing")]
 pub mod conformance;
+pub mod history;
 mod sqlite;
 
 use std::sync::Arc;
@@ -13,6 +14,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
+pub use history::{
+    AttemptOperation, AttemptOutcome, AttemptRecord, AuditRecord, Cursor, CursorError,
+    DeliveryEntry, DeliveryQuery, ListQuery, Page, RequeueTarget, StoreCounts, SubscriptionEntry,
+    SubscriptionQuery,
+};
 pub use sqlite::{Durability, SqliteStore};
 
 use crate::trigger::HookListRoute;
@@ -370,7 +376,8 @@ pub struct StoredDelivery {
 }
 
 /// Processing state of an inbox row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DeliveryState {
     /// Not yet handled successfully.
     Pending,
@@ -378,6 +385,27 @@ pub enum DeliveryState {
     Done,
     /// The handler kept failing; kept for inspection.
     Failed,
+}
+
+impl DeliveryState {
+    /// Stable text form used by the admin API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Done => "done",
+            DeliveryState::Failed => "failed",
+        }
+    }
+
+    /// Parse the text form.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(DeliveryState::Pending),
+            "done" => Some(DeliveryState::Done),
+            "failed" => Some(DeliveryState::Failed),
+            _ => None,
+        }
+    }
 }
 
 /// Result of appending to the inbox.
@@ -503,6 +531,33 @@ pub trait Store: Send + Sync + 'static {
         lease: Duration,
         limit: usize,
     ) -> StoreResult<Vec<SubscriptionId>>;
+
+    // Run history (see [`history`]): what the admin surface lists and changes.
+
+    /// A page of subscriptions, newest first, with the time of each one's last callback.
+    async fn list_subscriptions(
+        &self,
+        query: &SubscriptionQuery,
+    ) -> StoreResult<Page<SubscriptionEntry>>;
+    /// A page of inbox rows, newest first.
+    async fn list_deliveries(&self, query: &DeliveryQuery) -> StoreResult<Page<DeliveryEntry>>;
+    /// One inbox row, its body included when `with_body`.
+    async fn delivery(&self, id: i64, with_body: bool) -> StoreResult<Option<DeliveryEntry>>;
+    /// Turn failed rows back to pending; returns the rows requeued, for the dispatcher.
+    async fn requeue_failed(&self, target: &RequeueTarget) -> StoreResult<Vec<StoredDelivery>>;
+    /// Append a subscribe / unsubscribe attempt to the attempt log.
+    async fn record_attempt(&self, attempt: &AttemptRecord) -> StoreResult<()>;
+    /// A page of the attempt log, newest first; the state filter is the outcome.
+    async fn list_attempts(
+        &self,
+        query: &ListQuery<AttemptOutcome>,
+    ) -> StoreResult<Page<AttemptRecord>>;
+    /// Append an admin action to the audit log.
+    async fn record_audit(&self, entry: &AuditRecord) -> StoreResult<()>;
+    /// A page of the audit log, newest first; the state filter is the action name.
+    async fn list_audit(&self, query: &ListQuery<String>) -> StoreResult<Page<AuditRecord>>;
+    /// Pending and failed inbox rows and subscriptions per state (for metrics).
+    async fn counts(&self) -> StoreResult<StoreCounts>;
 }
 
 /// Milliseconds since the Unix epoch.

@@ -6,6 +6,8 @@
 //! which is what makes thousands of durable writes per second possible, while a lone call still
 //! commits immediately.
 
+mod history;
+
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -13,6 +15,10 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tokio::sync::oneshot;
 
+use super::history::{
+    AttemptOutcome, AttemptRecord, AuditRecord, DeliveryEntry, DeliveryQuery, ListQuery, Page,
+    RequeueTarget, StoreCounts, SubscriptionEntry, SubscriptionQuery,
+};
 use super::{
     DeliveryState, HookLookup, InsertOutcome, Intent, NewDelivery, StoreError, StoreResult,
     StoredDelivery, SubscriptionKind, SubscriptionRecord, SubscriptionState, WaitOutcome,
@@ -103,7 +109,7 @@ CREATE INDEX subscriptions_finished ON subscriptions(updated_ms)
 ";
 
 /// The newest schema version this binary knows. Migrations are numbered 1..=this.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 
 impl SqliteStore {
     /// The newest schema version this binary knows (recorded in the `schema_version` table);
@@ -234,6 +240,9 @@ fn apply_migrations(conn: &Connection) -> StoreResult<()> {
     }
     if found < 2 {
         conn.execute_batch(SCHEMA_V2)?;
+    }
+    if found < 3 {
+        history::migrate_to_3(conn)?;
     }
     if found < SCHEMA_VERSION {
         conn.execute("DELETE FROM schema_version", [])?;
@@ -500,9 +509,16 @@ impl super::Store for SqliteStore {
             };
             let changed = conn
                 .prepare_cached(
+                    // The trigger is copied from the subscription so history filters by
+                    // trigger need no join (one primary-key probe per insert). Receive times
+                    // never go below the newest row's (one probe of the last rowid), so they
+                    // grow with the id even if the clock steps back, and a time range is an id
+                    // range (see `history::id_bounds`).
                     "INSERT INTO inbox (subscription_id, delivery_id, received_ms, headers, body, \
-                     lease_owner, lease_until_ms) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                     lease_owner, lease_until_ms, trigger) VALUES (?1, ?2, \
+                     MAX(?3, IFNULL((SELECT received_ms FROM inbox ORDER BY id DESC LIMIT 1), 0)), \
+                     ?4, ?5, ?6, ?7, (SELECT trigger FROM subscriptions WHERE id = ?1)) \
+                     ON CONFLICT DO NOTHING",
                 )?
                 .execute(params![
                     delivery.subscription.as_str(),
@@ -598,6 +614,48 @@ impl super::Store for SqliteStore {
             Ok(deleted)
         })
         .await
+    }
+
+    async fn list_subscriptions(
+        &self,
+        query: &SubscriptionQuery,
+    ) -> StoreResult<Page<SubscriptionEntry>> {
+        self.history_list_subscriptions(query).await
+    }
+
+    async fn list_deliveries(&self, query: &DeliveryQuery) -> StoreResult<Page<DeliveryEntry>> {
+        self.history_list_deliveries(query).await
+    }
+
+    async fn delivery(&self, id: i64, with_body: bool) -> StoreResult<Option<DeliveryEntry>> {
+        self.history_delivery(id, with_body).await
+    }
+
+    async fn requeue_failed(&self, target: &RequeueTarget) -> StoreResult<Vec<StoredDelivery>> {
+        self.history_requeue_failed(target).await
+    }
+
+    async fn record_attempt(&self, attempt: &AttemptRecord) -> StoreResult<()> {
+        self.history_record_attempt(attempt).await
+    }
+
+    async fn list_attempts(
+        &self,
+        query: &ListQuery<AttemptOutcome>,
+    ) -> StoreResult<Page<AttemptRecord>> {
+        self.history_list_attempts(query).await
+    }
+
+    async fn record_audit(&self, entry: &AuditRecord) -> StoreResult<()> {
+        self.history_record_audit(entry).await
+    }
+
+    async fn list_audit(&self, query: &ListQuery<String>) -> StoreResult<Page<AuditRecord>> {
+        self.history_list_audit(query).await
+    }
+
+    async fn counts(&self) -> StoreResult<StoreCounts> {
+        self.history_counts().await
     }
 
     async fn prune_finished_subscriptions(

@@ -2,6 +2,8 @@
 //! handler that forwards callbacks to a channel.
 #![allow(dead_code)]
 
+pub mod admin;
+
 use std::path::Path;
 use std::time::Duration;
 
