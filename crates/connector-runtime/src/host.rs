@@ -45,6 +45,7 @@ pub struct HostBuilder {
     busy_retry_after: Duration,
     inbox_retention: Duration,
     late_hook_window: Duration,
+    polling: crate::poller::PollingOptions,
 }
 
 impl Default for HostBuilder {
@@ -63,6 +64,7 @@ impl Default for HostBuilder {
             busy_retry_after: Duration::from_secs(1),
             inbox_retention: Duration::from_secs(7 * 24 * 3600),
             late_hook_window: Duration::from_secs(300),
+            polling: crate::poller::PollingOptions::default(),
         }
     }
 }
@@ -172,6 +174,13 @@ impl HostBuilder {
         self
     }
 
+    /// How polling triggers run: lease holder name and lease length, concurrent polls, start
+    /// spread (see [`crate::PollingOptions`]).
+    pub fn with_polling(mut self, options: crate::poller::PollingOptions) -> Self {
+        self.polling = options;
+        self
+    }
+
     /// Open the store, bind the listener and start serving callbacks.
     ///
     /// Then [`Host::register`] every trigger and call [`Host::resume`] once, so stored
@@ -267,6 +276,7 @@ impl HostBuilder {
             resumed: std::sync::atomic::AtomicBool::new(false),
             late_hook_window: self.late_hook_window,
             late_hook_watch: Mutex::new(HashMap::new()),
+            pollers: crate::poller::Pollers::new(self.polling),
         });
 
         let router = Router::new()
@@ -298,6 +308,11 @@ impl HostBuilder {
             *slot = Some(serve_task);
         }
         start_deadline_timer(&inner);
+        crate::deadline_timer::spawn_deadline_timer(
+            &inner,
+            inner.pollers.changed.clone(),
+            crate::poller::start_due_polls,
+        );
         let host = Host { inner };
         host.start_sweeper();
         tracing::info!(%local_addr, public_url = %host.inner.public_url, "host started");
@@ -368,6 +383,8 @@ pub(crate) struct HostInner {
     pub late_hook_window: Duration,
     /// Subscriptions whose subscribe answer was lost → until when to look for late hooks.
     pub late_hook_watch: Mutex<HashMap<SubscriptionId, tokio::time::Instant>>,
+    /// Polling triggers: the deadline queue of every poller this host drives.
+    pub pollers: crate::poller::Pollers,
 }
 
 impl HostInner {

@@ -29,6 +29,7 @@
 
 pub mod action;
 pub mod auth;
+mod deadline_timer;
 pub mod definition;
 mod dispatch;
 mod done_marks;
@@ -39,6 +40,9 @@ pub mod http_client;
 mod ids;
 pub mod lifecycle;
 mod lookup;
+mod poll_table;
+pub mod poller;
+pub mod polling_trigger;
 mod receive;
 pub mod redact;
 pub mod registry;
@@ -58,9 +62,11 @@ pub use host::{Host, HostBuilder};
 pub use http_client::RetryPolicy;
 pub use ids::SubscriptionId;
 pub use lifecycle::{ResumeReport, OPERATION_NAME_HEADER, TRACKING_ID_HEADER};
+pub use poller::{PollStats, PollingOptions};
+pub use polling_trigger::{PollingTrigger, DEFAULT_POLL_INTERVAL};
 pub use registry::{Connection, HandlerError, TriggerOptions};
 pub use store::{
-    Durability, HookLookup, SqliteStore, Store, SubscriptionRecord, SubscriptionState,
+    Durability, HookLookup, PollState, SqliteStore, Store, SubscriptionRecord, SubscriptionState,
 };
 pub use trigger::{
     set_pointer, Callback, HookListRoute, RequestSpec, TriggerError, UnsubscribeRoute,

@@ -16,7 +16,8 @@ use crate::host::{Host, HostInner};
 use crate::http_client::{resolve_url, SendError};
 use crate::redact::redact_url;
 use crate::registry::{
-    erase_handler, parser_for, Connection, HandlerError, Registration, TriggerOptions,
+    erase_handler, parser_for, Connection, HandlerError, HandlerFn, ParseFn, Registration,
+    TriggerOptions,
 };
 use crate::store::{HookLookup, Intent, SubscriptionKind, SubscriptionRecord, SubscriptionState};
 use crate::{Callback, RequestSpec, SubscriptionId, UnsubscribeRoute, WebhookTrigger};
@@ -52,6 +53,8 @@ pub struct ResumeReport {
     pub waits_pending: usize,
     /// Trigger names that stored subscriptions or deliveries refer to but nobody registered.
     pub unregistered: Vec<String>,
+    /// Polling subscriptions scheduled again from their stored state.
+    pub pollers: usize,
 }
 
 pub(crate) fn is_success(status: u16) -> bool {
@@ -560,6 +563,9 @@ impl HostInner {
             record.intent = intent;
             self.save(&mut record).await?;
         }
+        if !record.state.is_terminal() && self.store.poll_state(id).await?.is_some() {
+            return self.stop_poller(&mut record).await;
+        }
         self.unsubscribe_locked(&mut record).await
     }
 
@@ -692,19 +698,37 @@ impl Host {
         H: Fn(Callback<T::Notification>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = std::result::Result<(), HandlerError>> + Send + 'static,
     {
-        let name = trigger.name().to_owned();
-        let parse = parser_for(trigger);
+        self.install_trigger(
+            trigger.name().to_owned(),
+            TypeId::of::<T::Notification>(),
+            connection,
+            options,
+            parser_for(trigger),
+            erase_handler(handler),
+        )
+    }
+
+    /// Register a trigger (webhook or polling) by name with its dispatch queue.
+    pub(crate) fn install_trigger(
+        &self,
+        name: String,
+        type_id: TypeId,
+        connection: Connection,
+        options: TriggerOptions,
+        parse: ParseFn,
+        handler: HandlerFn,
+    ) -> Result<()> {
         let queue = DispatchQueue::start(
             name.clone(),
             &options,
             parse.clone(),
-            erase_handler(handler),
+            handler,
             self.inner.store.clone(),
             self.inner.in_flight.clone(),
             self.inner.done_marks.clone(),
         );
         let registration = Registration {
-            type_id: TypeId::of::<T::Notification>(),
+            type_id,
             connection,
             options,
             parse,
@@ -890,6 +914,7 @@ impl Host {
                 (SubscriptionState::Gone | SubscriptionState::Failed, _) => {}
             }
         }
+        report.pollers = self.inner.resume_pollers().await?;
         let (redelivered, missing) = self.inner.redeliver().await?;
         report.redelivered = redelivered;
         unregistered.extend(missing);

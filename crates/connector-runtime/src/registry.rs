@@ -168,6 +168,17 @@ where
     H: Fn(Callback<N>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<(), HandlerError>> + Send + 'static,
 {
+    // Webhook callbacks are answered 202 before the handler runs.
+    erase_handler_with_status(handler, 202)
+}
+
+/// [`erase_handler`] for items that came with another status (a poll's 200).
+pub(crate) fn erase_handler_with_status<N, H, Fut>(handler: H, status_code: u16) -> HandlerFn
+where
+    N: Send + 'static,
+    H: Fn(Callback<N>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), HandlerError>> + Send + 'static,
+{
     let handler = Arc::new(handler);
     Arc::new(move |headers, item| {
         let handler = handler.clone();
@@ -181,7 +192,7 @@ where
             handler(Callback {
                 headers,
                 body,
-                status_code: 202,
+                status_code,
             })
             .await
         })

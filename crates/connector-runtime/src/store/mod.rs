@@ -3,11 +3,14 @@
 //! [`Store`] is the seam for other backends (a PostgreSQL store for several replicas can
 //! implement it); [`SqliteStore`] is the embedded default.
 
+mod polling;
 mod sqlite;
+mod sqlite_polling;
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
+pub use polling::{PollCommit, PollCommitOutcome, PollState};
 pub use sqlite::{Durability, SqliteStore};
 
 use crate::trigger::HookListRoute;
@@ -348,6 +351,30 @@ pub trait Store: Send + Sync + 'static {
         let _ = (before_ms, limit);
         Ok(0)
     }
+
+    // Polling triggers (see `polling.rs`).
+
+    /// Insert or replace a polling subscription's cursor.
+    async fn put_poll_state(&self, state: &PollState) -> StoreResult<()>;
+    /// One cursor.
+    async fn poll_state(&self, id: &SubscriptionId) -> StoreResult<Option<PollState>>;
+    /// Every cursor (resume).
+    async fn poll_states(&self) -> StoreResult<Vec<PollState>>;
+    /// Take (or extend) the poll lease for `owner` until `until_ms` when it is free, expired
+    /// at `now_ms`, or already `owner`'s; returns the cursor as stored when taken, `None` when
+    /// another holder's lease is live (or there is no cursor).
+    async fn claim_poll_lease(
+        &self,
+        id: &SubscriptionId,
+        owner: &str,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<Option<PollState>>;
+    /// Store a poll's items in the inbox and advance the cursor in one transaction, only if
+    /// the stored version is `commit.expected_version` and `commit.owner` holds the lease.
+    async fn commit_poll(&self, commit: PollCommit) -> StoreResult<PollCommitOutcome>;
+    /// Remove a cursor (disable, delete): a poll in flight then commits nothing.
+    async fn delete_poll_state(&self, id: &SubscriptionId) -> StoreResult<()>;
 }
 
 /// Milliseconds since the Unix epoch.

@@ -12,9 +12,11 @@ use std::sync::mpsc;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tokio::sync::oneshot;
 
+use super::sqlite_polling;
 use super::{
-    DeliveryState, HookLookup, InsertOutcome, Intent, NewDelivery, StoreError, StoreResult,
-    StoredDelivery, SubscriptionKind, SubscriptionRecord, SubscriptionState,
+    DeliveryState, HookLookup, InsertOutcome, Intent, NewDelivery, PollCommit, PollCommitOutcome,
+    PollState, StoreError, StoreResult, StoredDelivery, SubscriptionKind, SubscriptionRecord,
+    SubscriptionState,
 };
 use crate::{RequestSpec, SubscriptionId};
 
@@ -108,6 +110,7 @@ impl SqliteStore {
         };
         conn.execute_batch(&format!("PRAGMA synchronous={sync};"))?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(super::sqlite_polling::SCHEMA)?;
         migrate(&conn)?;
         let (jobs, receiver) = mpsc::channel::<Job>();
         std::thread::Builder::new()
@@ -507,6 +510,44 @@ impl super::Store for SqliteStore {
             Ok(out)
         })
         .await
+    }
+
+    async fn put_poll_state(&self, state: &PollState) -> StoreResult<()> {
+        let state = state.clone();
+        self.call(move |conn| sqlite_polling::put(conn, &state))
+            .await
+    }
+
+    async fn poll_state(&self, id: &SubscriptionId) -> StoreResult<Option<PollState>> {
+        let id = id.clone();
+        self.call(move |conn| sqlite_polling::get(conn, &id)).await
+    }
+
+    async fn poll_states(&self) -> StoreResult<Vec<PollState>> {
+        self.call(sqlite_polling::all).await
+    }
+
+    async fn claim_poll_lease(
+        &self,
+        id: &SubscriptionId,
+        owner: &str,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<Option<PollState>> {
+        let (id, owner) = (id.clone(), owner.to_owned());
+        self.call(move |conn| sqlite_polling::claim(conn, &id, &owner, now_ms, until_ms))
+            .await
+    }
+
+    async fn commit_poll(&self, commit: PollCommit) -> StoreResult<PollCommitOutcome> {
+        self.call(move |conn| sqlite_polling::commit(conn, &commit))
+            .await
+    }
+
+    async fn delete_poll_state(&self, id: &SubscriptionId) -> StoreResult<()> {
+        let id = id.clone();
+        self.call(move |conn| sqlite_polling::delete(conn, &id))
+            .await
     }
 }
 
