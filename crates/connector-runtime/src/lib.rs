@@ -42,6 +42,8 @@ pub mod lifecycle;
 mod lookup;
 mod poll_table;
 pub mod poller;
+#[cfg(feature = "testing")]
+pub mod polling_api;
 pub mod polling_trigger;
 mod receive;
 pub mod redact;

@@ -180,3 +180,137 @@ fn commit_inside(conn: &Connection, commit: &PollCommit) -> StoreResult<PollComm
         inserted,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{NewDelivery, PollCommit, PollCommitOutcome, PollState, SqliteStore, Store};
+    use crate::{RequestSpec, SubscriptionId};
+
+    fn request(url: &str) -> RequestSpec {
+        RequestSpec {
+            method: "GET".into(),
+            url: url.into(),
+            ..RequestSpec::default()
+        }
+    }
+
+    fn commit(
+        id: &SubscriptionId,
+        version: i64,
+        owner: &str,
+        url: &str,
+        items: &[&str],
+    ) -> PollCommit {
+        PollCommit {
+            subscription: id.clone(),
+            expected_version: version,
+            owner: owner.into(),
+            next_request: request(url),
+            next_poll_ms: 10,
+            lease_until_ms: 100,
+            items: items
+                .iter()
+                .map(|item| {
+                    NewDelivery::new(
+                        id.clone(),
+                        Some((*item).to_owned()),
+                        &[],
+                        item.as_bytes().to_vec(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    #[tokio::test]
+    async fn commits_need_the_lease_and_the_version_and_store_items_with_the_state() {
+        let store = SqliteStore::in_memory().unwrap();
+        let id = SubscriptionId::generate();
+        store
+            .put_poll_state(&PollState::new(
+                id.clone(),
+                request("http://a/first"),
+                1000,
+                0,
+            ))
+            .await
+            .unwrap();
+        // Nobody holds the lease yet.
+        assert_eq!(
+            store
+                .commit_poll(commit(&id, 1, "a", "http://a/s1", &["x"]))
+                .await
+                .unwrap(),
+            PollCommitOutcome::Stale
+        );
+        let claimed = store
+            .claim_poll_lease(&id, "a", 0, 50)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(claimed.lease_owner.as_deref(), Some("a"));
+        assert_eq!(
+            store.claim_poll_lease(&id, "b", 10, 60).await.unwrap(),
+            None,
+            "held"
+        );
+        let outcome = store
+            .commit_poll(commit(&id, 1, "a", "http://a/s1", &["x", "y"]))
+            .await
+            .unwrap();
+        let PollCommitOutcome::Committed { version, inserted } = outcome else {
+            panic!("not committed");
+        };
+        assert_eq!(version, 2);
+        assert_eq!(
+            inserted.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        // A stale poller (old version) moves nothing backwards and stores nothing.
+        assert_eq!(
+            store
+                .commit_poll(commit(&id, 1, "a", "http://a/old", &["z"]))
+                .await
+                .unwrap(),
+            PollCommitOutcome::Stale
+        );
+        let state = store.poll_state(&id).await.unwrap().unwrap();
+        assert_eq!(
+            (state.version, state.next_request.url.as_str()),
+            (2, "http://a/s1")
+        );
+        assert_eq!(store.deliveries_of(&id).await.unwrap().len(), 2);
+        // Items already stored (same id) are left out.
+        let outcome = store
+            .commit_poll(commit(&id, 2, "a", "http://a/s2", &["y", "w"]))
+            .await
+            .unwrap();
+        assert!(
+            matches!(outcome, PollCommitOutcome::Committed { version: 3, ref inserted } if inserted.len() == 1 && inserted[0].0 == 1)
+        );
+        // An expired lease can be taken over; the old holder's commit is then refused.
+        let taken = store
+            .claim_poll_lease(&id, "b", 1000, 2000)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(taken.version, 3);
+        assert_eq!(
+            store
+                .commit_poll(commit(&id, 3, "a", "http://a/s3", &[]))
+                .await
+                .unwrap(),
+            PollCommitOutcome::Stale
+        );
+        store.delete_poll_state(&id).await.unwrap();
+        assert_eq!(
+            store
+                .commit_poll(commit(&id, 3, "b", "http://a/s3", &["v"]))
+                .await
+                .unwrap(),
+            PollCommitOutcome::Stale
+        );
+        assert_eq!(store.poll_states().await.unwrap().len(), 0);
+        assert_eq!(store.deliveries_of(&id).await.unwrap().len(), 3);
+    }
+}
