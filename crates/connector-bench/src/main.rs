@@ -75,6 +75,9 @@ enum Command {
         /// Seed of the kill moments.
         #[arg(long)]
         seed: Option<u64>,
+        /// Crash polling triggers instead of webhooks (`--style` is then ignored).
+        #[arg(long)]
+        polling: bool,
     },
     /// (internal) The crash test's host process.
     #[command(hide = true)]
@@ -123,6 +126,9 @@ struct HostCli {
     /// Settle and exit, waiting at most this long.
     #[arg(long)]
     settle_timeout_ms: Option<u64>,
+    /// Polling style, settle mode: until every cursor reached this trigger state.
+    #[arg(long)]
+    until_state: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -229,8 +235,15 @@ async fn dispatch(cli: Cli) -> Result<()> {
         }
         Command::Crash {
             cycles,
+            seed,
+            polling: true,
+            ..
+        } => scenarios::crash::run_polling(cycles, seed).await?,
+        Command::Crash {
+            cycles,
             style,
             seed,
+            polling: false,
         } => scenarios::crash::run(cycles, &styles(&style)?, seed).await?,
         Command::Host(args) => {
             let mode = match (args.churn_target, args.settle_timeout_ms) {
@@ -249,6 +262,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
                 key: args.key,
                 style: args.style.parse()?,
                 mode,
+                until_state: args.until_state,
             })
             .await;
         }
