@@ -1,4 +1,4 @@
-//! `connector-bench SCENARIO [--json]`: generate, ingest, ingest-durable, waits, churn, crash.
+//! `connector-bench SCENARIO [--json]`: generate, ingest, ingest-durable, waits, polling, churn, crash.
 //!
 //! Hidden subcommands run the children the scenarios start: `host` (the crash test's runtime
 //! host) and `measure` (one measurement in a fresh process, for per-measurement peak RSS).
@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use connector_bench::crash::host::{self, HostArgs, HostMode};
 use connector_bench::crash::ApiStyle;
+use connector_bench::scenarios::polling::PollingConfig;
 use connector_bench::scenarios::{
     self, churn::ChurnConfig, generate, ingest::IngestConfig, waits::WaitsConfig, Outcome,
 };
@@ -54,6 +55,18 @@ enum Command {
         /// start_wait calls in flight at once.
         #[arg(long, default_value_t = 64)]
         concurrency: usize,
+    },
+    /// Active polling triggers against a loopback API: polls/s, scheduling lag, RSS.
+    Polling {
+        /// Active pollers.
+        #[arg(long, default_value_t = 10_000)]
+        pollers: usize,
+        /// Their interval, ms.
+        #[arg(long, default_value_t = 1000)]
+        interval_ms: u64,
+        /// Measured seconds.
+        #[arg(long, default_value_t = 20.0)]
+        seconds: f64,
     },
     /// Enable + disable pairs against the loopback mock API.
     Churn {
@@ -144,6 +157,16 @@ enum MeasureCli {
         #[arg(long)]
         spec: PathBuf,
     },
+    Polling {
+        #[arg(long)]
+        api: String,
+        #[arg(long)]
+        pollers: usize,
+        #[arg(long)]
+        interval_ms: u64,
+        #[arg(long)]
+        seconds: f64,
+    },
     Waits {
         #[arg(long)]
         api: String,
@@ -164,6 +187,14 @@ fn ingest_config(cli: &IngestCli, durable: bool) -> IngestConfig {
         rounds: cli.rounds,
         durable,
         handler_concurrency: cli.handler_concurrency,
+    }
+}
+
+fn polling_config(pollers: usize, interval_ms: u64, seconds: f64) -> PollingConfig {
+    PollingConfig {
+        pollers,
+        interval: Duration::from_millis(interval_ms.max(1)),
+        window: Duration::from_secs_f64(seconds.max(0.1)),
     }
 }
 
@@ -230,6 +261,11 @@ async fn dispatch(cli: Cli) -> Result<()> {
             })
             .await?
         }
+        Command::Polling {
+            pollers,
+            interval_ms,
+            seconds,
+        } => scenarios::polling::run(polling_config(pollers, interval_ms, seconds)).await?,
         Command::Churn { pairs, concurrency } => {
             scenarios::churn::run(ChurnConfig { pairs, concurrency }).await?
         }
@@ -276,6 +312,18 @@ async fn dispatch(cli: Cli) -> Result<()> {
         }
         Command::Measure(MeasureCli::Generate { step, spec }) => {
             let figures = generate::measure(step.parse()?, &spec)?;
+            println!("{figures}");
+            return Ok(());
+        }
+        Command::Measure(MeasureCli::Polling {
+            api,
+            pollers,
+            interval_ms,
+            seconds,
+        }) => {
+            let figures =
+                scenarios::polling::measure(&api, polling_config(pollers, interval_ms, seconds))
+                    .await?;
             println!("{figures}");
             return Ok(());
         }

@@ -153,6 +153,13 @@ impl LagHistogram {
         self.max.fetch_max(lag_ms, Ordering::Relaxed);
     }
 
+    fn reset(&self) {
+        for bucket in &self.buckets {
+            bucket.store(0, Ordering::Relaxed);
+        }
+        self.max.store(0, Ordering::Relaxed);
+    }
+
     fn quantile(&self, q: f64) -> u64 {
         let counts: Vec<u64> = self
             .buckets
@@ -841,6 +848,14 @@ impl Host {
             lag_p99_ms: pollers.lag.quantile(0.99),
             lag_max_ms: pollers.lag.max.load(Ordering::Relaxed),
         }
+    }
+
+    /// Start the counters of [`Host::poll_stats`] over (e.g. after a warm-up).
+    pub fn reset_poll_stats(&self) {
+        let pollers = &self.inner.pollers;
+        pollers.polls.store(0, Ordering::Relaxed);
+        pollers.items.store(0, Ordering::Relaxed);
+        pollers.lag.reset();
     }
 
     /// How many pollers this host drives now.

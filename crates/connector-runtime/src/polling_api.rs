@@ -68,6 +68,7 @@ struct ApiState {
     expire_states: bool,
     record: bool,
     polls: Vec<Poll>,
+    served: u64,
 }
 
 /// The running API. Dropping it stops the server.
@@ -95,6 +96,7 @@ impl PollingApi {
             expire_states: false,
             record: true,
             polls: Vec::new(),
+            served: 0,
         }));
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
@@ -144,6 +146,11 @@ impl PollingApi {
     /// The polls received so far.
     pub fn polls(&self) -> Vec<Poll> {
         self.with_state(|s| s.polls.clone())
+    }
+
+    /// How many polls were answered (recorded or not).
+    pub fn served(&self) -> u64 {
+        self.with_state(|s| s.served)
     }
 
     /// Keep a record of every poll (default on; off for load tests).
@@ -222,6 +229,7 @@ async fn poll(State(state): State<Arc<Mutex<ApiState>>>, uri: Uri) -> Response {
     let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
     let trigger_state = state_of(&uri);
     let response = answer(&s, &uri, trigger_state, fault);
+    s.served += 1;
     if s.record {
         s.polls.push(Poll {
             path: uri.to_string(),
