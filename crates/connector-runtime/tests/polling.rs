@@ -373,3 +373,35 @@ async fn two_hosts_on_one_store_poll_each_subscription_once() {
     second.shutdown().await;
     first.shutdown().await;
 }
+
+#[tokio::test]
+async fn first_polls_are_spread_rather_than_fired_in_the_same_millisecond() {
+    let api = PollingApi::start(AnswerShape::Array).await.unwrap();
+    let host = Host::builder()
+        .with_sqlite(":memory:")
+        .with_signing_key(KEY.to_vec())
+        .with_polling(PollingOptions::default().with_start_spread(Duration::from_secs(1)))
+        .build()
+        .await
+        .unwrap();
+    let trigger = EventsTrigger::new("created").with_interval(Duration::from_secs(60));
+    let _received = register_events(&host, &trigger, &api);
+    for n in 0..100 {
+        host.enable_polling(&trigger.clone().with_path(format!("/f{n}")))
+            .await
+            .unwrap();
+    }
+    assert!(eventually(Duration::from_secs(5), || api.polls().len() == 100).await);
+    let polls = api.polls();
+    let first = polls.iter().map(|p| p.at).min().unwrap();
+    let mut millis: Vec<u128> = polls.iter().map(|p| (p.at - first).as_millis()).collect();
+    millis.sort_unstable();
+    millis.dedup();
+    assert!(
+        millis.len() >= 50,
+        "100 first polls over a 1 s spread fall in {} distinct milliseconds",
+        millis.len()
+    );
+    assert!(polls.iter().all(|p| p.state.is_none()), "first polls carry no state");
+    host.shutdown().await;
+}
