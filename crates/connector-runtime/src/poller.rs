@@ -49,8 +49,10 @@ use crate::store::{
 };
 use crate::{Callback, PollingTrigger, RequestSpec, SubscriptionId};
 
-/// Pages followed within one poll at most, so a link cycle cannot hold a poll forever.
-const MAX_PAGES_PER_POLL: usize = 100;
+/// Pages followed within one poll at most, so a link cycle cannot hold a poll forever. A poll
+/// with more pages stores nothing and is retried: the answer's `Location` is the state after
+/// *all* its pages, so advancing to it with pages unread would skip their items.
+const MAX_PAGES_PER_POLL: usize = 1000;
 
 /// How the host runs polling triggers.
 #[derive(Debug, Clone)]
@@ -494,7 +496,7 @@ impl HostInner {
         let headers_json = headers_to_json(&headers);
         let mut values = Vec::new();
         let mut page = answer;
-        for _ in 0..MAX_PAGES_PER_POLL {
+        for pages in 1.. {
             let mut body: Value = serde_json::from_str(&page.body).map_err(|e| Outcome::Retry {
                 reason: format!("the answer is not JSON: {e}"),
                 retry_after: None,
@@ -511,6 +513,12 @@ impl HostInner {
             let Some(next) = next else {
                 break;
             };
+            if pages >= MAX_PAGES_PER_POLL {
+                return Err(Outcome::Retry {
+                    reason: format!("more than {MAX_PAGES_PER_POLL} pages in one poll"),
+                    retry_after: None,
+                });
+            }
             let request = RequestSpec {
                 method: "GET".to_owned(),
                 url: next,
