@@ -405,3 +405,21 @@ async fn first_polls_are_spread_rather_than_fired_in_the_same_millisecond() {
     assert!(polls.iter().all(|p| p.state.is_none()), "first polls carry no state");
     host.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_backlog_of_many_pages_is_read_whole_before_the_state_advances() {
+    let api = PollingApi::start(AnswerShape::Pages { page_size: 1 })
+        .await
+        .unwrap();
+    let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
+    let trigger = EventsTrigger::new("created").with_interval(Duration::from_millis(300));
+    let mut received = register_events(&host, &trigger, &api);
+    host.enable_polling(&trigger).await.unwrap();
+    started(&api).await;
+    // More pages than one poll used to follow (100): all of them arrive, none twice.
+    let ids = api.add_events(150);
+    let items = take(&mut received, 150).await;
+    assert_eq!(items.iter().map(|c| c.body.id).collect::<Vec<_>>(), ids);
+    assert_quiet(&mut received).await;
+    host.shutdown().await;
+}
