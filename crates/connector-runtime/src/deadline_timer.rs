@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{watch, Notify};
 
-use crate::host::HostInner;
+use crate::runtime::HostInner;
 use crate::store::now_ms;
 
 /// Fires the due entries of a queue and returns its next deadline (ms since the Unix epoch).

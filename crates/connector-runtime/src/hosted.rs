@@ -10,8 +10,9 @@
 use serde::de::DeserializeOwned;
 
 use crate::error::Result;
+use crate::handler::HandlerFn;
 use crate::host::Host;
-use crate::registry::{Connection, HandlerFn, TriggerOptions};
+use crate::registry::{Connection, TriggerOptions};
 use crate::{PollingTrigger, SubscriptionId, WebhookTrigger};
 
 /// Marker: the trigger is a webhook (subscribe with a callback URL).

@@ -27,48 +27,95 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod action;
-pub mod auth;
-mod deadline_timer;
-pub mod definition;
-mod dispatch;
-mod done_marks;
-pub mod error;
-mod headers;
+// Modules in data-path order (enable → subscribe → store → receive → verify → persist →
+// dispatch → unsubscribe); each concern is one type that owns its state.
+
+// Setup: the facade (`Host`, `HostBuilder`) over `runtime::HostInner`, which holds the owners
+// below; registrations by trigger name; typed handlers behind a type-erased layer.
 pub mod host;
-pub mod http_client;
-mod ids;
+mod runtime;
+
+pub mod registry;
+
+mod handler;
+
+// Hosted triggers: the same host methods for webhook and polling triggers.
+pub mod hosted;
+
+// enable: the trigger API (register/enable/disable/update/delete/resume); `Subscriptions`
+// owns the live-subscription cache and the subscription locks (store leases).
 pub mod lifecycle;
+
+mod subscriptions;
+
+// subscribe: what to send (typed triggers, workflow JSON definitions, auth) and `Outbound`,
+// which sends it with retries.
+pub mod trigger;
+
+pub mod polling_trigger;
+
+pub mod definition;
+
+pub mod auth;
+
+pub mod http_client;
+
+// store: the `Store` contract, `SqliteStore`, the conformance suite.
+pub mod store;
+
+// receive: the callback endpoint and its answers (`receive::rejection`), headers kept for the
+// handler.
+mod receive;
+
+mod headers;
+
+// verify: callback URL tokens and inbound signatures.
+pub mod verify;
+
+// persist happens in `receive` through `store` (deduplicated, leased to the receiving host).
+// dispatch: per-trigger queues and `dispatch::inbox::Inbox` (claims, done-marks); webhook
+// action waits (`Waits`: waits and deadlines) and their API (`PendingWait`).
+mod dispatch;
+
+mod waits;
+
+pub mod action;
+
+// unsubscribe: by `Location` or route in `lifecycle`, or by listing the API's hooks.
 mod lookup;
+
+// Polling triggers: `Pollers` owns the pollers' table and deadline queue (`poll_table`, one
+// timer per host through `deadline_timer`); `polling` sends, commits and dispatches polls.
+mod deadline_timer;
 mod poll_table;
-pub mod poller;
+mod pollers;
+mod polling;
 #[cfg(feature = "testing")]
 pub mod polling_api;
-pub mod polling_trigger;
-mod receive;
+
+// Support.
+pub mod error;
+mod ids;
 pub mod redact;
-pub mod registry;
-pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tls;
-pub mod trigger;
-pub mod verify;
-mod wait_table;
 
 pub use action::PendingWait;
 pub use auth::Auth;
 pub use definition::{HttpWebhookDefinition, WebhookAuthentication, WebhookRequest};
 pub use error::{Error, Result};
 pub use host::{Host, HostBuilder};
+pub use hosted::{HostedTrigger, Polling, Webhook};
 pub use http_client::RetryPolicy;
 pub use ids::SubscriptionId;
 pub use lifecycle::{ResumeReport, OPERATION_NAME_HEADER, TRACKING_ID_HEADER};
-pub use poller::{PollStats, PollingOptions};
+pub use pollers::{PollStats, PollingOptions};
 pub use polling_trigger::{PollingTrigger, DEFAULT_POLL_INTERVAL};
 pub use registry::{Connection, HandlerError, TriggerOptions};
 pub use store::{
-    Durability, HookLookup, PollState, SqliteStore, Store, SubscriptionRecord, SubscriptionState,
+    Durability, HookLookup, Lease, PollState, SqliteStore, Store, StoreError, SubscriptionRecord,
+    SubscriptionState, WaitOutcome,
 };
 pub use trigger::{
     set_pointer, Callback, HookListRoute, RequestSpec, TriggerError, UnsubscribeRoute,

@@ -15,10 +15,8 @@ use connector_runtime::{
 use support::{connection, db_path, KEY};
 use tokio::sync::mpsc;
 
-fn options(instance: &str) -> PollingOptions {
-    PollingOptions::default()
-        .with_instance_id(instance)
-        .with_start_spread(Duration::from_millis(20))
+fn options() -> PollingOptions {
+    PollingOptions::default().with_start_spread(Duration::from_millis(20))
 }
 
 async fn host(store: &str, policy: RetryPolicy, client_timeout: Duration) -> Host {
@@ -32,7 +30,8 @@ async fn host(store: &str, policy: RetryPolicy, client_timeout: Duration) -> Hos
                 .build()
                 .unwrap(),
         )
-        .with_polling(options("test-host"))
+        .with_instance_id("test-host")
+        .with_polling(options())
         .build()
         .await
         .unwrap()
@@ -59,7 +58,7 @@ fn register_events(
     api: &PollingApi,
 ) -> mpsc::UnboundedReceiver<Callback<PolledEvent>> {
     let (sender, receiver) = forward();
-    host.register_polling(
+    host.register_with(
         trigger,
         connection(&api.base_url()),
         TriggerOptions::default(),
@@ -120,7 +119,7 @@ async fn batch_items_arrive_once_each_with_state_from_location_and_pages() {
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created");
     let mut received = register_events(&host, &trigger, &api);
-    let id = host.enable_polling(&trigger).await.unwrap();
+    let id = host.enable(&trigger).await.unwrap();
     started(&api).await;
     let ids = api.add_events(5);
     let items = take(&mut received, 5).await;
@@ -172,7 +171,7 @@ async fn a_single_trigger_gets_whole_answers() {
     let api = PollingApi::start(AnswerShape::Single).await.unwrap();
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let (sender, mut received) = forward::<LatestSummary>();
-    host.register_polling(
+    host.register_with(
         &LatestTrigger,
         connection(&api.base_url()),
         TriggerOptions::default(),
@@ -185,7 +184,7 @@ async fn a_single_trigger_gets_whole_answers() {
         },
     )
     .unwrap();
-    host.enable_polling(&LatestTrigger).await.unwrap();
+    host.enable(&LatestTrigger).await.unwrap();
     started(&api).await;
     api.add_events(3);
     let first = tokio::time::timeout(Duration::from_secs(5), received.recv())
@@ -209,7 +208,7 @@ async fn too_many_requests_waits_for_retry_after_then_503_retries_and_nothing_is
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created");
     let mut received = register_events(&host, &trigger, &api);
-    host.enable_polling(&trigger).await.unwrap();
+    host.enable(&trigger).await.unwrap();
     started(&api).await;
     api.fail_next(1, 429, Some(1));
     api.fail_next(2, 503, None);
@@ -241,7 +240,7 @@ async fn a_timed_out_poll_is_retried_from_the_same_state() {
     let host = host(":memory:", quick_policy(), Duration::from_millis(300)).await;
     let trigger = EventsTrigger::new("created");
     let mut received = register_events(&host, &trigger, &api);
-    host.enable_polling(&trigger).await.unwrap();
+    host.enable(&trigger).await.unwrap();
     started(&api).await;
     api.delay_next(1, Duration::from_secs(1));
     let ids = api.add_events(3);
@@ -257,7 +256,7 @@ async fn a_404_on_the_state_url_fails_the_subscription_and_keeps_the_answer() {
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created");
     let _received = register_events(&host, &trigger, &api);
-    let id = host.enable_polling(&trigger).await.unwrap();
+    let id = host.enable(&trigger).await.unwrap();
     started(&api).await;
     api.expire_states(true);
     let failed = eventually(Duration::from_secs(5), || host.active_pollers() == 0).await;
@@ -287,7 +286,7 @@ async fn after_a_restart_polling_resumes_from_the_stored_state() {
     let id = {
         let host = host(&store, quick_policy(), Duration::from_secs(5)).await;
         let mut received = register_events(&host, &trigger, &api);
-        let id = host.enable_polling(&trigger).await.unwrap();
+        let id = host.enable(&trigger).await.unwrap();
         started(&api).await;
         api.add_events(2);
         take(&mut received, 2).await;
@@ -319,9 +318,9 @@ async fn update_starts_over_from_the_new_first_request() {
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created");
     let _received = register_events(&host, &trigger, &api);
-    let id = host.enable_polling(&trigger).await.unwrap();
+    let id = host.enable(&trigger).await.unwrap();
     started(&api).await;
-    host.update_polling(&id, &trigger.clone().with_path("/other"))
+    host.update(&id, &trigger.clone().with_path("/other"))
         .await
         .unwrap();
     assert!(
@@ -344,12 +343,13 @@ async fn two_hosts_on_one_store_poll_each_subscription_once() {
     let trigger = EventsTrigger::new("created");
     let first = host(&store, quick_policy(), Duration::from_secs(5)).await;
     let mut first_items = register_events(&first, &trigger, &api);
-    first.enable_polling(&trigger).await.unwrap();
+    first.enable(&trigger).await.unwrap();
     started(&api).await;
     let second = Host::builder()
         .with_sqlite(&store)
         .with_signing_key(KEY.to_vec())
-        .with_polling(options("other-host"))
+        .with_instance_id("other-host")
+        .with_polling(options())
         .build()
         .await
         .unwrap();
@@ -387,7 +387,7 @@ async fn first_polls_are_spread_rather_than_fired_in_the_same_millisecond() {
     let trigger = EventsTrigger::new("created").with_interval(Duration::from_secs(60));
     let _received = register_events(&host, &trigger, &api);
     for n in 0..100 {
-        host.enable_polling(&trigger.clone().with_path(format!("/f{n}")))
+        host.enable(&trigger.clone().with_path(format!("/f{n}")))
             .await
             .unwrap();
     }
@@ -402,7 +402,10 @@ async fn first_polls_are_spread_rather_than_fired_in_the_same_millisecond() {
         "100 first polls over a 1 s spread fall in {} distinct milliseconds",
         millis.len()
     );
-    assert!(polls.iter().all(|p| p.state.is_none()), "first polls carry no state");
+    assert!(
+        polls.iter().all(|p| p.state.is_none()),
+        "first polls carry no state"
+    );
     host.shutdown().await;
 }
 
@@ -414,7 +417,7 @@ async fn a_backlog_of_many_pages_is_read_whole_before_the_state_advances() {
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created").with_interval(Duration::from_millis(300));
     let mut received = register_events(&host, &trigger, &api);
-    host.enable_polling(&trigger).await.unwrap();
+    host.enable(&trigger).await.unwrap();
     started(&api).await;
     // More pages than one poll used to follow (100): all of them arrive, none twice.
     let ids = api.add_events(150);

@@ -221,10 +221,9 @@ pub async fn run_host(args: HostArgs) -> Result<()> {
         .with_retry_policy(fast_retry_policy())
         .with_http_client(client)
         .with_polling(
-            // The same holder name across restarts: a restarted host takes its leases back
-            // at once instead of waiting for the killed one's to expire.
+            // One SQLite file, one process: the default instance id is the same across
+            // restarts, so a restarted host takes its poll leases back at once.
             PollingOptions::default()
-                .with_instance_id("crash-host")
                 .with_interval(Duration::from_millis(20))
                 .with_start_spread(Duration::from_millis(5)),
         )
@@ -246,7 +245,7 @@ pub async fn run_host(args: HostArgs) -> Result<()> {
         .collect();
     for (path, trigger) in PATHS.iter().zip(&triggers) {
         let handled = handled.clone();
-        host.register_polling(
+        host.register_with(
             trigger,
             connection.clone(),
             options.clone(),
@@ -265,7 +264,7 @@ pub async fn run_host(args: HostArgs) -> Result<()> {
                 && r.intent == Intent::Enabled
         });
         if !live {
-            host.enable_polling(trigger).await?;
+            host.enable(trigger).await?;
         }
     }
     println!("READY {}", json!({"pollers": report.pollers}));

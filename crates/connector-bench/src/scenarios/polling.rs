@@ -108,7 +108,7 @@ pub async fn measure(api: &str, config: PollingConfig) -> Result<Value> {
         .await?;
     let rss_idle = rss_kib().unwrap_or(0);
     let trigger = EventsTrigger::new("bench-poll").with_interval(config.interval);
-    host.register_polling(
+    host.register_with(
         &trigger,
         Connection::new(api, Auth::None),
         TriggerOptions::default(),
@@ -125,7 +125,7 @@ pub async fn measure(api: &str, config: PollingConfig) -> Result<Value> {
         let host = host.clone();
         let trigger = trigger.clone().with_path(format!("/p{index}"));
         tasks.push(tokio::spawn(async move {
-            let enabled = host.enable_polling(&trigger).await;
+            let enabled = host.enable(&trigger).await;
             drop(permit);
             enabled
         }));
