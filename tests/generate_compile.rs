@@ -169,3 +169,43 @@ tokio = {{ version = "1", features = ["full"] }}
     // x-ms-trigger: batch, hosted by the runtime: one handler run per array item.
     cargo(&dir, &["run", "--quiet", "-p", "batch-roundtrip"]);
 }
+
+#[test]
+fn generated_polling_triggers_are_hosted_by_the_runtime() {
+    let runtime = root().join("crates/connector-runtime");
+    let manifest = format!(
+        r#"[package]
+name = "polling-roundtrip"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+egnyte-connector = {{ path = "../egnyte-connector" }}
+polling-events-connector = {{ path = "../polling-events-connector" }}
+connector-runtime = {{ path = {runtime:?}, features = ["testing"] }}
+tokio = {{ version = "1", features = ["full"] }}
+"#
+    );
+    let main =
+        std::fs::read_to_string(root().join("tests/fixtures/generated_polling_roundtrip.rs"))
+            .unwrap();
+    let dir = root().join("target/gen-tests/polling");
+    workspace(
+        &dir,
+        &[
+            (
+                "egnyte-connector".to_owned(),
+                root().join("tests/corpus/power-platform/egnyte/apiDefinition.swagger.json"),
+            ),
+            (
+                "polling-events-connector".to_owned(),
+                root().join("tests/fixtures/polling-events.swagger.json"),
+            ),
+        ],
+        &[("polling-roundtrip", manifest, main)],
+    );
+    // Warnings denied for the generated crates and the program using them.
+    cargo(&dir, &["clippy", "--workspace", "--quiet"]);
+    cargo(&dir, &["run", "--quiet", "-p", "polling-roundtrip"]);
+}

@@ -1,5 +1,5 @@
-//! `connector-bench SCENARIO [--json]`: generate, ingest, ingest-durable, waits, churn, crash,
-//! admin-list.
+//! `connector-bench SCENARIO [--json]`: generate, ingest, ingest-durable, waits, polling, churn,
+//! crash, admin-list.
 //!
 //! Hidden subcommands run the children the scenarios start: `host` (the crash test's runtime
 //! host) and `measure` (one measurement in a fresh process, for per-measurement peak RSS).
@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use connector_bench::crash::host::{self, HostArgs, HostMode};
 use connector_bench::crash::ApiStyle;
+use connector_bench::scenarios::polling::PollingConfig;
 use connector_bench::scenarios::{
     self, admin_list::AdminListConfig, churn::ChurnConfig, generate, ingest::IngestConfig,
     waits::WaitsConfig, Outcome,
@@ -57,6 +58,18 @@ enum Command {
         #[arg(long, default_value_t = 64)]
         concurrency: usize,
     },
+    /// Active polling triggers against a loopback API: polls/s, scheduling lag, RSS.
+    Polling {
+        /// Active pollers.
+        #[arg(long, default_value_t = 10_000)]
+        pollers: usize,
+        /// Their interval, ms.
+        #[arg(long, default_value_t = 1000)]
+        interval_ms: u64,
+        /// Measured seconds.
+        #[arg(long, default_value_t = 20.0)]
+        seconds: f64,
+    },
     /// Enable + disable pairs against the loopback mock API.
     Churn {
         /// Pairs.
@@ -77,6 +90,9 @@ enum Command {
         /// Seed of the kill moments.
         #[arg(long)]
         seed: Option<u64>,
+        /// Crash polling triggers instead of webhooks (`--style` is then ignored).
+        #[arg(long)]
+        polling: bool,
     },
     /// Filtered run-history pages over a large inbox (SQLite file).
     AdminList {
@@ -134,6 +150,9 @@ struct HostCli {
     /// Settle and exit, waiting at most this long.
     #[arg(long)]
     settle_timeout_ms: Option<u64>,
+    /// Polling style, settle mode: until every cursor reached this trigger state.
+    #[arg(long)]
+    until_state: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -148,6 +167,16 @@ enum MeasureCli {
         step: String,
         #[arg(long)]
         spec: PathBuf,
+    },
+    Polling {
+        #[arg(long)]
+        api: String,
+        #[arg(long)]
+        pollers: usize,
+        #[arg(long)]
+        interval_ms: u64,
+        #[arg(long)]
+        seconds: f64,
     },
     Waits {
         #[arg(long)]
@@ -169,6 +198,14 @@ fn ingest_config(cli: &IngestCli, durable: bool) -> IngestConfig {
         rounds: cli.rounds,
         durable,
         handler_concurrency: cli.handler_concurrency,
+    }
+}
+
+fn polling_config(pollers: usize, interval_ms: u64, seconds: f64) -> PollingConfig {
+    PollingConfig {
+        pollers,
+        interval: Duration::from_millis(interval_ms.max(1)),
+        window: Duration::from_secs_f64(seconds.max(0.1)),
     }
 }
 
@@ -235,6 +272,11 @@ async fn dispatch(cli: Cli) -> Result<()> {
             })
             .await?
         }
+        Command::Polling {
+            pollers,
+            interval_ms,
+            seconds,
+        } => scenarios::polling::run(polling_config(pollers, interval_ms, seconds)).await?,
         Command::Churn { pairs, concurrency } => {
             scenarios::churn::run(ChurnConfig { pairs, concurrency }).await?
         }
@@ -243,8 +285,15 @@ async fn dispatch(cli: Cli) -> Result<()> {
         }
         Command::Crash {
             cycles,
+            seed,
+            polling: true,
+            ..
+        } => scenarios::crash::run_polling(cycles, seed).await?,
+        Command::Crash {
+            cycles,
             style,
             seed,
+            polling: false,
         } => scenarios::crash::run(cycles, &styles(&style)?, seed).await?,
         Command::Host(args) => {
             let mode = match (args.churn_target, args.settle_timeout_ms) {
@@ -263,6 +312,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
                 key: args.key,
                 style: args.style.parse()?,
                 mode,
+                until_state: args.until_state,
             })
             .await;
         }
@@ -276,6 +326,18 @@ async fn dispatch(cli: Cli) -> Result<()> {
         }
         Command::Measure(MeasureCli::Generate { step, spec }) => {
             let figures = generate::measure(step.parse()?, &spec)?;
+            println!("{figures}");
+            return Ok(());
+        }
+        Command::Measure(MeasureCli::Polling {
+            api,
+            pollers,
+            interval_ms,
+            seconds,
+        }) => {
+            let figures =
+                scenarios::polling::measure(&api, polling_config(pollers, interval_ms, seconds))
+                    .await?;
             println!("{figures}");
             return Ok(());
         }

@@ -102,3 +102,23 @@ async fn sigkill_with_a_location_api_reports_every_orphan() {
         "accepted notifications never handled: {report:?}"
     );
 }
+
+/// Polling triggers, SIGKILLed mid-poll (20 cycles in CI; `connector-bench crash --polling`
+/// runs 100): the cursor advances in the same transaction that stores the poll's items, so no
+/// item is lost, duplicates are counted, and the state never goes backwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_while_polling_loses_no_item_and_never_moves_the_state_back() {
+    let mut config = config(ApiStyle::Polling);
+    if std::env::var("CRASH_CYCLES").is_err() {
+        config = config.with_cycles(20);
+    }
+    let report = connector_bench::crash::polling::run(&config).await.unwrap();
+    println!("{}", report.summary());
+    println!("{}", serde_json::to_string_pretty(&report).unwrap());
+    assert!(report.expected > 0, "no event was due: {report:?}");
+    assert_eq!(report.lost, 0, "items never handled: {report:?}");
+    assert_eq!(
+        report.state_regressions, 0,
+        "the trigger state went backwards: {report:?}"
+    );
+}

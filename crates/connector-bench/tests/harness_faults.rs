@@ -57,6 +57,7 @@ impl Case {
             (ApiStyle::Location | ApiStyle::Listed, Op::Unsubscribe) => ("DELETE", "/hooks/"),
             (ApiStyle::Callback, Op::Subscribe) => ("POST", "/subscribe"),
             (ApiStyle::Callback, Op::Unsubscribe) => ("POST", "/unsubscribe"),
+            (ApiStyle::Polling, _) => unreachable!("the fault matrix covers webhook styles"),
         };
         Rule::new(method, path, self.fault.clone(), self.times)
     }

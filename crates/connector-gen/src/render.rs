@@ -47,6 +47,11 @@ pub const TEMPLATES: &[TemplateFile] = &[
         output: "src/triggers.rs",
         builtin: include_str!("../templates/triggers.rs.tera"),
     },
+    TemplateFile {
+        name: "polling.rs.tera",
+        output: "src/polling.rs",
+        builtin: include_str!("../templates/polling.rs.tera"),
+    },
 ];
 
 /// A rendered file, not yet formatted.

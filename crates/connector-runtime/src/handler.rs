@@ -60,8 +60,9 @@ pub(crate) fn parser_for<T: WebhookTrigger>(trigger: &T) -> ParseFn {
     })
 }
 
-/// Wrap a typed handler so the dispatcher can call it with an erased item.
-pub(crate) fn erase_handler<N, H, Fut>(handler: H) -> HandlerFn
+/// Wrap a typed handler so the dispatcher can call it with an erased item; handlers see
+/// `status_code` (202 for a webhook callback the host answered, 200 for a polled item).
+pub(crate) fn erase_handler<N, H, Fut>(handler: H, status_code: u16) -> HandlerFn
 where
     N: Send + 'static,
     H: Fn(Callback<N>) -> Fut + Send + Sync + 'static,
@@ -80,7 +81,7 @@ where
             handler(Callback {
                 headers,
                 body,
-                status_code: 202,
+                status_code,
             })
             .await
         })

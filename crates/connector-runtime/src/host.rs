@@ -52,6 +52,7 @@ pub struct HostBuilder {
     late_hook_window: Duration,
     admin: crate::admin::AdminConfig,
     instance_id: Option<String>,
+    polling: crate::pollers::PollingOptions,
 }
 
 /// A fresh instance id for a host whose builder named none.
@@ -80,6 +81,7 @@ impl Default for HostBuilder {
             late_hook_window: Duration::from_secs(300),
             admin: crate::admin::AdminConfig::default(),
             instance_id: None,
+            polling: crate::pollers::PollingOptions::default(),
         }
     }
 }
@@ -222,6 +224,13 @@ impl HostBuilder {
         self
     }
 
+    /// How polling triggers run: poll lease length, concurrent polls, start spread (see
+    /// [`crate::PollingOptions`]). The poll lease holder is the instance id.
+    pub fn with_polling(mut self, options: crate::pollers::PollingOptions) -> Self {
+        self.polling = options;
+        self
+    }
+
     /// Open the store, bind the listener and start serving callbacks.
     ///
     /// Then [`Host::register`] every trigger and call [`Host::resume`] once, so stored
@@ -327,6 +336,7 @@ impl HostBuilder {
             metrics,
             admin_addr: std::sync::OnceLock::new(),
             replays: crate::replay::ReplayTable::default(),
+            pollers: Arc::new(crate::pollers::Pollers::new(self.polling, owner)),
         });
 
         let router = Router::new()
@@ -368,6 +378,11 @@ impl HostBuilder {
                     });
                 }
             }),
+        );
+        crate::deadline_timer::spawn_deadline_timer(
+            &inner,
+            inner.pollers.changed.clone(),
+            |inner| inner.start_due_polls(),
         );
         let host = Host { inner };
         host.start_sweeper();

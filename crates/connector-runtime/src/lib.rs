@@ -39,6 +39,9 @@ pub mod registry;
 
 mod handler;
 
+// Hosted triggers: the same host methods for webhook and polling triggers.
+pub mod hosted;
+
 // enable: the trigger API (register/enable/disable/update/delete/resume); `Subscriptions`
 // owns the live-subscription cache and the subscription locks (store leases).
 pub mod lifecycle;
@@ -48,6 +51,8 @@ mod subscriptions;
 // subscribe: what to send (typed triggers, workflow JSON definitions, auth) and `Outbound`,
 // which sends it with retries.
 pub mod trigger;
+
+pub mod polling_trigger;
 
 pub mod definition;
 
@@ -79,6 +84,15 @@ pub mod action;
 // unsubscribe: by `Location` or route in `lifecycle`, or by listing the API's hooks.
 mod lookup;
 
+// Polling triggers: `Pollers` owns the pollers' table and deadline queue (`poll_table`, one
+// timer per host through `deadline_timer`); `polling` sends, commits and dispatches polls.
+mod deadline_timer;
+mod poll_table;
+mod pollers;
+mod polling;
+#[cfg(feature = "testing")]
+pub mod polling_api;
+
 // Operators: the admin listener (run history API and pages, actions) and its metrics;
 // triggers kept as data so a disabled subscription can be enabled from there.
 mod admin;
@@ -101,12 +115,15 @@ pub use definition::{
 };
 pub use error::{Error, Result};
 pub use host::{Host, HostBuilder};
+pub use hosted::{HostedTrigger, Polling, Webhook};
 pub use http_client::{BearerTokenSource, RequestProfile, RetryPolicy};
 pub use ids::SubscriptionId;
 pub use lifecycle::{ResumeReport, OPERATION_NAME_HEADER, TRACKING_ID_HEADER};
+pub use pollers::{PollStats, PollingOptions};
+pub use polling_trigger::{PollingTrigger, DEFAULT_POLL_INTERVAL};
 pub use registry::{Connection, HandlerError, TriggerOptions};
 pub use store::{
-    Durability, HookLookup, Lease, SqliteStore, Store, StoreError, SubscriptionRecord,
+    Durability, HookLookup, Lease, PollState, SqliteStore, Store, StoreError, SubscriptionRecord,
     SubscriptionState, WaitOutcome,
 };
 pub use trigger::{

@@ -11,9 +11,10 @@ use tracing::Instrument;
 
 use crate::dispatch::{DispatchQueue, Job};
 use crate::error::{Error, Result};
-use crate::handler::{erase_handler, parser_for, HandlerError};
+use crate::handler::{erase_handler, parser_for, HandlerError, HandlerFn, ParseFn};
 use crate::headers::DeliveryHeaders;
 use crate::host::Host;
+use crate::hosted::{ErasedHandler, HostedTrigger};
 use crate::http_client::{resolve_url, SendError};
 use crate::redact::redact_url;
 use crate::registry::{Connection, Registration, TriggerOptions};
@@ -56,6 +57,8 @@ pub struct ResumeReport {
     pub waits_pending: usize,
     /// Trigger names that stored subscriptions or deliveries refer to but nobody registered.
     pub unregistered: Vec<String>,
+    /// Polling subscriptions scheduled again from their stored cursor.
+    pub pollers: usize,
 }
 
 pub(crate) fn is_success(status: u16) -> bool {
@@ -641,6 +644,10 @@ impl HostInner {
         if intent == Intent::Deleted {
             self.replays.forget(id);
         }
+        if !record.state.is_terminal() && self.store.poll_state(id).await?.is_some() {
+            // A polling subscription: nothing to send to the API.
+            return self.stop_poller(&mut record).await;
+        }
         self.unsubscribe_locked(&mut record).await
     }
 
@@ -739,13 +746,19 @@ impl HostInner {
 }
 
 impl Host {
-    /// Register a trigger type with its connection and handler. Subscriptions refer to
+    /// Register a trigger type — a webhook trigger ([`WebhookTrigger`]) or a polling trigger
+    /// ([`crate::PollingTrigger`]) — with its connection and handler. Subscriptions refer to
     /// `trigger.name()`, so after a restart register the same names again before
     /// [`Host::resume`]. Registering a name again replaces the earlier registration.
-    pub fn register<T, H, Fut>(&self, trigger: &T, connection: Connection, handler: H) -> Result<()>
+    pub fn register<K, T, H, Fut>(
+        &self,
+        trigger: &T,
+        connection: Connection,
+        handler: H,
+    ) -> Result<()>
     where
-        T: WebhookTrigger,
-        H: Fn(Callback<T::Notification>) -> Fut + Send + Sync + 'static,
+        T: HostedTrigger<K>,
+        H: Fn(Callback<T::Body>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = std::result::Result<(), HandlerError>> + Send + 'static,
     {
         self.register_with(trigger, connection, TriggerOptions::default(), handler)
@@ -753,7 +766,7 @@ impl Host {
 
     /// [`Host::register`] with per-trigger options (signature check, queue size, concurrency,
     /// handler attempts).
-    pub fn register_with<T, H, Fut>(
+    pub fn register_with<K, T, H, Fut>(
         &self,
         trigger: &T,
         connection: Connection,
@@ -761,22 +774,52 @@ impl Host {
         handler: H,
     ) -> Result<()>
     where
-        T: WebhookTrigger,
-        H: Fn(Callback<T::Notification>) -> Fut + Send + Sync + 'static,
+        T: HostedTrigger<K>,
+        H: Fn(Callback<T::Body>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = std::result::Result<(), HandlerError>> + Send + 'static,
     {
-        let name = trigger.name().to_owned();
-        let parse = parser_for(trigger);
+        let handler = ErasedHandler(erase_handler(handler, T::status_code()));
+        trigger.install(self, connection, options, handler)
+    }
+
+    /// Register a webhook trigger (see [`Host::register_with`]).
+    pub(crate) fn install_webhook<T: WebhookTrigger>(
+        &self,
+        trigger: &T,
+        connection: Connection,
+        options: TriggerOptions,
+        handler: HandlerFn,
+    ) -> Result<()> {
+        self.install_trigger(
+            trigger.name().to_owned(),
+            TypeId::of::<T::Notification>(),
+            connection,
+            options,
+            parser_for(trigger),
+            handler,
+        )
+    }
+
+    /// Register a trigger (webhook or polling) by name with its dispatch queue.
+    pub(crate) fn install_trigger(
+        &self,
+        name: String,
+        type_id: TypeId,
+        connection: Connection,
+        options: TriggerOptions,
+        parse: ParseFn,
+        handler: HandlerFn,
+    ) -> Result<()> {
         let queue = DispatchQueue::start(
             name.clone(),
             options.queue_settings(),
             parse.clone(),
-            erase_handler(handler),
+            handler,
             self.inner.inbox.clone(),
             self.inner.metrics.clone(),
         );
         let registration = Registration {
-            type_id: TypeId::of::<T::Notification>(),
+            type_id,
             connection,
             options,
             parse,
@@ -849,13 +892,22 @@ impl Host {
         Ok(registration)
     }
 
-    /// Subscribe `trigger` (registered earlier by name) and return the new subscription's id.
+    /// Start `trigger` (registered earlier by name) and return the new subscription's id.
     ///
-    /// The intent is stored first, then the subscribe request goes out with the callback URL in
-    /// place; the answer's `Location` (or the trigger's unsubscribe route and the id from the
-    /// answer) is kept for unsubscribing. Without either, a warning is logged and the
-    /// subscription is unmanaged.
-    pub async fn enable<T: WebhookTrigger>(&self, trigger: &T) -> Result<SubscriptionId> {
+    /// A webhook trigger is subscribed: the intent is stored first, then the subscribe request
+    /// goes out with the callback URL in place; the answer's `Location` (or the trigger's
+    /// unsubscribe route and the id from the answer) is kept for unsubscribing. Without either,
+    /// a warning is logged and the subscription is unmanaged. A polling trigger's cursor is
+    /// stored and its first poll queued (see [`crate::PollingTrigger`]).
+    pub async fn enable<K, T: HostedTrigger<K>>(&self, trigger: &T) -> Result<SubscriptionId> {
+        trigger.start(self).await
+    }
+
+    /// Subscribe a webhook trigger (see [`Host::enable`]).
+    pub(crate) async fn enable_webhook<T: WebhookTrigger>(
+        &self,
+        trigger: &T,
+    ) -> Result<SubscriptionId> {
         let registration = self.registration_for(trigger)?;
         if registration.dispatch.is_none() {
             return Err(Error::NotRegistered(trigger.name().to_owned()));
@@ -883,9 +935,23 @@ impl Host {
         self.inner.stop(id, Intent::Deleted).await
     }
 
-    /// Replace a subscription's parameters: unsubscribe the old one, subscribe `trigger` under
-    /// the same id (so the callback URL stays the same).
-    pub async fn update<T: WebhookTrigger>(&self, id: &SubscriptionId, trigger: &T) -> Result<()> {
+    /// Replace a subscription's parameters: for a webhook trigger, unsubscribe the old one and
+    /// subscribe `trigger` under the same id (so the callback URL stays the same); for a
+    /// polling trigger, poll from `trigger`'s first request again, under the same id.
+    pub async fn update<K, T: HostedTrigger<K>>(
+        &self,
+        id: &SubscriptionId,
+        trigger: &T,
+    ) -> Result<()> {
+        trigger.restart(self, id).await
+    }
+
+    /// Re-subscribe a webhook subscription (see [`Host::update`]).
+    pub(crate) async fn update_webhook<T: WebhookTrigger>(
+        &self,
+        id: &SubscriptionId,
+        trigger: &T,
+    ) -> Result<()> {
         let registration = self.registration_for(trigger)?;
         let _lock = self.inner.subscriptions.lock(id).await?;
         let mut record = self.inner.subscriptions.load(id).await?;
@@ -962,6 +1028,7 @@ impl Host {
                 (SubscriptionState::Gone | SubscriptionState::Failed, _) => {}
             }
         }
+        report.pollers = self.inner.resume_pollers().await?;
         let (redelivered, missing) = self.inner.redeliver().await?;
         report.redelivered = redelivered;
         unregistered.extend(missing);

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::dispatch::inbox::Inbox;
 use crate::http_client::Outbound;
+use crate::pollers::Pollers;
 use crate::registry::Registration;
 use crate::store::Store;
 use crate::subscriptions::Subscriptions;
@@ -32,6 +33,8 @@ pub(crate) struct HostInner {
     pub waits: Arc<Waits>,
     /// Claims on inbox rows: leases, in-flight rows, done-marks.
     pub inbox: Arc<Inbox>,
+    /// Polling subscriptions this host drives and their deadline queue.
+    pub pollers: Arc<Pollers>,
     pub server: axum_server::Handle<SocketAddr>,
     pub server_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     pub shutdown: tokio::sync::watch::Sender<bool>,

@@ -26,11 +26,11 @@ const SETTLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// Settings of one crash run.
 #[derive(Debug, Clone)]
 pub struct CrashConfig {
-    binary: PathBuf,
-    cycles: usize,
-    style: ApiStyle,
-    seed: u64,
-    max_run: Duration,
+    pub(super) binary: PathBuf,
+    pub(super) cycles: usize,
+    pub(super) style: ApiStyle,
+    pub(super) seed: u64,
+    pub(super) max_run: Duration,
     senders: usize,
     target_active: usize,
 }
@@ -134,7 +134,7 @@ impl CrashReport {
 }
 
 /// Pick a free loopback port (bind to 0, read it, release it).
-fn free_port() -> Result<u16> {
+pub(super) fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
         .map_err(|e| Error::io("bind a probe socket", e))?;
     let port = listener
@@ -144,18 +144,28 @@ fn free_port() -> Result<u16> {
     Ok(port)
 }
 
-struct Paths {
-    db: PathBuf,
-    handled: PathBuf,
-    log: PathBuf,
+pub(super) struct Paths {
+    pub(super) db: PathBuf,
+    pub(super) handled: PathBuf,
+    pub(super) log: PathBuf,
 }
 
-struct Spawned {
-    child: Child,
+impl Paths {
+    pub(super) fn in_dir(dir: &Path) -> Self {
+        Paths {
+            db: dir.join("crash.db"),
+            handled: dir.join("handled.log"),
+            log: dir.join("host.log"),
+        }
+    }
+}
+
+pub(super) struct Spawned {
+    pub(super) child: Child,
     lines: tokio::io::Lines<BufReader<ChildStdout>>,
 }
 
-fn spawn_host(
+pub(super) fn spawn_host(
     config: &CrashConfig,
     paths: &Paths,
     api: &str,
@@ -199,7 +209,7 @@ fn spawn_host(
     })
 }
 
-fn log_tail(path: &Path) -> String {
+pub(super) fn log_tail(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(15)..].join("\n")
@@ -215,7 +225,7 @@ fn reported_orphans(line: &str) -> usize {
         .unwrap_or(0)
 }
 
-async fn wait_for_line(
+pub(super) async fn wait_for_line(
     spawned: &mut Spawned,
     prefixes: &[&str],
     timeout: Duration,
@@ -310,15 +320,60 @@ async fn send_notifications(
     }
 }
 
+/// What the kill loop saw.
+pub(super) struct Kills {
+    /// Cycles whose host was killed before it printed `READY`.
+    pub(super) killed_while_starting: usize,
+    /// `orphaned` summed over the `READY` lines.
+    pub(super) orphans_reported: usize,
+}
+
+/// Start a host `config.cycles` times with `mode` arguments and SIGKILL each at a random
+/// moment (a fifth of them during start-up), seeded by `config.seed`.
+pub(super) async fn kill_cycles(
+    config: &CrashConfig,
+    paths: &Paths,
+    api: &str,
+    port: u16,
+    key: &str,
+    mode: &[&str],
+) -> Result<Kills> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(config.seed);
+    let mut kills = Kills {
+        killed_while_starting: 0,
+        orphans_reported: 0,
+    };
+    let max_run_ms = u64::try_from(config.max_run.as_millis()).unwrap_or(u64::MAX);
+    for _ in 0..config.cycles {
+        let mut spawned = spawn_host(config, paths, api, port, key, mode)?;
+        if rng.gen_bool(0.2) {
+            // Kill during start-up: store open, register, resume.
+            kills.killed_while_starting += 1;
+            tokio::time::sleep(Duration::from_millis(rng.gen_range(0..30))).await;
+        } else {
+            let ready = wait_for_line(&mut spawned, &["READY"], READY_TIMEOUT, &paths.log).await?;
+            kills.orphans_reported += reported_orphans(&ready);
+            tokio::time::sleep(Duration::from_millis(rng.gen_range(10..max_run_ms.max(11)))).await;
+        }
+        // tokio's `start_kill` is SIGKILL on Unix: no destructor, no flush, no shutdown.
+        spawned
+            .child
+            .start_kill()
+            .map_err(|e| Error::io("kill the host", e))?;
+        spawned
+            .child
+            .wait()
+            .await
+            .map_err(|e| Error::io("reap the host", e))?;
+    }
+    Ok(kills)
+}
+
 /// Run the crash test and compare the end state.
 pub async fn run(config: &CrashConfig) -> Result<CrashReport> {
     let started = Instant::now();
     let dir = tempfile::tempdir().map_err(|e| Error::io("create a temporary directory", e))?;
-    let paths = Paths {
-        db: dir.path().join("crash.db"),
-        handled: dir.path().join("handled.log"),
-        log: dir.path().join("host.log"),
-    };
+    let paths = Paths::in_dir(dir.path());
     let mock = Arc::new(
         MockApi::start()
             .await
@@ -346,37 +401,12 @@ pub async fn run(config: &CrashConfig) -> Result<CrashReport> {
         })
         .collect();
 
-    let mut rng = rand::rngs::StdRng::seed_from_u64(config.seed);
     let churn = [
         "--churn-target".to_owned(),
         config.target_active.to_string(),
     ];
     let churn: Vec<&str> = churn.iter().map(String::as_str).collect();
-    let mut killed_while_starting = 0;
-    let mut answers_lost_to_kills = 0;
-    let max_run_ms = u64::try_from(config.max_run.as_millis()).unwrap_or(u64::MAX);
-    for _ in 0..config.cycles {
-        let mut spawned = spawn_host(config, &paths, &api, port, &key, &churn)?;
-        if rng.gen_bool(0.2) {
-            // Kill during start-up: store open, register, resume.
-            killed_while_starting += 1;
-            tokio::time::sleep(Duration::from_millis(rng.gen_range(0..30))).await;
-        } else {
-            let ready = wait_for_line(&mut spawned, &["READY"], READY_TIMEOUT, &paths.log).await?;
-            answers_lost_to_kills += reported_orphans(&ready);
-            tokio::time::sleep(Duration::from_millis(rng.gen_range(10..max_run_ms.max(11)))).await;
-        }
-        // tokio's `start_kill` is SIGKILL on Unix: no destructor, no flush, no shutdown.
-        spawned
-            .child
-            .start_kill()
-            .map_err(|e| Error::io("kill the host", e))?;
-        spawned
-            .child
-            .wait()
-            .await
-            .map_err(|e| Error::io("reap the host", e))?;
-    }
+    let kills = kill_cycles(config, &paths, &api, port, &key, &churn).await?;
     stop.store(true, Ordering::Relaxed);
     for sender in senders {
         let _ = sender.await;
@@ -486,8 +516,8 @@ pub async fn run(config: &CrashConfig) -> Result<CrashReport> {
         hooks: hooks.len(),
         active: active.len(),
         subscribes,
-        killed_while_starting,
-        answers_lost_to_kills,
+        killed_while_starting: kills.killed_while_starting,
+        answers_lost_to_kills: kills.orphans_reported,
         style: config.style.as_str(),
         seed: config.seed,
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),

@@ -54,6 +54,8 @@ pub struct HostArgs {
     pub style: ApiStyle,
     /// Churn or settle.
     pub mode: HostMode,
+    /// Polling style, settle mode: settle once every cursor reached this trigger state.
+    pub until_state: Option<u64>,
 }
 
 /// The spec-less trigger the crash host registers, for `api` in `style`.
@@ -66,7 +68,7 @@ pub fn definition(api: &str, style: ApiStyle) -> Result<HttpWebhookDefinition> {
             "unsubscribe": {"method": "POST", "uri": format!("{api}/unsubscribe"),
                             "body": {"callback": "@listCallbackUrl()"}},
         }),
-        ApiStyle::Location | ApiStyle::Listed => json!({
+        ApiStyle::Location | ApiStyle::Listed | ApiStyle::Polling => json!({
             "subscribe": {"method": "POST", "uri": format!("{api}/hooks"),
                           "body": {"events": ["push"], "config": {"url": "@listCallbackUrl()"}}},
         }),
@@ -83,7 +85,7 @@ pub fn definition(api: &str, style: ApiStyle) -> Result<HttpWebhookDefinition> {
             url_from: Some("/url".into()),
             ..HookListRoute::default()
         }),
-        ApiStyle::Callback | ApiStyle::Location => definition,
+        ApiStyle::Callback | ApiStyle::Location | ApiStyle::Polling => definition,
     })
 }
 
@@ -108,6 +110,9 @@ fn log_handled(file: &File, callback: &Callback<Value>) -> std::result::Result<(
 
 /// Run the host until killed (churn) or settled.
 pub async fn run(args: HostArgs) -> Result<()> {
+    if args.style == ApiStyle::Polling {
+        return super::polling::run_host(args).await;
+    }
     let bind = SocketAddr::from(([127, 0, 0, 1], args.port));
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(2))

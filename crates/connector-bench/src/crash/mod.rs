@@ -9,6 +9,7 @@
 
 pub mod harness;
 pub mod host;
+pub mod polling;
 
 /// Header carrying the sender's delivery id (the runtime dedupes on it; the handler logs it).
 pub const DELIVERY_HEADER: &str = "x-delivery-id";
@@ -31,6 +32,9 @@ pub enum ApiStyle {
     /// (`GET /hooks`, each with its callback URL and its own URL), so the runtime finds and
     /// removes a hook whose answer was lost.
     Listed,
+    /// Not webhooks: polling triggers against an API following the polling contract (see
+    /// [`polling`]).
+    Polling,
 }
 
 impl ApiStyle {
@@ -40,6 +44,7 @@ impl ApiStyle {
             ApiStyle::Callback => "callback",
             ApiStyle::Location => "location",
             ApiStyle::Listed => "listed",
+            ApiStyle::Polling => "polling",
         }
     }
 }
@@ -52,8 +57,9 @@ impl std::str::FromStr for ApiStyle {
             "callback" => Ok(ApiStyle::Callback),
             "location" => Ok(ApiStyle::Location),
             "listed" => Ok(ApiStyle::Listed),
+            "polling" => Ok(ApiStyle::Polling),
             other => Err(crate::Error::Invalid(format!(
-                "unknown API style {other:?} (callback, location or listed)"
+                "unknown API style {other:?} (callback, location, listed or polling)"
             ))),
         }
     }

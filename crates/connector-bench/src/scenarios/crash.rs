@@ -4,8 +4,36 @@ use serde_json::json;
 
 use super::{current_binary, Outcome};
 use crate::crash::harness::{self, CrashConfig};
+use crate::crash::polling;
 use crate::crash::ApiStyle;
 use crate::Result;
+
+/// Run `cycles` kill-and-restart cycles of a host polling two triggers.
+pub async fn run_polling(cycles: usize, seed: Option<u64>) -> Result<Outcome> {
+    let mut config = CrashConfig::new(current_binary()?)
+        .with_cycles(cycles)
+        .with_style(ApiStyle::Polling);
+    if let Some(seed) = seed {
+        config = config.with_seed(seed);
+    }
+    let report = polling::run(&config).await?;
+    let text = format!(
+        "crash (polling, seed {}):\n{}\n  events {}, expected deliveries {}, handled {}, polls {}, \
+         killed while starting {}, {:.1} s\n",
+        report.seed,
+        report.summary(),
+        report.events,
+        report.expected,
+        report.handled,
+        report.polls,
+        report.killed_while_starting,
+        report.elapsed_ms as f64 / 1000.0
+    );
+    Ok(Outcome {
+        figures: json!({ "polling": report }),
+        text,
+    })
+}
 
 /// Run `cycles` kill-and-restart cycles for each style.
 pub async fn run(cycles: usize, styles: &[ApiStyle], seed: Option<u64>) -> Result<Outcome> {

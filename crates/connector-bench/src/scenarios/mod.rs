@@ -6,6 +6,7 @@ pub mod churn;
 pub mod crash;
 pub mod generate;
 pub mod ingest;
+pub mod polling;
 pub mod waits;
 
 use std::path::{Path, PathBuf};

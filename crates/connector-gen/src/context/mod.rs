@@ -4,6 +4,7 @@
 mod client;
 mod defaults;
 mod params;
+mod polling;
 mod triggers;
 
 use crate::naming::{doc_lines, string_literal};
@@ -13,6 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use client::{ActionContext, ClientFlags, SecurityContext};
+pub use polling::PollingTriggerContext;
 pub use triggers::{ReceiveOnlyContext, TriggerContext};
 
 /// Path prefix of generated types outside the models module.
@@ -57,6 +59,8 @@ pub struct CrateContext {
     pub receive_only: Vec<ReceiveOnlyContext>,
     /// Polling triggers: `(poll method, action method, summary)`.
     pub polling: Vec<PollingContext>,
+    /// Polling triggers as types for `connector-runtime`.
+    pub polling_triggers: Vec<PollingTriggerContext>,
     /// `connector-gen` version.
     pub generator_version: String,
 }
@@ -147,6 +151,7 @@ pub fn build(loaded: &Loaded, settings: &Settings<'_>) -> (CrateContext, Vec<War
     let mut actions = client::actions(connector, &mut space);
     let (triggers, receive_only) = triggers::triggers(connector, &mut space);
     let polling = client::add_polls(connector, &mut actions);
+    let polling_triggers = polling::polling_triggers(connector, &openapi, &mut space);
     let security = client::security(connector, &actions);
     let (defs, warnings) = space.finish();
     let defaults = recursion_defaults(&defs);
@@ -189,6 +194,7 @@ pub fn build(loaded: &Loaded, settings: &Settings<'_>) -> (CrateContext, Vec<War
         triggers,
         receive_only,
         polling,
+        polling_triggers,
         generator_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
     (context, warnings)

@@ -176,7 +176,9 @@ fn notification(trigger: &Trigger, space: &mut TypeSpace, op: &str) -> String {
     space.lower(&schema, &hint).render(MODELS)
 }
 
-fn webhook(
+/// The trigger struct and its request (a webhook's subscribe request, a polling trigger's
+/// poll request).
+pub(super) fn webhook(
     connector: &Connector,
     trigger: &Trigger,
     action: &connector_model::Action,
@@ -246,7 +248,7 @@ fn webhook(
         &mut fields,
         space,
     );
-    if pointer.is_none() {
+    if pointer.is_none() && trigger.kind == TriggerKind::Webhook {
         space.warn(
             &trigger.operation_id,
             "no callback field found; the subscribe body is sent as given",

@@ -26,8 +26,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{
-    now_ms, DeliveryState, InsertOutcome, Lease, NewDelivery, Store, StoreError, StoreResult,
-    SubscriptionKind, SubscriptionRecord, SubscriptionState, WaitOutcome,
+    now_ms, DeliveryState, InsertOutcome, Lease, NewDelivery, PollCommit, PollCommitOutcome,
+    PollState, Store, StoreError, StoreResult, SubscriptionKind, SubscriptionRecord,
+    SubscriptionState, WaitOutcome,
 };
 use crate::{RequestSpec, SubscriptionId};
 
@@ -61,6 +62,7 @@ where
     pruning_is_bounded(make().await).await;
     finished_subscriptions_are_pruned(make().await).await;
     history::run_history(&make).await;
+    poll_commits_need_the_lease_and_the_version(make().await).await;
 }
 
 fn record(kind: SubscriptionKind) -> SubscriptionRecord {
@@ -533,6 +535,118 @@ pub async fn finished_subscriptions_are_pruned(store: Arc<dyn Store>) {
     }
     assert!(store.subscription(&live.id).await.expect("get").is_some());
     assert_eq!(store.deliveries_of(&live.id).await.expect("rows").len(), 1);
+}
+
+fn poll_request(url: &str) -> RequestSpec {
+    RequestSpec {
+        method: "GET".into(),
+        url: url.into(),
+        ..RequestSpec::default()
+    }
+}
+
+fn poll_commit(
+    id: &SubscriptionId,
+    version: i64,
+    owner: &str,
+    url: &str,
+    items: &[&str],
+) -> PollCommit {
+    PollCommit {
+        subscription: id.clone(),
+        expected_version: version,
+        owner: owner.into(),
+        next_request: poll_request(url),
+        next_poll_ms: 10,
+        lease_until_ms: 100,
+        items: items.iter().map(|item| delivery(id, Some(item))).collect(),
+    }
+}
+
+/// A poll's items and its cursor move together, only for the lease holder at the version it
+/// read: a stale poller stores nothing and never moves the cursor back; item ids dedupe.
+pub async fn poll_commits_need_the_lease_and_the_version(store: Arc<dyn Store>) {
+    let id = SubscriptionId::generate();
+    let first = PollState::new(id.clone(), poll_request("http://a/first"), 1000, 0);
+    store.put_poll_state(&first).await.expect("put");
+    assert_eq!(store.poll_state(&id).await.expect("get"), Some(first));
+    let stale = |outcome: PollCommitOutcome| assert_eq!(outcome, PollCommitOutcome::Stale);
+    // Nobody holds the lease yet.
+    stale(
+        store
+            .commit_poll(poll_commit(&id, 1, "a", "http://a/s1", &["x"]))
+            .await
+            .expect("commit"),
+    );
+    let claimed = store
+        .claim_poll_lease(&id, "a", 0, 50)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.and_then(|c| c.lease_owner).as_deref(), Some("a"));
+    assert_eq!(
+        store
+            .claim_poll_lease(&id, "b", 10, 60)
+            .await
+            .expect("claim"),
+        None,
+        "held"
+    );
+    let outcome = store
+        .commit_poll(poll_commit(&id, 1, "a", "http://a/s1", &["x", "y"]))
+        .await
+        .expect("commit");
+    let PollCommitOutcome::Committed { version, inserted } = outcome else {
+        panic!("the holder's commit at the stored version was refused");
+    };
+    assert_eq!(version, 2);
+    assert_eq!(
+        inserted.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+        vec![0, 1]
+    );
+    // An old version moves nothing back and stores nothing.
+    stale(
+        store
+            .commit_poll(poll_commit(&id, 1, "a", "http://a/old", &["z"]))
+            .await
+            .expect("commit"),
+    );
+    let state = store.poll_state(&id).await.expect("get").expect("cursor");
+    assert_eq!(
+        (state.version, state.next_request.url.as_str()),
+        (2, "http://a/s1")
+    );
+    assert_eq!(store.deliveries_of(&id).await.expect("rows").len(), 2);
+    // Items already stored (same id) are left out.
+    let outcome = store
+        .commit_poll(poll_commit(&id, 2, "a", "http://a/s2", &["y", "w"]))
+        .await
+        .expect("commit");
+    assert!(
+        matches!(outcome, PollCommitOutcome::Committed { version: 3, ref inserted } if inserted.len() == 1 && inserted[0].0 == 1),
+        "{outcome:?}"
+    );
+    // An expired lease is taken over; the old holder's commit is then refused.
+    let taken = store
+        .claim_poll_lease(&id, "b", 1000, 2000)
+        .await
+        .expect("claim");
+    assert_eq!(taken.map(|t| t.version), Some(3));
+    stale(
+        store
+            .commit_poll(poll_commit(&id, 3, "a", "http://a/s3", &[]))
+            .await
+            .expect("commit"),
+    );
+    assert_eq!(store.poll_states().await.expect("all").len(), 1);
+    store.delete_poll_state(&id).await.expect("delete");
+    stale(
+        store
+            .commit_poll(poll_commit(&id, 3, "b", "http://a/s3", &["v"]))
+            .await
+            .expect("commit"),
+    );
+    assert!(store.poll_states().await.expect("all").is_empty());
+    assert_eq!(store.deliveries_of(&id).await.expect("rows").len(), 3);
 }
 
 /// A database whose recorded schema version is newer than the backend supports is refused

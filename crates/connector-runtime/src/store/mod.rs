@@ -6,7 +6,9 @@
 #[cfg(feature = "testing")]
 pub mod conformance;
 pub mod history;
+mod polling;
 mod sqlite;
+mod sqlite_polling;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +21,7 @@ pub use history::{
     DeliveryEntry, DeliveryQuery, ListQuery, Page, RequeueTarget, StoreCounts, SubscriptionEntry,
     SubscriptionQuery,
 };
+pub use polling::{PollCommit, PollCommitOutcome, PollState};
 pub use sqlite::{Durability, SqliteStore};
 
 use crate::trigger::HookListRoute;
@@ -558,6 +561,31 @@ pub trait Store: Send + Sync + 'static {
     async fn list_audit(&self, query: &ListQuery<String>) -> StoreResult<Page<AuditRecord>>;
     /// Pending and failed inbox rows and subscriptions per state (for metrics).
     async fn counts(&self) -> StoreResult<StoreCounts>;
+    // Polling triggers (see `polling.rs`): one cursor per polling subscription.
+
+    /// Insert or replace a polling subscription's cursor.
+    async fn put_poll_state(&self, state: &PollState) -> StoreResult<()>;
+    /// One cursor.
+    async fn poll_state(&self, id: &SubscriptionId) -> StoreResult<Option<PollState>>;
+    /// Every cursor (resume).
+    async fn poll_states(&self) -> StoreResult<Vec<PollState>>;
+    /// Take (or extend) the poll lease for `owner` until `until_ms` when it is free, expired
+    /// at `now_ms`, or already `owner`'s; returns the cursor as stored when taken, `None` when
+    /// another holder's lease is live (or there is no cursor).
+    async fn claim_poll_lease(
+        &self,
+        id: &SubscriptionId,
+        owner: &str,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<Option<PollState>>;
+    /// Store a poll's items in the inbox (deduplicated and leased like
+    /// [`Store::insert_delivery`]) and advance the cursor, in one transaction, only if the
+    /// stored version is `commit.expected_version` and `commit.owner` holds the poll lease;
+    /// otherwise store nothing and answer [`PollCommitOutcome::Stale`].
+    async fn commit_poll(&self, commit: PollCommit) -> StoreResult<PollCommitOutcome>;
+    /// Remove a cursor (disable, delete): a poll in flight then commits nothing.
+    async fn delete_poll_state(&self, id: &SubscriptionId) -> StoreResult<()>;
 }
 
 /// Milliseconds since the Unix epoch.

@@ -19,9 +19,11 @@ use super::history::{
     AttemptOutcome, AttemptRecord, AuditRecord, DeliveryEntry, DeliveryQuery, ListQuery, Page,
     RequeueTarget, StoreCounts, SubscriptionEntry, SubscriptionQuery,
 };
+use super::sqlite_polling;
 use super::{
-    DeliveryState, HookLookup, InsertOutcome, Intent, NewDelivery, StoreError, StoreResult,
-    StoredDelivery, SubscriptionKind, SubscriptionRecord, SubscriptionState, WaitOutcome,
+    DeliveryState, HookLookup, InsertOutcome, Intent, NewDelivery, PollCommit, PollCommitOutcome,
+    PollState, StoreError, StoreResult, StoredDelivery, SubscriptionKind, SubscriptionRecord,
+    SubscriptionState, WaitOutcome,
 };
 use crate::{RequestSpec, SubscriptionId};
 
@@ -108,8 +110,10 @@ CREATE INDEX subscriptions_finished ON subscriptions(updated_ms)
     WHERE state IN ('gone', 'failed');
 ";
 
-/// The newest schema version this binary knows. Migrations are numbered 1..=this.
-const SCHEMA_VERSION: u32 = 3;
+/// The newest schema version this binary knows. Migrations are numbered 1..=this; version 3
+/// adds the run history (attempt and audit logs, trigger column), version 4 polling triggers'
+/// cursors ([`super::sqlite_polling::SCHEMA`]).
+const SCHEMA_VERSION: u32 = 4;
 
 impl SqliteStore {
     /// The newest schema version this binary knows (recorded in the `schema_version` table);
@@ -243,6 +247,9 @@ fn apply_migrations(conn: &Connection) -> StoreResult<()> {
     }
     if found < 3 {
         history::migrate_to_3(conn)?;
+    }
+    if found < 4 {
+        conn.execute_batch(sqlite_polling::SCHEMA)?;
     }
     if found < SCHEMA_VERSION {
         conn.execute("DELETE FROM schema_version", [])?;
@@ -418,6 +425,41 @@ fn validate_delivery(
     })
 }
 
+/// Append one inbox row (leased when the delivery asks), deduplicated by (subscription,
+/// delivery id); `None` for a duplicate. Shared by callbacks and polls.
+pub(super) fn insert_inbox_row(
+    conn: &Connection,
+    delivery: &NewDelivery,
+    now: i64,
+) -> StoreResult<Option<i64>> {
+    let (lease_owner, lease_until) = match &delivery.lease {
+        Some(lease) => (Some(&*lease.owner), Some(until(now, lease.duration))),
+        None => (None, None),
+    };
+    let changed = conn
+        .prepare_cached(
+            // The trigger is copied from the subscription so history filters by trigger need
+            // no join (one primary-key probe per insert). Receive times never go below the
+            // newest row's (one probe of the last rowid), so they grow with the id even if the
+            // clock steps back, and a time range is an id range (see `history::id_bounds`).
+            "INSERT INTO inbox (subscription_id, delivery_id, received_ms, headers, body, \
+             lease_owner, lease_until_ms, trigger) VALUES (?1, ?2, \
+             MAX(?3, IFNULL((SELECT received_ms FROM inbox ORDER BY id DESC LIMIT 1), 0)), \
+             ?4, ?5, ?6, ?7, (SELECT trigger FROM subscriptions WHERE id = ?1)) \
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            delivery.subscription.as_str(),
+            delivery.delivery_id,
+            now,
+            delivery.headers_json,
+            &delivery.body[..],
+            lease_owner,
+            lease_until,
+        ])?;
+    Ok((changed > 0).then(|| conn.last_insert_rowid()))
+}
+
 #[async_trait::async_trait]
 impl super::Store for SqliteStore {
     async fn put_subscription(&self, record: &SubscriptionRecord) -> StoreResult<()> {
@@ -502,37 +544,9 @@ impl super::Store for SqliteStore {
 
     async fn insert_delivery(&self, delivery: NewDelivery) -> StoreResult<InsertOutcome> {
         self.call(move |conn| {
-            let now = super::now_ms();
-            let (lease_owner, lease_until) = match &delivery.lease {
-                Some(lease) => (Some(&*lease.owner), Some(until(now, lease.duration))),
-                None => (None, None),
-            };
-            let changed = conn
-                .prepare_cached(
-                    // The trigger is copied from the subscription so history filters by
-                    // trigger need no join (one primary-key probe per insert). Receive times
-                    // never go below the newest row's (one probe of the last rowid), so they
-                    // grow with the id even if the clock steps back, and a time range is an id
-                    // range (see `history::id_bounds`).
-                    "INSERT INTO inbox (subscription_id, delivery_id, received_ms, headers, body, \
-                     lease_owner, lease_until_ms, trigger) VALUES (?1, ?2, \
-                     MAX(?3, IFNULL((SELECT received_ms FROM inbox ORDER BY id DESC LIMIT 1), 0)), \
-                     ?4, ?5, ?6, ?7, (SELECT trigger FROM subscriptions WHERE id = ?1)) \
-                     ON CONFLICT DO NOTHING",
-                )?
-                .execute(params![
-                    delivery.subscription.as_str(),
-                    delivery.delivery_id,
-                    now,
-                    delivery.headers_json,
-                    &delivery.body[..],
-                    lease_owner,
-                    lease_until,
-                ])?;
-            Ok(if changed == 0 {
-                InsertOutcome::Duplicate
-            } else {
-                InsertOutcome::Inserted(conn.last_insert_rowid())
+            Ok(match insert_inbox_row(conn, &delivery, super::now_ms())? {
+                Some(id) => InsertOutcome::Inserted(id),
+                None => InsertOutcome::Duplicate,
             })
         })
         .await
@@ -842,6 +856,44 @@ impl super::Store for SqliteStore {
             Ok(out)
         })
         .await
+    }
+
+    async fn put_poll_state(&self, state: &PollState) -> StoreResult<()> {
+        let state = state.clone();
+        self.call(move |conn| sqlite_polling::put(conn, &state))
+            .await
+    }
+
+    async fn poll_state(&self, id: &SubscriptionId) -> StoreResult<Option<PollState>> {
+        let id = id.clone();
+        self.call(move |conn| sqlite_polling::get(conn, &id)).await
+    }
+
+    async fn poll_states(&self) -> StoreResult<Vec<PollState>> {
+        self.call(sqlite_polling::all).await
+    }
+
+    async fn claim_poll_lease(
+        &self,
+        id: &SubscriptionId,
+        owner: &str,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<Option<PollState>> {
+        let (id, owner) = (id.clone(), owner.to_owned());
+        self.call(move |conn| sqlite_polling::claim(conn, &id, &owner, now_ms, until_ms))
+            .await
+    }
+
+    async fn commit_poll(&self, commit: PollCommit) -> StoreResult<PollCommitOutcome> {
+        self.call(move |conn| sqlite_polling::commit(conn, &commit))
+            .await
+    }
+
+    async fn delete_poll_state(&self, id: &SubscriptionId) -> StoreResult<()> {
+        let id = id.clone();
+        self.call(move |conn| sqlite_polling::delete(conn, &id))
+            .await
     }
 }
 
