@@ -33,6 +33,8 @@ pub const OPERATION_NAME_HEADER: &str = "x-ms-workflow-operation-name";
 
 /// Handled inbox rows deleted per store call when pruning.
 const PRUNE_PAGE: usize = 5000;
+/// Finished subscriptions deleted per pruning call (each takes its inbox rows along).
+const PRUNE_SUBSCRIPTION_PAGE: usize = 100;
 /// How often the sweeper prunes the inbox.
 const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
@@ -672,28 +674,47 @@ impl HostInner {
         }
     }
 
-    /// Delete handled inbox rows older than the retention, a page at a time so inserts
-    /// interleave.
+    /// Delete handled inbox rows older than the retention, and subscriptions that ended
+    /// (gone or failed) longer ago than that with their rows, a page at a time so inserts
+    /// interleave: the tables do not grow without bound.
     pub(crate) async fn prune(&self) {
         let retention = i64::try_from(self.inbox_retention.as_millis()).unwrap_or(i64::MAX);
         let before = crate::store::now_ms().saturating_sub(retention);
+        let rows = self
+            .prune_pages("handled inbox rows", PRUNE_PAGE, |limit| {
+                self.store.prune_delivered(before, limit)
+            })
+            .await;
+        let subscriptions = self
+            .prune_pages("finished subscriptions", PRUNE_SUBSCRIPTION_PAGE, |limit| {
+                self.store.prune_finished_subscriptions(before, limit)
+            })
+            .await;
+        if rows + subscriptions > 0 {
+            tracing::info!(rows, subscriptions, "pruned what the retention lets go");
+        }
+    }
+
+    /// Run one pruning call page after page until a page comes back short (or fails).
+    async fn prune_pages<'a, F, Fut>(&'a self, what: &str, page: usize, prune: F) -> usize
+    where
+        F: Fn(usize) -> Fut,
+        Fut: std::future::Future<Output = crate::store::StoreResult<usize>> + 'a,
+    {
         let mut total = 0usize;
         loop {
-            match self.store.prune_delivered(before, PRUNE_PAGE).await {
+            match prune(page).await {
                 Ok(deleted) => {
                     total += deleted;
-                    if deleted < PRUNE_PAGE {
-                        break;
+                    if deleted < page {
+                        return total;
                     }
                 }
                 Err(error) => {
-                    tracing::warn!(%error, "cannot prune the inbox");
-                    break;
+                    tracing::warn!(%error, what, "cannot prune");
+                    return total;
                 }
             }
-        }
-        if total > 0 {
-            tracing::info!(deleted = total, "pruned handled inbox rows");
         }
     }
 

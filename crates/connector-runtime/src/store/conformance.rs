@@ -495,6 +495,19 @@ pub async fn finished_subscriptions_are_pruned(store: Arc<dyn Store>) {
         gone.state = state;
         store.put_subscription(&gone).await.expect("put");
         insert(&store, delivery(&gone.id, Some("1"))).await;
+        store
+            .record_attempt(&super::AttemptRecord {
+                id: 0,
+                subscription: gone.id.clone(),
+                trigger: gone.trigger.clone(),
+                operation: super::AttemptOperation::Unsubscribe,
+                outcome: super::AttemptOutcome::Ok,
+                status: Some(200),
+                error: None,
+                at_ms: now_ms(),
+            })
+            .await
+            .expect("record attempt");
         finished.push(gone);
     }
     let mut live = record(SubscriptionKind::Trigger);
@@ -532,6 +545,14 @@ pub async fn finished_subscriptions_are_pruned(store: Arc<dyn Store>) {
             .await
             .expect("rows")
             .is_empty());
+        let attempts = store
+            .list_attempts(&super::ListQuery {
+                subscription: Some(gone.id.clone()),
+                ..Default::default()
+            })
+            .await
+            .expect("attempts");
+        assert!(attempts.items.is_empty(), "attempts of a pruned subscription");
     }
     assert!(store.subscription(&live.id).await.expect("get").is_some());
     assert_eq!(store.deliveries_of(&live.id).await.expect("rows").len(), 1);

@@ -473,8 +473,8 @@ pub trait Store: Send + Sync + 'static {
     async fn prune_delivered(&self, before_ms: i64, limit: usize) -> StoreResult<usize>;
 
     /// Delete up to `limit` finished subscriptions (state `gone` or `failed`) last changed
-    /// before `before_ms`, with every inbox row they still have; returns how many
-    /// subscriptions went. Their callbacks then get 404 instead of 410.
+    /// before `before_ms`, with every inbox row, attempt-log row, poll cursor and lock they still
+    /// have; returns how many subscriptions went. Their callbacks then get 404 instead of 410.
     async fn prune_finished_subscriptions(
         &self,
         before_ms: i64,

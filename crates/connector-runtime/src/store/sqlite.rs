@@ -691,6 +691,10 @@ impl super::Store for SqliteStore {
                     .execute([id])?;
                 conn.prepare_cached("DELETE FROM subscription_locks WHERE id = ?1")?
                     .execute([id])?;
+                conn.prepare_cached("DELETE FROM attempts WHERE subscription_id = ?1")?
+                    .execute([id])?;
+                conn.prepare_cached("DELETE FROM poll_state WHERE subscription_id = ?1")?
+                    .execute([id])?;
                 conn.prepare_cached("DELETE FROM subscriptions WHERE id = ?1")?
                     .execute([id])?;
             }
