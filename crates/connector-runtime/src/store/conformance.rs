@@ -552,7 +552,10 @@ pub async fn finished_subscriptions_are_pruned(store: Arc<dyn Store>) {
             })
             .await
             .expect("attempts");
-        assert!(attempts.items.is_empty(), "attempts of a pruned subscription");
+        assert!(
+            attempts.items.is_empty(),
+            "attempts of a pruned subscription"
+        );
     }
     assert!(store.subscription(&live.id).await.expect("get").is_some());
     assert_eq!(store.deliveries_of(&live.id).await.expect("rows").len(), 1);
