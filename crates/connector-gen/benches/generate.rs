@@ -123,12 +123,11 @@ fn main() {
         child(&task);
         return;
     }
-    let github = root().join("../shared/bench/api.github.com.json");
-    let largest =
-        root().join("../shared/corpus/power-platform/shopranos/apiDefinition.swagger.json");
+    let github = root().join("tests/corpus/github/api.github.com.json");
+    let largest = root().join("tests/corpus/power-platform/shopranos/apiDefinition.swagger.json");
     let sample = root().join("samples/github-webhook/github-webhook.swagger.json");
     if !github.exists() || !largest.exists() {
-        println!("shared specs absent; nothing to measure");
+        println!("tests/corpus specs absent; nothing to measure");
         return;
     }
     println!(
@@ -139,33 +138,26 @@ fn main() {
         let name = spec.display().to_string();
         let (base_ms, base_kb) = measure(&format!("parse:{name}"));
         let (ms, kb) = measure(&format!("generate:{name}"));
+        // The connector's directory name for corpus specs, the file name for GitHub's.
         let short = spec
-            .strip_prefix(root().join(".."))
+            .strip_prefix(root().join("tests/corpus"))
             .unwrap_or(spec)
             .display()
             .to_string();
+        let label = short
+            .rsplit('/')
+            .nth(usize::from(short.starts_with("power-platform")))
+            .unwrap_or("");
         println!(
             "{:<44} {:>10} {:>12} {:>10}",
-            format!(
-                "parse JSON (baseline) {}",
-                short
-                    .rsplit('/')
-                    .nth(usize::from(short.contains("corpus")))
-                    .unwrap_or("")
-            ),
+            format!("parse JSON (baseline) {label}"),
             base_ms,
             base_kb,
             "1.0"
         );
         println!(
             "{:<44} {:>10} {:>12} {:>10}",
-            format!(
-                "generate {}",
-                short
-                    .rsplit('/')
-                    .nth(usize::from(short.contains("corpus")))
-                    .unwrap_or("")
-            ),
+            format!("generate {label}"),
             ms,
             kb,
             format!("{:.1}", ms as f64 / base_ms.max(1) as f64)

@@ -748,10 +748,6 @@ fn the_sample_spec_and_its_openapi_yaml_twin_give_the_same_model() {
         dir.join("github-webhook.swagger.json"),
         dir.join("github-webhook.openapi.yaml"),
     );
-    if !json_spec.exists() || !yaml_spec.exists() {
-        eprintln!("note: the github-webhook sample is absent; test skipped");
-        return;
-    }
     let opts = LoadOptions::new();
     let from_json = connector_model::load_path(&json_spec, &opts)
         .unwrap()
