@@ -683,6 +683,16 @@ fn yaml_specs_load_like_json() {
     .unwrap_err();
     let diagnostics = broken.diagnostics();
     assert!(diagnostics[0].line.is_some(), "{broken}");
+    // The parser's position reaches the diagnostic: a tab where indentation is expected.
+    let tabbed = load_bytes(
+        "tab.yaml",
+        b"swagger: '2.0'\ninfo:\n  title: t\n\tversion: '1'\n",
+        &LoadOptions::new(),
+    )
+    .unwrap_err();
+    let at = &tabbed.diagnostics()[0];
+    assert_eq!((at.line, at.column), (Some(4), Some(1)), "{tabbed}");
+    assert!(tabbed.to_string().starts_with("tab.yaml:4:1: "), "{tabbed}");
 }
 
 #[test]
