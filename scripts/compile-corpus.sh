@@ -45,7 +45,7 @@ for spec in "${specs[@]}"; do
         *) name="$(basename "$(dirname "$spec")")" ;;
     esac
     name="gen-$name"
-    if "$gen" generate "$spec" -o "$out/$name" --name "$name" --runtime-path "$root/crates/connector-runtime" \
+    if "$gen" generate "$spec" -o "$out/$name" --name "$name" --client-path "$root/crates/connector-client" \
             >"$out/$name.generate.log" 2>&1; then
         members+=("\"$name\"")
         names+=("$name")

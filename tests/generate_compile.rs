@@ -9,7 +9,7 @@
 //! `x-ms-trigger: batch` trigger hosted by the runtime (one handler run per array item).
 //! `scripts/compile-corpus.sh` does the same for the whole corpus.
 
-use connector_gen::{Generator, RuntimeDep};
+use connector_gen::{ClientDep, Generator};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -38,7 +38,7 @@ fn workspace(dir: &Path, specs: &[(String, PathBuf)], extra: &[(&str, String, St
         let generated = Generator::from_path(spec)
             .unwrap_or_else(|e| panic!("{}: {e}", spec.display()))
             .with_crate_name(name)
-            .with_runtime(RuntimeDep::Path(root().join("crates/connector-runtime")))
+            .with_client(ClientDep::Path(root().join("crates/connector-client")))
             .generate_to(dir.join(name))
             .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
         for warning in &generated.warnings {

@@ -7,7 +7,7 @@
 //!
 //! Each measurement runs in a fresh child process so its peak RSS (VmHWM) is its own.
 
-use connector_gen::{Generator, RuntimeDep};
+use connector_gen::{ClientDep, Generator};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -44,7 +44,7 @@ fn child(task: &str) {
             let generated = Generator::from_path(spec)
                 .unwrap()
                 .with_crate_name("bench")
-                .with_runtime(RuntimeDep::Version("0.1".into()))
+                .with_client(ClientDep::Version("0.1".into()))
                 .generate()
                 .unwrap();
             std::hint::black_box(generated);
@@ -87,7 +87,7 @@ fn check_time(spec: &Path, name: &str) -> f64 {
     Generator::from_path(spec)
         .unwrap()
         .with_crate_name(name)
-        .with_runtime(RuntimeDep::Path(root().join("crates/connector-runtime")))
+        .with_client(ClientDep::Path(root().join("crates/connector-client")))
         .generate_to(dir.join(name))
         .unwrap();
     std::fs::write(

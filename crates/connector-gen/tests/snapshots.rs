@@ -4,7 +4,7 @@
 //! snapshot is the crate checked in at `samples/github-webhook/generated/` (one copy, kept
 //! fresh by that sample's own `UPDATE_GENERATED=1` test).
 
-use connector_gen::{GeneratedCrate, Generator, RuntimeDep};
+use connector_gen::{ClientDep, GeneratedCrate, Generator};
 use std::path::{Path, PathBuf};
 
 fn manifest_dir() -> PathBuf {
@@ -23,7 +23,7 @@ fn generate(spec: &Path, name: &str) -> GeneratedCrate {
         .unwrap()
         .with_crate_name(name)
         // A registry version keeps the snapshot free of machine paths.
-        .with_runtime(RuntimeDep::Version("0.1".into()))
+        .with_client(ClientDep::Version("0.1".into()))
         .generate()
         .unwrap()
 }
@@ -75,7 +75,7 @@ fn github_webhook_sample_matches_snapshot() {
         .unwrap()
         .with_crate_name("github-webhook-connector")
         // The relative path the checked-in sample crate uses.
-        .with_runtime(RuntimeDep::Path("../../../crates/connector-runtime".into()))
+        .with_client(ClientDep::Path("../../../crates/connector-client".into()))
         .generate()
         .unwrap();
     assert_matches_dir("github-webhook", &sample.join("generated"), &generated);

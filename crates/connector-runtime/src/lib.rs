@@ -28,7 +28,6 @@
 #![deny(missing_docs)]
 
 pub mod action;
-pub mod auth;
 pub mod definition;
 mod dispatch;
 mod done_marks;
@@ -46,9 +45,12 @@ pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tls;
-pub mod trigger;
 pub mod verify;
 mod wait_table;
+
+// The compile-time contract lives in connector-client so generated crates need not depend on
+// the runtime; re-exported here at the paths it always had.
+pub use connector_client::{auth, trigger};
 
 pub use action::PendingWait;
 pub use auth::Auth;

@@ -1,5 +1,5 @@
 //! Webhook triggers: a struct of subscribe parameters (minus the callback field the runtime fills
-//! in) implementing `connector_runtime::WebhookTrigger`.
+//! in) implementing `connector_client::WebhookTrigger`.
 
 use super::params::{self, field_use, ParamUse};
 use super::{one_line, MODELS};
