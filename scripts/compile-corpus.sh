@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Generate a crate from every spec of the corpus in tests/corpus (the 40 Power Platform
-# connectors, the repairable quirks) and GitHub's REST spec, then `cargo check` and `cargo clippy` each one with
+# connectors, the repairable quirks), GitHub's REST spec and the OpenAPI 3.x fixtures of
+# tests/fixtures (3.1 webhooks, 3.0 callbacks), then `cargo check` and `cargo clippy` each one with
 # warnings denied. Prints `N/M compile` at the end; exits non-zero unless all compile.
 #
 #   scripts/compile-corpus.sh            # everything
@@ -28,7 +29,8 @@ gen="$root/target/debug/connector-gen"
 specs=()
 for spec in "$corpus"/power-platform/*/apiDefinition.swagger.json \
             "$corpus"/quirks/*/apiDefinition.swagger.json \
-            "$corpus"/github/api.github.com.json; do
+            "$corpus"/github/api.github.com.json \
+            "$root"/tests/fixtures/*.openapi3*.*; do
     [ -f "$spec" ] || continue
     case "$spec" in *"$filter"*) specs+=("$spec") ;; esac
 done
@@ -42,6 +44,7 @@ skipped=0
 for spec in "${specs[@]}"; do
     case "$spec" in
         */github/api.github.com.json) name="github-rest" ;;
+        */tests/fixtures/*) name="$(basename "$spec")"; name="${name%%.*}" ;;
         *) name="$(basename "$(dirname "$spec")")" ;;
     esac
     name="gen-$name"

@@ -89,6 +89,15 @@ fn representative_generated_crates_pass_check_and_clippy() {
             "gen-batch-events".to_owned(),
             root().join("tests/fixtures/batch-events.swagger.json"),
         ),
+        // Receive-only triggers: OpenAPI 3.1 webhooks, 3.0 callbacks no request carries.
+        (
+            "gen-pet-events".to_owned(),
+            root().join("tests/fixtures/pet-events.openapi31.yaml"),
+        ),
+        (
+            "gen-payment-callbacks".to_owned(),
+            root().join("tests/fixtures/payment-callbacks.openapi30.json"),
+        ),
     ];
     for (name, relative) in [
         ("gen-github-rest", "github/api.github.com.json"),

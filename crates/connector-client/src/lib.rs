@@ -6,7 +6,8 @@
 //! paths (`connector_runtime::WebhookTrigger` is [`WebhookTrigger`]), so an application that
 //! hosts triggers needs only the runtime.
 //!
-//! - [`trigger`]: the trait generated triggers implement ([`WebhookTrigger`]) and the plain data
+//! - [`trigger`]: the traits generated triggers implement ([`WebhookTrigger`], and
+//!   [`ReceiveOnlyTrigger`] for webhooks registered with the provider by hand) and the plain data
 //!   the runtime stores to unsubscribe after a restart ([`RequestSpec`], [`UnsubscribeRoute`],
 //!   [`HookListRoute`]), with [`set_pointer`] to place the callback URL and [`Callback`], what a
 //!   handler receives. Other trigger kinds (polling) get their traits beside it.
@@ -19,6 +20,6 @@ pub mod trigger;
 
 pub use auth::Auth;
 pub use trigger::{
-    set_pointer, Callback, HookListRoute, RequestSpec, TriggerError, UnsubscribeRoute,
-    WebhookTrigger,
+    set_pointer, Callback, HookListRoute, ReceiveOnlyTrigger, RequestSpec, TriggerError,
+    UnsubscribeRoute, WebhookTrigger,
 };

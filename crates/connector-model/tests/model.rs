@@ -628,6 +628,43 @@ fn openapi_30_callbacks_become_webhook_triggers() {
     );
 }
 
+/// Callbacks whose URL no request carries (a literal, a provider-side variable) and 3.1
+/// webhooks are receive-only: no subscribe action, the user registers the URL by hand.
+#[test]
+fn callbacks_no_request_carries_and_31_webhooks_are_receive_only() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let opts = LoadOptions::new();
+    let payments =
+        connector_model::load_path(&fixtures.join("payment-callbacks.openapi30.json"), &opts)
+            .unwrap();
+    let triggers = &payments.connector.triggers;
+    let ids: Vec<&str> = triggers.iter().map(|t| t.operation_id.as_str()).collect();
+    assert_eq!(ids, ["paymentSettled", "createPayment.paymentFailed"]);
+    assert!(triggers.iter().all(|t| t.is_receive_only()
+        && t.notification_type.as_deref() == Some("PaymentEvent")
+        && t.callback_pointer.is_none()
+        && t.unsubscribe.is_none()));
+    let pets =
+        connector_model::load_path(&fixtures.join("pet-events.openapi31.yaml"), &opts).unwrap();
+    assert_eq!(pets.connector.triggers.len(), 2);
+    assert!(pets.connector.triggers.iter().all(|t| t.is_receive_only()));
+    assert_eq!(
+        pets.connector.triggers[0].notification_type.as_deref(),
+        Some("PetEvent")
+    );
+    // A callback whose URL the subscribe request carries is not receive-only.
+    let subscribed = load(&json!({
+        "openapi": "3.0.3", "info": {"title": "Cb", "version": "1"},
+        "paths": {"/subscriptions": {"post": {"operationId": "subscribe",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+                "properties": {"callbackUrl": {"type": "string"}}}}}},
+            "responses": {"201": {"description": "ok"}},
+            "callbacks": {"onEvent": {"{$request.body#/callbackUrl}": {"post": {
+                "responses": {"200": {"description": "ok"}}}}}}}}}
+    }));
+    assert!(!subscribed.connector.triggers[0].is_receive_only());
+}
+
 #[test]
 fn openapi_31_keeps_compatible_parts_and_webhooks() {
     let spec = json!({

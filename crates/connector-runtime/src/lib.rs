@@ -65,7 +65,7 @@ pub use store::{
     Durability, HookLookup, SqliteStore, Store, SubscriptionRecord, SubscriptionState,
 };
 pub use trigger::{
-    set_pointer, Callback, HookListRoute, RequestSpec, TriggerError, UnsubscribeRoute,
-    WebhookTrigger,
+    set_pointer, Callback, HookListRoute, ReceiveOnlyTrigger, RequestSpec, TriggerError,
+    UnsubscribeRoute, WebhookTrigger,
 };
 pub use verify::{CallbackSigner, SignatureCheck};
