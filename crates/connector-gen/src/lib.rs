@@ -18,5 +18,5 @@ pub mod typespace;
 pub mod write;
 
 pub use error::{Error, Result};
-pub use generator::{GeneratedCrate, Generator, RuntimeDep};
+pub use generator::{ClientDep, GeneratedCrate, Generator};
 pub use typespace::Warning;

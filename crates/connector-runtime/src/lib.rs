@@ -46,12 +46,8 @@ pub mod lifecycle;
 mod subscriptions;
 
 // subscribe: what to send (typed triggers, workflow JSON definitions, auth) and `Outbound`,
-// which sends it with retries.
-pub mod trigger;
-
+// which sends it with retries. `trigger` and `auth` are connector-client's, re-exported below.
 pub mod definition;
-
-pub mod auth;
 
 pub mod http_client;
 
@@ -87,6 +83,10 @@ pub mod redact;
 pub mod testing;
 mod tls;
 
+// The compile-time contract lives in connector-client so generated crates need not depend on
+// the runtime; re-exported here at the paths it always had.
+pub use connector_client::{auth, trigger};
+
 pub use action::PendingWait;
 pub use auth::Auth;
 pub use definition::{HttpWebhookDefinition, WebhookAuthentication, WebhookRequest};
@@ -101,7 +101,7 @@ pub use store::{
     SubscriptionState, WaitOutcome,
 };
 pub use trigger::{
-    set_pointer, Callback, HookListRoute, RequestSpec, TriggerError, UnsubscribeRoute,
-    WebhookTrigger,
+    set_pointer, Callback, HookListRoute, ReceiveOnlyTrigger, RequestSpec, TriggerError,
+    UnsubscribeRoute, WebhookTrigger,
 };
 pub use verify::{CallbackSigner, SignatureCheck};

@@ -37,8 +37,8 @@ pub struct CrateContext {
     pub spec_version: String,
     /// Spec file name (no directories, so output does not depend on where the spec lies).
     pub spec: String,
-    /// The `connector-runtime` dependency value for Cargo.toml.
-    pub runtime_dependency: String,
+    /// The `connector-client` dependency value for Cargo.toml.
+    pub client_dependency: String,
     /// Rust literal of the spec's base URL.
     pub base_url: String,
     /// The spec's base URL as written.
@@ -134,8 +134,8 @@ pub struct MemberContext {
 pub struct Settings<'a> {
     /// Cargo package name.
     pub crate_name: &'a str,
-    /// The `connector-runtime` dependency value for Cargo.toml.
-    pub runtime_dependency: String,
+    /// The `connector-client` dependency value for Cargo.toml.
+    pub client_dependency: String,
 }
 
 /// Build the context for `loaded`; returns it with the warnings of type lowering.
@@ -179,7 +179,7 @@ pub fn build(loaded: &Loaded, settings: &Settings<'_>) -> (CrateContext, Vec<War
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| loaded.source.clone()),
-        runtime_dependency: settings.runtime_dependency.clone(),
+        client_dependency: settings.client_dependency.clone(),
         base_url: string_literal(&connector.base_url),
         base_url_text: connector.base_url.clone(),
         types,

@@ -1,5 +1,5 @@
 //! Webhook triggers: a struct of subscribe parameters (minus the callback field the runtime fills
-//! in) implementing `connector_runtime::WebhookTrigger`.
+//! in) implementing `connector_client::WebhookTrigger`.
 
 use super::params::{self, field_use, ParamUse};
 use super::{one_line, MODELS};
@@ -91,11 +91,17 @@ pub struct UnsubscribeContext {
     pub headers: Vec<ParamUse>,
 }
 
-/// A webhook with no subscribe operation: only its notification type.
+/// A webhook with no subscribe operation (3.1 `webhooks`, 3.0 callbacks no request carries):
+/// a trigger type implementing `connector_client::ReceiveOnlyTrigger`, and an alias of its
+/// notification type.
 #[derive(Debug, Serialize)]
 pub struct ReceiveOnlyContext {
-    /// Type alias name.
+    /// Type alias name of the notification.
     pub name: String,
+    /// The trigger struct's name.
+    pub trigger: String,
+    /// Rust string literal of the operation id (the name stored with each subscription).
+    pub operation_id: String,
     /// Doc lines.
     pub doc: Vec<String>,
     /// The notification type.
@@ -122,12 +128,7 @@ pub fn triggers(
             .and_then(|i| connector.actions.get(i).map(|a| (i, a)))
         {
             Some((_, action)) => {
-                let name = if op.ends_with("Trigger") {
-                    op.clone()
-                } else {
-                    format!("{op}Trigger")
-                };
-                let name = names.claim(&name);
+                let name = names.claim(&trigger_type_name(&op));
                 triggers.push(webhook(
                     connector,
                     trigger,
@@ -138,7 +139,9 @@ pub fn triggers(
                 ));
             }
             None => receive_only.push(ReceiveOnlyContext {
+                trigger: names.claim(&trigger_type_name(&op)),
                 name: names.claim(&format!("{op}Notification")),
+                operation_id: string_literal(&trigger.operation_id),
                 doc: doc_lines(&[Some(&format!(
                     "Notifications of the {} webhook.",
                     trigger.operation_id
@@ -148,6 +151,15 @@ pub fn triggers(
         }
     }
     (triggers, receive_only)
+}
+
+/// `NewPet` → `NewPetTrigger`; `OnPushTrigger` stays.
+fn trigger_type_name(op: &str) -> String {
+    if op.ends_with("Trigger") {
+        op.to_owned()
+    } else {
+        format!("{op}Trigger")
+    }
 }
 
 fn notification(trigger: &Trigger, space: &mut TypeSpace, op: &str) -> String {

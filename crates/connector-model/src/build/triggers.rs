@@ -71,6 +71,24 @@ pub fn triggers(
     out
 }
 
+/// A receive-only webhook trigger (see [`Trigger::is_receive_only`]) with this notification
+/// schema; the caller names it.
+fn receive_only(notification: Option<ReferenceOr<Schema>>) -> Trigger {
+    Trigger {
+        operation_id: String::new(),
+        action: None,
+        kind: TriggerKind::Webhook,
+        batch: false,
+        notification_type: None,
+        notification_schema: notification,
+        callback_pointer: None,
+        unsubscribe: None,
+        rust_name: String::new(),
+        callback_parameter: None,
+        list: None,
+    }
+}
+
 fn operation_of<'a>(api: &'a OpenAPI, action: &Action) -> Option<(&'a PathItem, &'a Operation)> {
     let item = api.paths.paths.get(&action.path)?.as_item()?;
     let op = match action.method {
@@ -256,6 +274,23 @@ impl<'a> Cx<'a> {
             .operation_id
             .clone()
             .unwrap_or_else(|| format!("{} {callback_name}", action.operation_id));
+        // No request field carries the URL (a literal such as `https://example.com/hook`, or a
+        // variable of the provider's own): the provider is configured by hand, like a 3.1
+        // webhook, and nothing is subscribed.
+        if !expression.contains("$request.") && self.opts.callback_field().is_none() {
+            return Trigger {
+                notification_type: notification_type(notification.as_ref(), &type_seed),
+                rust_name: names.unique(&snake_case_ident(
+                    &format!("{} {callback_name}", action.rust_name),
+                    "callback",
+                )),
+                operation_id: cb_op
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| format!("{}.{callback_name}", action.operation_id)),
+                ..receive_only(notification)
+            };
+        }
         let (from_expression, callback_parameter) = parse_callback_expression(expression);
         let callback_pointer = match (self.opts.callback_field(), from_expression) {
             (Some(forced), _) => Some(forced.to_string()),
@@ -331,14 +366,7 @@ impl<'a> Cx<'a> {
                     notification_type: notification_type(notification.as_ref(), &operation_id),
                     rust_name: names.unique(&snake_case_ident(&operation_id, "webhook")),
                     operation_id,
-                    action: None,
-                    kind: TriggerKind::Webhook,
-                    batch: false,
-                    notification_schema: notification,
-                    callback_pointer: None,
-                    unsubscribe: None,
-                    callback_parameter: None,
-                    list: None,
+                    ..receive_only(notification)
                 });
             }
         }

@@ -1,5 +1,5 @@
 //! The HTTP client of GitHub Webhook: one async method per operation.
-use connector_runtime::Auth;
+use connector_client::Auth;
 
 /// The base URL the spec declares (may be relative or empty for specs that leave it to the host).
 pub const DEFAULT_BASE_URL: &str = "https://api.github.com";

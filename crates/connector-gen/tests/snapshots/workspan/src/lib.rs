@@ -27,4 +27,4 @@ pub mod client;
 pub mod models;
 pub mod triggers;
 pub use client::{Client, Error, ErrorResponse, Response};
-pub use connector_runtime::Auth;
+pub use connector_client::Auth;
