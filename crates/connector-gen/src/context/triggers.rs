@@ -3,8 +3,9 @@
 
 use super::params::{self, field_use, ParamUse};
 use super::{one_line, MODELS};
-use crate::naming::{doc_lines, pascal, string_literal, NameAllocator};
+use crate::literals::{doc_lines, string_literal};
 use crate::typespace::{Ty, TypeSpace};
+use connector_model::names::{pascal, NameAllocator};
 use connector_model::{
     Connector, HookList, ParameterLocation, Trigger, TriggerKind, Unsubscribe, UnsubscribeValue,
 };
