@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Generate a crate from every spec of the shared corpus (the 40 Power Platform connectors, the
-# repairable quirks) and GitHub's REST spec, then `cargo check` and `cargo clippy` each one with
+# repairable quirks), GitHub's REST spec and the repository's generator fixtures (hostile names,
+# unions and typed errors, a spec with no operations), then `cargo check` and `cargo clippy` each one with
 # warnings denied. Prints `N/M compile` at the end; exits non-zero unless all compile.
 #
 #   scripts/compile-corpus.sh            # everything
@@ -27,7 +28,10 @@ gen="$root/target/debug/connector-gen"
 specs=()
 for spec in "$shared"/corpus/power-platform/*/apiDefinition.swagger.json \
             "$shared"/corpus/quirks/*/apiDefinition.swagger.json \
-            "$shared"/bench/api.github.com.json; do
+            "$shared"/bench/api.github.com.json \
+            "$root"/tests/fixtures/hostile-names.swagger.json \
+            "$root"/tests/fixtures/unions-errors.openapi.json \
+            "$root"/tests/fixtures/webhooks-only.openapi.json; do
     [ -f "$spec" ] || continue
     case "$spec" in *"$filter"*) specs+=("$spec") ;; esac
 done
@@ -41,6 +45,7 @@ skipped=0
 for spec in "${specs[@]}"; do
     case "$spec" in
         */bench/api.github.com.json) name="github-rest" ;;
+        "$root"/tests/fixtures/*) name="$(basename "$spec")"; name="${name%%.*}" ;;
         *) name="$(basename "$(dirname "$spec")")" ;;
     esac
     name="gen-$name"

@@ -310,7 +310,7 @@ fn errors(
         else {
             continue;
         };
-        let ty = space.lower(&schema, &format!("{op}Error{}", pascal(status, "")));
+        let ty = space.lower_received(&schema, &format!("{op}Error{}", pascal(status, "")));
         if let Some(decoder) = error_types.decoder(&ty) {
             out.push(ErrorUse {
                 status: string_literal(status),
@@ -430,7 +430,7 @@ fn body(
     let ty = match rank {
         0 | 1 => {
             context.kind = if rank == 0 { "json" } else { "form" };
-            let ty = space.lower(&schema, &format!("{op}Request"));
+            let ty = space.lower_sent(&schema, &format!("{op}Request"));
             let (ty, is_ref) = borrowed(&ty, space);
             if !is_ref {
                 // Scalars and string enums are passed by value; the builder takes a reference.
@@ -443,7 +443,7 @@ fn body(
             ty
         }
         2 => {
-            let ty = space.lower(&schema, &format!("{op}Request"));
+            let ty = space.lower_sent(&schema, &format!("{op}Request"));
             match space.struct_fields(&ty) {
                 Some(fields) => {
                     context.kind = "multipart";
@@ -506,7 +506,7 @@ fn response(action: &Action, op: &str, space: &mut TypeSpace) -> ResponseContext
                     .as_ref()
                     .and_then(|s| serde_json::to_value(s).ok());
                 let ty = match schema {
-                    Some(schema) => space.lower(&schema, &format!("{op}Response")),
+                    Some(schema) => space.lower_received(&schema, &format!("{op}Response")),
                     None => Ty::Value,
                 };
                 if !json.contains(&ty) {

@@ -83,6 +83,10 @@ pub struct TypeContext {
     pub default: bool,
     /// Implement `Default` by hand instead, giving fields their schema defaults.
     pub impl_default: bool,
+    /// Implement `Serialize` (some request sends the type).
+    pub serialize: bool,
+    /// Implement `Deserialize` (some answer carries the type).
+    pub deserialize: bool,
     /// Struct fields.
     pub fields: Vec<FieldContext>,
     /// String enum values.
@@ -210,6 +214,8 @@ fn type_context(
         kind: "alias",
         default: def.default,
         impl_default: false,
+        serialize: def.serialize,
+        deserialize: def.deserialize,
         fields: Vec::new(),
         variants: Vec::new(),
         other: String::new(),

@@ -48,7 +48,7 @@ pub fn lower<'a>(action: &'a Action, space: &mut TypeSpace, op: &str) -> Vec<Low
             continue;
         }
         let schema = serde_json::to_value(&param.schema).unwrap_or(Value::Null);
-        let ty = space.lower(&schema, &format!("{op}{}", pascal(&param.name, "P")));
+        let ty = space.lower_sent(&schema, &format!("{op}{}", pascal(&param.name, "P")));
         let fixed = match (&param.visibility, &param.default) {
             (Visibility::Internal, Some(default)) => Some(wire_text(default)),
             _ => None,

@@ -174,7 +174,7 @@ fn notification(trigger: &Trigger, space: &mut TypeSpace, op: &str) -> String {
     } else {
         schema
     };
-    space.lower(&schema, &hint).render(MODELS)
+    space.lower_received(&schema, &hint).render(MODELS)
 }
 
 fn webhook(
@@ -395,7 +395,7 @@ fn subscribe_body(
         // Nothing left for the user to fill in.
         return null;
     }
-    let ty = space.lower(&schema, &format!("{op}Body"));
+    let ty = space.lower_sent(&schema, &format!("{op}Body"));
     let ident = idents.claim("body");
     let (ty, expr) = if request.required {
         (ty, format!("serde_json::to_value(&self.{ident})?"))

@@ -214,6 +214,10 @@ pub struct TypeDef {
     /// Required fields must be present to deserialise (no lenient `default`): the struct is a
     /// member of an untagged union told apart by its required properties.
     pub strict: bool,
+    /// Implements `Serialize`: some request sends it (or nothing uses it at all).
+    pub serialize: bool,
+    /// Implements `Deserialize`: some answer or notification carries it (or nothing uses it).
+    pub deserialize: bool,
 }
 
 /// A degradation worth telling the user about.
@@ -235,6 +239,10 @@ pub struct TypeSpace {
     warnings: Vec<Warning>,
     /// Structs told apart by required properties in some untagged union.
     strict: BTreeSet<String>,
+    /// Types requests send and answers carry, by name: serde impls are generated only for the
+    /// directions a type travels in (serde derives are most of a generated crate's build time).
+    sent: BTreeSet<String>,
+    received: BTreeSet<String>,
 }
 
 impl TypeSpace {
@@ -259,6 +267,8 @@ impl TypeSpace {
             shapes: HashMap::new(),
             warnings: Vec::new(),
             strict: BTreeSet::new(),
+            sent: BTreeSet::new(),
+            received: BTreeSet::new(),
         };
         let keys: Vec<String> = space.schemas.keys().cloned().collect();
         for key in keys {
@@ -295,6 +305,8 @@ impl TypeSpace {
                         kind,
                         default: false,
                         strict: false,
+                        serialize: true,
+                        deserialize: true,
                     }),
                 );
                 Ty::Named(name)
@@ -307,6 +319,20 @@ impl TypeSpace {
         };
         let ty = if nullable { ty.optional() } else { ty };
         self.shapes.insert(key, ty.clone());
+        ty
+    }
+
+    /// [`TypeSpace::lower`] for a type a request sends (body, parameters).
+    pub fn lower_sent(&mut self, schema: &Value, hint: &str) -> Ty {
+        let ty = self.lower(schema, hint);
+        mentioned(&ty, &mut self.sent);
+        ty
+    }
+
+    /// [`TypeSpace::lower`] for a type an answer or notification carries.
+    pub fn lower_received(&mut self, schema: &Value, hint: &str) -> Ty {
+        let ty = self.lower(schema, hint);
+        mentioned(&ty, &mut self.received);
         ty
     }
 
@@ -390,6 +416,7 @@ impl TypeSpace {
         for def in &mut defs {
             def.strict = self.strict.contains(&def.name);
         }
+        directions(&mut defs, &self.sent, &self.received);
         let mut warnings = self.warnings;
         for name in recursion::break_alias_cycles(&mut defs) {
             warnings.push(Warning {
@@ -460,6 +487,8 @@ impl TypeSpace {
                 kind,
                 default: false,
                 strict: false,
+                serialize: true,
+                deserialize: true,
             }),
         );
     }
@@ -787,6 +816,70 @@ impl TypeSpace {
             tags,
             other,
         })
+    }
+}
+
+/// Every named type `ty` mentions.
+fn mentioned(ty: &Ty, out: &mut BTreeSet<String>) {
+    match ty {
+        Ty::Named(name) => {
+            out.insert(name.clone());
+        }
+        Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => {
+            mentioned(inner, out)
+        }
+        _ => {}
+    }
+}
+
+/// Every named type a definition contains.
+fn contained(def: &TypeDef) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().for_each(|f| mentioned(&f.ty, &mut out));
+            if let Some((_, ty)) = additional {
+                mentioned(ty, &mut out);
+            }
+        }
+        TypeKind::Untagged { variants } | TypeKind::Tagged { variants, .. } => {
+            variants.iter().for_each(|(_, ty)| mentioned(ty, &mut out))
+        }
+        TypeKind::Alias(ty) => mentioned(ty, &mut out),
+        TypeKind::StringEnum { .. } => {}
+    }
+    out
+}
+
+/// Which serde directions each type needs: what `sent` and `received` roots reach. A type no
+/// operation or trigger reaches keeps both (it is there for the user to use freely).
+fn directions(defs: &mut [TypeDef], sent: &BTreeSet<String>, received: &BTreeSet<String>) {
+    let edges: BTreeMap<String, BTreeSet<String>> =
+        defs.iter().map(|d| (d.name.clone(), contained(d))).collect();
+    let closure = |roots: &BTreeSet<String>| {
+        let mut seen = roots.clone();
+        let mut stack: Vec<String> = roots.iter().cloned().collect();
+        while let Some(name) = stack.pop() {
+            for next in edges.get(&name).into_iter().flatten() {
+                if seen.insert(next.clone()) {
+                    stack.push(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let (sent_reach, received_reach) = (closure(sent), closure(received));
+    // Unused types get both, and so does everything they contain.
+    let unused: BTreeSet<String> = defs
+        .iter()
+        .map(|d| d.name.clone())
+        .filter(|n| !sent_reach.contains(n) && !received_reach.contains(n))
+        .collect();
+    let sent = closure(&sent.union(&unused).cloned().collect());
+    let received = closure(&received.union(&unused).cloned().collect());
+    for def in defs.iter_mut() {
+        def.serialize = sent.contains(&def.name);
+        def.deserialize = received.contains(&def.name);
     }
 }
 
