@@ -854,8 +854,10 @@ fn contained(def: &TypeDef) -> BTreeSet<String> {
 /// Which serde directions each type needs: what `sent` and `received` roots reach. A type no
 /// operation or trigger reaches keeps both (it is there for the user to use freely).
 fn directions(defs: &mut [TypeDef], sent: &BTreeSet<String>, received: &BTreeSet<String>) {
-    let edges: BTreeMap<String, BTreeSet<String>> =
-        defs.iter().map(|d| (d.name.clone(), contained(d))).collect();
+    let edges: BTreeMap<String, BTreeSet<String>> = defs
+        .iter()
+        .map(|d| (d.name.clone(), contained(d)))
+        .collect();
     let closure = |roots: &BTreeSet<String>| {
         let mut seen = roots.clone();
         let mut stack: Vec<String> = roots.iter().cloned().collect();
