@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Generate a crate from every spec of the corpus in tests/corpus (the 40 Power Platform
-# connectors, the repairable quirks), GitHub's REST spec and the OpenAPI 3.x fixtures of
-# tests/fixtures (3.1 webhooks, 3.0 callbacks), then `cargo check` and `cargo clippy` each one with
+# connectors, the repairable quirks), GitHub's REST spec and the generator fixtures of
+# tests/fixtures (3.1 webhooks, 3.0 callbacks, hostile names, unions and typed errors, a spec with
+# no operations), then `cargo check` and `cargo clippy` each one with
 # warnings denied. Prints `N/M compile` at the end; exits non-zero unless all compile.
 #
 #   scripts/compile-corpus.sh            # everything
@@ -30,7 +31,10 @@ specs=()
 for spec in "$corpus"/power-platform/*/apiDefinition.swagger.json \
             "$corpus"/quirks/*/apiDefinition.swagger.json \
             "$corpus"/github/api.github.com.json \
-            "$root"/tests/fixtures/*.openapi3*.*; do
+            "$root"/tests/fixtures/*.openapi3*.* \
+            "$root"/tests/fixtures/hostile-names.swagger.json \
+            "$root"/tests/fixtures/unions-errors.openapi.json \
+            "$root"/tests/fixtures/webhooks-only.openapi.json; do
     [ -f "$spec" ] || continue
     case "$spec" in *"$filter"*) specs+=("$spec") ;; esac
 done
@@ -44,7 +48,7 @@ skipped=0
 for spec in "${specs[@]}"; do
     case "$spec" in
         */github/api.github.com.json) name="github-rest" ;;
-        */tests/fixtures/*) name="$(basename "$spec")"; name="${name%%.*}" ;;
+        "$root"/tests/fixtures/*) name="$(basename "$spec")"; name="${name%%.*}" ;;
         *) name="$(basename "$(dirname "$spec")")" ;;
     esac
     name="gen-$name"

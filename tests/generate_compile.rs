@@ -6,7 +6,9 @@
 //! with warnings denied. Builds share `target/gen-check` and a copy of the workspace's Cargo.lock, so
 //! dependencies build once and match the workspace. A second test runs the generated GitHub
 //! webhook client and trigger against a mock GitHub over loopback HTTP, and a generated
-//! `x-ms-trigger: batch` trigger hosted by the runtime (one handler run per array item).
+//! `x-ms-trigger: batch` trigger hosted by the runtime (one handler run per array item), and the
+//! generator fixtures: hostile names round-trip their JSON, unions round-trip each variant and
+//! described error statuses come back typed.
 //! `scripts/compile-corpus.sh` does the same for the whole corpus.
 
 use connector_gen::{ClientDep, Generator};
@@ -26,6 +28,21 @@ fn corpus(relative: &str) -> PathBuf {
 
 fn sample_spec() -> PathBuf {
     root().join("samples/github-webhook/github-webhook.swagger.json")
+}
+
+/// The generator fixtures of `tests/fixtures/`, as `(crate name, spec)`: every Rust keyword and
+/// every identifier the templates use as parameter, property, operation and schema names;
+/// discriminated and required-property unions with error statuses described by schemas; a 3.1
+/// spec with webhooks and no operations.
+fn fixture_specs() -> Vec<(String, PathBuf)> {
+    [
+        ("hostile-names-connector", "hostile-names.swagger.json"),
+        ("unions-errors-connector", "unions-errors.openapi.json"),
+        ("webhooks-only-connector", "webhooks-only.openapi.json"),
+    ]
+    .into_iter()
+    .map(|(name, file)| (name.to_owned(), root().join("tests/fixtures").join(file)))
+    .collect()
 }
 
 /// Generate `specs` as `(crate name, spec)` into a fresh workspace at `dir`, with `extra`
@@ -99,6 +116,7 @@ fn representative_generated_crates_pass_check_and_clippy() {
             root().join("tests/fixtures/payment-callbacks.openapi30.json"),
         ),
     ];
+    specs.extend(fixture_specs());
     for (name, relative) in [
         ("gen-github-rest", "github/api.github.com.json"),
         (
@@ -158,22 +176,45 @@ tokio = {{ version = "1", features = ["full"] }}
     let batch_main =
         std::fs::read_to_string(root().join("tests/fixtures/generated_batch_roundtrip.rs"))
             .unwrap();
+    let hostile_manifest = manifest
+        .replace("name = \"roundtrip\"", "name = \"hostile-roundtrip\"")
+        .replace(
+            "github-webhook-connector = { path = \"../github-webhook-connector\" }",
+            "hostile-names-connector = { path = \"../hostile-names-connector\" }\n\
+             unions-errors-connector = { path = \"../unions-errors-connector\" }\n\
+             webhooks-only-connector = { path = \"../webhooks-only-connector\" }",
+        );
+    // The program reads the fixture spec next to it; in the generated workspace it is elsewhere.
+    let hostile_main = std::fs::read_to_string(root().join("tests/fixtures/generated_hostile.rs"))
+        .unwrap()
+        .replace(
+            "include_str!(\"hostile-names.swagger.json\")",
+            &format!(
+                "include_str!({:?})",
+                root().join("tests/fixtures/hostile-names.swagger.json")
+            ),
+        );
     let dir = root().join("target/gen-tests/roundtrip");
+    let mut specs = vec![
+        ("github-webhook-connector".to_owned(), sample_spec()),
+        (
+            "batch-events-connector".to_owned(),
+            root().join("tests/fixtures/batch-events.swagger.json"),
+        ),
+    ];
+    specs.extend(fixture_specs());
     workspace(
         &dir,
-        &[
-            ("github-webhook-connector".to_owned(), sample_spec()),
-            (
-                "batch-events-connector".to_owned(),
-                root().join("tests/fixtures/batch-events.swagger.json"),
-            ),
-        ],
+        &specs,
         &[
             ("roundtrip", manifest, main),
             ("batch-roundtrip", batch_manifest, batch_main),
+            ("hostile-roundtrip", hostile_manifest, hostile_main),
         ],
     );
     cargo(&dir, &["run", "--quiet", "-p", "roundtrip"]);
     // x-ms-trigger: batch, hosted by the runtime: one handler run per array item.
     cargo(&dir, &["run", "--quiet", "-p", "batch-roundtrip"]);
+    // Hostile names, unions and typed errors against a mock API.
+    cargo(&dir, &["run", "--quiet", "-p", "hostile-roundtrip"]);
 }

@@ -12,7 +12,7 @@ pub mod context;
 pub mod error;
 pub mod format;
 pub mod generator;
-pub mod naming;
+pub mod literals;
 pub mod render;
 pub mod typespace;
 pub mod write;

@@ -3,8 +3,9 @@
 
 use super::params::{self, field_use, ParamUse};
 use super::{one_line, MODELS};
-use crate::naming::{doc_lines, pascal, string_literal, NameAllocator};
+use crate::literals::{doc_lines, string_literal};
 use crate::typespace::{Ty, TypeSpace};
+use connector_model::names::{pascal, NameAllocator};
 use connector_model::{
     Connector, HookList, ParameterLocation, Trigger, TriggerKind, Unsubscribe, UnsubscribeValue,
 };
@@ -185,7 +186,7 @@ fn notification(trigger: &Trigger, space: &mut TypeSpace, op: &str) -> String {
     } else {
         schema
     };
-    space.lower(&schema, &hint).render(MODELS)
+    space.lower_received(&schema, &hint).render(MODELS)
 }
 
 fn webhook(
@@ -406,7 +407,7 @@ fn subscribe_body(
         // Nothing left for the user to fill in.
         return null;
     }
-    let ty = space.lower(&schema, &format!("{op}Body"));
+    let ty = space.lower_sent(&schema, &format!("{op}Body"));
     let ident = idents.claim("body");
     let (ty, expr) = if request.required {
         (ty, format!("serde_json::to_value(&self.{ident})?"))

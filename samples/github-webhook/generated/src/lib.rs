@@ -26,5 +26,6 @@
 pub mod client;
 pub mod models;
 pub mod triggers;
-pub use client::{Client, Error, ErrorResponse, Response};
+pub use client::Client;
+pub use client::{Error, ErrorBody, ErrorResponse, Response};
 pub use connector_client::Auth;
