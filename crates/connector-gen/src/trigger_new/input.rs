@@ -257,7 +257,9 @@ impl UrlTemplate {
         let mut open: Option<usize> = None;
         for (i, c) in template.char_indices() {
             match (c, open) {
-                ('{', Some(_)) => return Err(fault(i + 1, "`{` inside a placeholder")),
+                ('{', Some(start)) => {
+                    return Err(fault(start + 1, "`{` is not closed before the next `{`"))
+                }
                 ('{', None) => open = Some(i),
                 ('}', None) => return Err(fault(i + 1, "`}` closes no placeholder")),
                 ('}', Some(start)) => {
@@ -396,7 +398,7 @@ mod tests {
         for (template, column) in [
             ("https://x.io/repos/{owner/hooks", 20),
             ("https://x.io/repos/owner}/hooks", 25),
-            ("https://x.io/{a{b}}", 16),
+            ("https://x.io/{a{b}}", 14),
             ("https://x.io/{}", 14),
         ] {
             match UrlTemplate::parse(template) {
