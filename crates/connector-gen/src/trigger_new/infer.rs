@@ -370,7 +370,10 @@ fn is_date_time(text: &str) -> bool {
     match zone.as_bytes() {
         [b'Z' | b'z'] => true,
         [b'+' | b'-', ..] => {
-            zone.len() == 6 && digits(zone, 1..3) && &zone[3..4] == ":" && digits(zone, 4..6)
+            zone.len() == 6
+                && digits(zone, 1..3)
+                && zone.as_bytes()[3] == b':'
+                && digits(zone, 4..6)
         }
         _ => false,
     }
@@ -422,6 +425,8 @@ mod tests {
             Some(Format::DateTime)
         );
         assert_eq!(Format::of("2026-11-30"), Some(Format::Date));
+        // Not ASCII where the zone's colon goes: no format, and no slicing inside a character.
+        assert_eq!(Format::of("2026-11-30T23:18:51+12\u{e9}x"), None);
         assert_eq!(Format::of("2026-13-30"), None);
         assert_eq!(Format::of("https://x.io/a"), Some(Format::Uri));
         assert_eq!(

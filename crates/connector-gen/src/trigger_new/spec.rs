@@ -498,7 +498,7 @@ fn new_document(def: &TriggerDefinition, template: &UrlTemplate) -> Result<Value
         "swagger": "2.0",
         "info": {
             "title": title,
-            "description": format!("Written by connector-gen trigger new from example payloads."),
+            "description": "Written by connector-gen trigger new from example payloads.",
             "version": "1.0.0"
         },
         "host": host,
