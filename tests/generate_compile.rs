@@ -11,13 +11,10 @@
 //! described error statuses come back typed.
 //! `scripts/compile-corpus.sh` does the same for the whole corpus.
 
-use connector_gen::{ClientDep, Generator};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::PathBuf;
+use support::{cargo, root, workspace};
 
 /// `tests/corpus/<relative>`; the test fails when it is missing.
 fn corpus(relative: &str) -> PathBuf {
@@ -43,59 +40,6 @@ fn fixture_specs() -> Vec<(String, PathBuf)> {
     .into_iter()
     .map(|(name, file)| (name.to_owned(), root().join("tests/fixtures").join(file)))
     .collect()
-}
-
-/// Generate `specs` as `(crate name, spec)` into a fresh workspace at `dir`, with `extra`
-/// `(member dir, Cargo.toml, main.rs)` binary crates.
-fn workspace(dir: &Path, specs: &[(String, PathBuf)], extra: &[(&str, String, String)]) {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).unwrap();
-    let mut members = Vec::new();
-    for (name, spec) in specs {
-        let generated = Generator::from_path(spec)
-            .unwrap_or_else(|e| panic!("{}: {e}", spec.display()))
-            .with_crate_name(name)
-            .with_client(ClientDep::Path(root().join("crates/connector-client")))
-            .generate_to(dir.join(name))
-            .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-        for warning in &generated.warnings {
-            eprintln!("{name}: warning: {}: {}", warning.context, warning.message);
-        }
-        members.push(format!("{name:?}"));
-    }
-    for (member, manifest, main) in extra {
-        std::fs::create_dir_all(dir.join(member).join("src")).unwrap();
-        std::fs::write(dir.join(member).join("Cargo.toml"), manifest).unwrap();
-        std::fs::write(dir.join(member).join("src/main.rs"), main).unwrap();
-        members.push(format!("{member:?}"));
-    }
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
-    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-}
-
-/// Run cargo in `dir` against the shared generated-code target dir, warnings denied.
-fn cargo(dir: &Path, args: &[&str]) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join("target/gen-check"))
-        .env("RUSTFLAGS", "-D warnings")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "cargo {} failed in {}:\n{}\n{}",
-        args.join(" "),
-        dir.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 #[test]
@@ -143,7 +87,7 @@ fn representative_generated_crates_pass_check_and_clippy() {
     // clippy runs every rustc check too, so with warnings denied one clippy pass proves both
     // `cargo check -D warnings` and clippy, at half the CI time (scripts/compile-corpus.sh
     // runs them separately).
-    cargo(&dir, &["clippy", "--workspace", "--quiet"]);
+    cargo(&dir, &["clippy", "--workspace", "--quiet"], &[]);
 }
 
 #[test]
@@ -212,9 +156,9 @@ tokio = {{ version = "1", features = ["full"] }}
             ("hostile-roundtrip", hostile_manifest, hostile_main),
         ],
     );
-    cargo(&dir, &["run", "--quiet", "-p", "roundtrip"]);
+    cargo(&dir, &["run", "--quiet", "-p", "roundtrip"], &[]);
     // x-ms-trigger: batch, hosted by the runtime: one handler run per array item.
-    cargo(&dir, &["run", "--quiet", "-p", "batch-roundtrip"]);
+    cargo(&dir, &["run", "--quiet", "-p", "batch-roundtrip"], &[]);
     // Hostile names, unions and typed errors against a mock API.
-    cargo(&dir, &["run", "--quiet", "-p", "hostile-roundtrip"]);
+    cargo(&dir, &["run", "--quiet", "-p", "hostile-roundtrip"], &[]);
 }

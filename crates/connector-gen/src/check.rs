@@ -193,7 +193,8 @@ fn check_one(path: &Path, opts: &LoadOptions) -> Checked {
     }
 }
 
-fn trigger_reports(connector: &Connector) -> Vec<TriggerReport> {
+/// Each trigger of `connector` as `check` reports it.
+pub fn trigger_reports(connector: &Connector) -> Vec<TriggerReport> {
     connector
         .triggers
         .iter()

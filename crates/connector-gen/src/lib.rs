@@ -14,6 +14,7 @@ pub mod format;
 pub mod generator;
 pub mod literals;
 pub mod render;
+pub mod trigger_new;
 pub mod typespace;
 pub mod write;
 
