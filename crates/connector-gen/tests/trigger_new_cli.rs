@@ -14,7 +14,10 @@ fn fixture(file: &str) -> PathBuf {
 fn trigger_new(extra: &[&str], output: &std::path::Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_connector-gen"))
         .args(["trigger", "new", "--name", "OnPullRequest"])
-        .args(["--summary", "When a pull request is opened or code is pushed"])
+        .args([
+            "--summary",
+            "When a pull request is opened or code is pushed",
+        ])
         .args([
             "--subscribe",
             "POST https://api.github.com/repos/{owner}/{repo}/hooks",
@@ -79,7 +82,10 @@ fn the_command_writes_the_library_spec_and_refuses_bad_input() {
     let again = trigger_new(&[], &spec);
     assert_eq!(again.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&again.stderr);
-    assert!(stderr.contains("operationId OnPullRequest already exists"), "{stderr}");
+    assert!(
+        stderr.contains("operationId OnPullRequest already exists"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read_to_string(&spec).unwrap(), library.text);
 
     let other = dir.path().join("other.swagger.json");
