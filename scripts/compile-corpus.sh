@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Generate a crate from every spec of the shared corpus (the 40 Power Platform connectors, the
-# repairable quirks) and GitHub's REST spec, then `cargo check` and `cargo clippy` each one with
+# Generate a crate from every spec of the corpus in tests/corpus (the 40 Power Platform
+# connectors, the repairable quirks), GitHub's REST spec and the generator fixtures of
+# tests/fixtures (3.1 webhooks, 3.0 callbacks, hostile names, unions and typed errors, a spec with
+# no operations), then `cargo check` and `cargo clippy` each one with
 # warnings denied. Prints `N/M compile` at the end; exits non-zero unless all compile.
 #
 #   scripts/compile-corpus.sh            # everything
@@ -11,13 +13,14 @@
 # target/gen-check so dependencies build once.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-shared="${SHARED_DIR:-$root/../shared}"
+# CORPUS_DIR points elsewhere (same layout: power-platform/, quirks/, github/).
+corpus="${CORPUS_DIR:-$root/tests/corpus}"
 out="$root/target/corpus-crates"
 filter="${1:-}"
 
-if [ ! -d "$shared/corpus" ]; then
-    echo "no shared corpus at $shared/corpus; nothing to do"
-    exit 0
+if [ ! -d "$corpus/power-platform" ]; then
+    echo "no corpus at $corpus" >&2
+    exit 1
 fi
 
 # A debug build is enough: generation takes seconds even for GitHub's spec.
@@ -25,9 +28,13 @@ fi
 gen="$root/target/debug/connector-gen"
 
 specs=()
-for spec in "$shared"/corpus/power-platform/*/apiDefinition.swagger.json \
-            "$shared"/corpus/quirks/*/apiDefinition.swagger.json \
-            "$shared"/bench/api.github.com.json; do
+for spec in "$corpus"/power-platform/*/apiDefinition.swagger.json \
+            "$corpus"/quirks/*/apiDefinition.swagger.json \
+            "$corpus"/github/api.github.com.json \
+            "$root"/tests/fixtures/*.openapi3*.* \
+            "$root"/tests/fixtures/hostile-names.swagger.json \
+            "$root"/tests/fixtures/unions-errors.openapi.json \
+            "$root"/tests/fixtures/webhooks-only.openapi.json; do
     [ -f "$spec" ] || continue
     case "$spec" in *"$filter"*) specs+=("$spec") ;; esac
 done
@@ -40,11 +47,12 @@ failed=()
 skipped=0
 for spec in "${specs[@]}"; do
     case "$spec" in
-        */bench/api.github.com.json) name="github-rest" ;;
+        */github/api.github.com.json) name="github-rest" ;;
+        "$root"/tests/fixtures/*) name="$(basename "$spec")"; name="${name%%.*}" ;;
         *) name="$(basename "$(dirname "$spec")")" ;;
     esac
     name="gen-$name"
-    if "$gen" generate "$spec" -o "$out/$name" --name "$name" --runtime-path "$root/crates/connector-runtime" \
+    if "$gen" generate "$spec" -o "$out/$name" --name "$name" --client-path "$root/crates/connector-client" \
             >"$out/$name.generate.log" 2>&1; then
         members+=("\"$name\"")
         names+=("$name")

@@ -6,80 +6,40 @@
 //! with warnings denied. Builds share `target/gen-check` and a copy of the workspace's Cargo.lock, so
 //! dependencies build once and match the workspace. A second test runs the generated GitHub
 //! webhook client and trigger against a mock GitHub over loopback HTTP, and a generated
-//! `x-ms-trigger: batch` trigger hosted by the runtime (one handler run per array item).
+//! `x-ms-trigger: batch` trigger hosted by the runtime (one handler run per array item), and the
+//! generator fixtures: hostile names round-trip their JSON, unions round-trip each variant and
+//! described error statuses come back typed.
 //! `scripts/compile-corpus.sh` does the same for the whole corpus.
 
-use connector_gen::{Generator, RuntimeDep};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::PathBuf;
+use support::{cargo, root, workspace};
 
-fn shared(relative: &str) -> Option<PathBuf> {
-    let path = root().join("../shared").join(relative);
-    path.exists().then_some(path).or_else(|| {
-        eprintln!("note: {relative} is absent from ../shared; left out");
-        None
-    })
+/// `tests/corpus/<relative>`; the test fails when it is missing.
+fn corpus(relative: &str) -> PathBuf {
+    let path = root().join("tests/corpus").join(relative);
+    assert!(path.exists(), "{} is missing", path.display());
+    path
 }
 
 fn sample_spec() -> PathBuf {
     root().join("samples/github-webhook/github-webhook.swagger.json")
 }
 
-/// Generate `specs` as `(crate name, spec)` into a fresh workspace at `dir`, with `extra`
-/// `(member dir, Cargo.toml, main.rs)` binary crates.
-fn workspace(dir: &Path, specs: &[(String, PathBuf)], extra: &[(&str, String, String)]) {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).unwrap();
-    let mut members = Vec::new();
-    for (name, spec) in specs {
-        let generated = Generator::from_path(spec)
-            .unwrap_or_else(|e| panic!("{}: {e}", spec.display()))
-            .with_crate_name(name)
-            .with_runtime(RuntimeDep::Path(root().join("crates/connector-runtime")))
-            .generate_to(dir.join(name))
-            .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-        for warning in &generated.warnings {
-            eprintln!("{name}: warning: {}: {}", warning.context, warning.message);
-        }
-        members.push(format!("{name:?}"));
-    }
-    for (member, manifest, main) in extra {
-        std::fs::create_dir_all(dir.join(member).join("src")).unwrap();
-        std::fs::write(dir.join(member).join("Cargo.toml"), manifest).unwrap();
-        std::fs::write(dir.join(member).join("src/main.rs"), main).unwrap();
-        members.push(format!("{member:?}"));
-    }
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
-    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-}
-
-/// Run cargo in `dir` against the shared generated-code target dir, warnings denied.
-fn cargo(dir: &Path, args: &[&str]) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join("target/gen-check"))
-        .env("RUSTFLAGS", "-D warnings")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "cargo {} failed in {}:\n{}\n{}",
-        args.join(" "),
-        dir.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+/// The generator fixtures of `tests/fixtures/`, as `(crate name, spec)`: every Rust keyword and
+/// every identifier the templates use as parameter, property, operation and schema names;
+/// discriminated and required-property unions with error statuses described by schemas; a 3.1
+/// spec with webhooks and no operations.
+fn fixture_specs() -> Vec<(String, PathBuf)> {
+    [
+        ("hostile-names-connector", "hostile-names.swagger.json"),
+        ("unions-errors-connector", "unions-errors.openapi.json"),
+        ("webhooks-only-connector", "webhooks-only.openapi.json"),
+    ]
+    .into_iter()
+    .map(|(name, file)| (name.to_owned(), root().join("tests/fixtures").join(file)))
+    .collect()
 }
 
 #[test]
@@ -90,34 +50,44 @@ fn representative_generated_crates_pass_check_and_clippy() {
             "gen-batch-events".to_owned(),
             root().join("tests/fixtures/batch-events.swagger.json"),
         ),
+        // Receive-only triggers: OpenAPI 3.1 webhooks, 3.0 callbacks no request carries.
+        (
+            "gen-pet-events".to_owned(),
+            root().join("tests/fixtures/pet-events.openapi31.yaml"),
+        ),
+        (
+            "gen-payment-callbacks".to_owned(),
+            root().join("tests/fixtures/payment-callbacks.openapi30.json"),
+        ),
     ];
+    specs.extend(fixture_specs());
     for (name, relative) in [
-        ("gen-github-rest", "bench/api.github.com.json"),
+        ("gen-github-rest", "github/api.github.com.json"),
         (
             "gen-workspan",
-            "corpus/power-platform/workspan/apiDefinition.swagger.json",
+            "power-platform/workspan/apiDefinition.swagger.json",
         ),
         (
             "gen-mobili-stotele",
-            "corpus/power-platform/mobili-stotele/apiDefinition.swagger.json",
+            "power-platform/mobili-stotele/apiDefinition.swagger.json",
         ),
         (
             "gen-egnyte",
-            "corpus/power-platform/egnyte/apiDefinition.swagger.json",
+            "power-platform/egnyte/apiDefinition.swagger.json",
         ),
         (
             "gen-latin1-yelp",
-            "corpus/quirks/latin1-yelp/apiDefinition.swagger.json",
+            "quirks/latin1-yelp/apiDefinition.swagger.json",
         ),
     ] {
-        specs.extend(shared(relative).map(|path| (name.to_owned(), path)));
+        specs.push((name.to_owned(), corpus(relative)));
     }
     let dir = root().join("target/gen-tests/compile");
     workspace(&dir, &specs, &[]);
     // clippy runs every rustc check too, so with warnings denied one clippy pass proves both
     // `cargo check -D warnings` and clippy, at half the CI time (scripts/compile-corpus.sh
     // runs them separately).
-    cargo(&dir, &["clippy", "--workspace", "--quiet"]);
+    cargo(&dir, &["clippy", "--workspace", "--quiet"], &[]);
 }
 
 #[test]
@@ -150,24 +120,47 @@ tokio = {{ version = "1", features = ["full"] }}
     let batch_main =
         std::fs::read_to_string(root().join("tests/fixtures/generated_batch_roundtrip.rs"))
             .unwrap();
+    let hostile_manifest = manifest
+        .replace("name = \"roundtrip\"", "name = \"hostile-roundtrip\"")
+        .replace(
+            "github-webhook-connector = { path = \"../github-webhook-connector\" }",
+            "hostile-names-connector = { path = \"../hostile-names-connector\" }\n\
+             unions-errors-connector = { path = \"../unions-errors-connector\" }\n\
+             webhooks-only-connector = { path = \"../webhooks-only-connector\" }",
+        );
+    // The program reads the fixture spec next to it; in the generated workspace it is elsewhere.
+    let hostile_main = std::fs::read_to_string(root().join("tests/fixtures/generated_hostile.rs"))
+        .unwrap()
+        .replace(
+            "include_str!(\"hostile-names.swagger.json\")",
+            &format!(
+                "include_str!({:?})",
+                root().join("tests/fixtures/hostile-names.swagger.json")
+            ),
+        );
     let dir = root().join("target/gen-tests/roundtrip");
+    let mut specs = vec![
+        ("github-webhook-connector".to_owned(), sample_spec()),
+        (
+            "batch-events-connector".to_owned(),
+            root().join("tests/fixtures/batch-events.swagger.json"),
+        ),
+    ];
+    specs.extend(fixture_specs());
     workspace(
         &dir,
-        &[
-            ("github-webhook-connector".to_owned(), sample_spec()),
-            (
-                "batch-events-connector".to_owned(),
-                root().join("tests/fixtures/batch-events.swagger.json"),
-            ),
-        ],
+        &specs,
         &[
             ("roundtrip", manifest, main),
             ("batch-roundtrip", batch_manifest, batch_main),
+            ("hostile-roundtrip", hostile_manifest, hostile_main),
         ],
     );
-    cargo(&dir, &["run", "--quiet", "-p", "roundtrip"]);
+    cargo(&dir, &["run", "--quiet", "-p", "roundtrip"], &[]);
     // x-ms-trigger: batch, hosted by the runtime: one handler run per array item.
-    cargo(&dir, &["run", "--quiet", "-p", "batch-roundtrip"]);
+    cargo(&dir, &["run", "--quiet", "-p", "batch-roundtrip"], &[]);
+    // Hostile names, unions and typed errors against a mock API.
+    cargo(&dir, &["run", "--quiet", "-p", "hostile-roundtrip"], &[]);
 }
 
 #[test]
@@ -206,6 +199,6 @@ tokio = {{ version = "1", features = ["full"] }}
         &[("polling-roundtrip", manifest, main)],
     );
     // Warnings denied for the generated crates and the program using them.
-    cargo(&dir, &["clippy", "--workspace", "--quiet"]);
-    cargo(&dir, &["run", "--quiet", "-p", "polling-roundtrip"]);
+    cargo(&dir, &["clippy", "--workspace", "--quiet"], &[]);
+    cargo(&dir, &["run", "--quiet", "-p", "polling-roundtrip"], &[]);
 }

@@ -35,7 +35,7 @@ struct Cli {
 enum Command {
     /// Wall time and peak RSS of generating from the GitHub spec and the largest corpus spec.
     Generate {
-        /// Specs to generate from (default: ../shared/bench/api.github.com.json and the
+        /// Specs to generate from (default: tests/corpus/github/api.github.com.json and the
         /// largest corpus spec).
         specs: Vec<PathBuf>,
         /// Fresh processes per measurement (the median is reported).

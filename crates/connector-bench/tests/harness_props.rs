@@ -16,9 +16,9 @@ use serde_json::{json, Value};
 
 /// Small specs of different shapes, so a case stays fast in a debug build.
 const SAMPLES: [&str; 3] = [
-    "corpus/power-platform/lawlift/apiDefinition.swagger.json",
-    "corpus/power-platform/annature/apiDefinition.swagger.json",
-    "corpus/power-platform/truedialog-sms/apiDefinition.swagger.json",
+    "power-platform/lawlift/apiDefinition.swagger.json",
+    "power-platform/annature/apiDefinition.swagger.json",
+    "power-platform/truedialog-sms/apiDefinition.swagger.json",
 ];
 
 /// Names a spec may use for anything: each is a trap for identifier generation.
@@ -41,7 +41,7 @@ const HOSTILE_NAMES: [&str; 16] = [
     "ünïcode",
 ];
 
-/// A webhook spec written inline, so the properties run where `../shared` is absent.
+/// A small webhook spec written inline beside the real ones, so shrinking finds short cases.
 fn inline_spec() -> Vec<u8> {
     serde_json::to_vec_pretty(&json!({
         "swagger": "2.0",
@@ -75,16 +75,12 @@ fn inline_spec() -> Vec<u8> {
 fn samples() -> &'static Vec<Vec<u8>> {
     static SPECS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     SPECS.get_or_init(|| {
-        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
         let mut specs = vec![inline_spec()];
-        let found: Vec<Vec<u8>> = SAMPLES
-            .iter()
-            .filter_map(|rel| std::fs::read(shared.join(rel)).ok())
-            .collect();
-        if found.is_empty() {
-            eprintln!("note: ../shared/corpus is absent; mutating the inline spec only");
-        }
-        specs.extend(found);
+        specs.extend(SAMPLES.iter().map(|rel| {
+            let path = corpus.join(rel);
+            std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        }));
         specs
     })
 }

@@ -7,7 +7,7 @@
 //!
 //! Each measurement runs in a fresh child process so its peak RSS (VmHWM) is its own.
 
-use connector_gen::{Generator, RuntimeDep};
+use connector_gen::{ClientDep, Generator};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -44,7 +44,7 @@ fn child(task: &str) {
             let generated = Generator::from_path(spec)
                 .unwrap()
                 .with_crate_name("bench")
-                .with_runtime(RuntimeDep::Version("0.1".into()))
+                .with_client(ClientDep::Version("0.1".into()))
                 .generate()
                 .unwrap();
             std::hint::black_box(generated);
@@ -87,7 +87,7 @@ fn check_time(spec: &Path, name: &str) -> f64 {
     Generator::from_path(spec)
         .unwrap()
         .with_crate_name(name)
-        .with_runtime(RuntimeDep::Path(root().join("crates/connector-runtime")))
+        .with_client(ClientDep::Path(root().join("crates/connector-client")))
         .generate_to(dir.join(name))
         .unwrap();
     std::fs::write(
@@ -123,12 +123,11 @@ fn main() {
         child(&task);
         return;
     }
-    let github = root().join("../shared/bench/api.github.com.json");
-    let largest =
-        root().join("../shared/corpus/power-platform/shopranos/apiDefinition.swagger.json");
+    let github = root().join("tests/corpus/github/api.github.com.json");
+    let largest = root().join("tests/corpus/power-platform/shopranos/apiDefinition.swagger.json");
     let sample = root().join("samples/github-webhook/github-webhook.swagger.json");
     if !github.exists() || !largest.exists() {
-        println!("shared specs absent; nothing to measure");
+        println!("tests/corpus specs absent; nothing to measure");
         return;
     }
     println!(
@@ -139,33 +138,26 @@ fn main() {
         let name = spec.display().to_string();
         let (base_ms, base_kb) = measure(&format!("parse:{name}"));
         let (ms, kb) = measure(&format!("generate:{name}"));
+        // The connector's directory name for corpus specs, the file name for GitHub's.
         let short = spec
-            .strip_prefix(root().join(".."))
+            .strip_prefix(root().join("tests/corpus"))
             .unwrap_or(spec)
             .display()
             .to_string();
+        let label = short
+            .rsplit('/')
+            .nth(usize::from(short.starts_with("power-platform")))
+            .unwrap_or("");
         println!(
             "{:<44} {:>10} {:>12} {:>10}",
-            format!(
-                "parse JSON (baseline) {}",
-                short
-                    .rsplit('/')
-                    .nth(usize::from(short.contains("corpus")))
-                    .unwrap_or("")
-            ),
+            format!("parse JSON (baseline) {label}"),
             base_ms,
             base_kb,
             "1.0"
         );
         println!(
             "{:<44} {:>10} {:>12} {:>10}",
-            format!(
-                "generate {}",
-                short
-                    .rsplit('/')
-                    .nth(usize::from(short.contains("corpus")))
-                    .unwrap_or("")
-            ),
+            format!("generate {label}"),
             ms,
             kb,
             format!("{:.1}", ms as f64 / base_ms.max(1) as f64)

@@ -89,6 +89,10 @@ pub struct TriggerReport {
     /// The operation listing the API's hooks, if one was found (omitted from JSON when absent).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<connector_model::HookList>,
+    /// Nothing to subscribe: the provider is told the callback URL by hand (3.1 `webhooks`,
+    /// 3.0 callbacks no request carries). Omitted from JSON when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub receive_only: bool,
 }
 
 /// The unsubscribe route of a [`TriggerReport`].
@@ -189,7 +193,8 @@ fn check_one(path: &Path, opts: &LoadOptions) -> Checked {
     }
 }
 
-fn trigger_reports(connector: &Connector) -> Vec<TriggerReport> {
+/// Each trigger of `connector` as `check` reports it.
+pub fn trigger_reports(connector: &Connector) -> Vec<TriggerReport> {
     connector
         .triggers
         .iter()
@@ -200,6 +205,7 @@ fn trigger_reports(connector: &Connector) -> Vec<TriggerReport> {
             callback_pointer: t.callback_pointer.clone(),
             notification_type: t.notification_type.clone(),
             callback_parameter: t.callback_parameter.clone(),
+            receive_only: t.is_receive_only(),
             unsubscribe: t.unsubscribe.as_ref().map(|u| UnsubscribeReport {
                 operation_id: u.operation_id.clone(),
                 id_from: u.id_from.clone(),
@@ -301,9 +307,10 @@ fn summary_text(report: &SpecReport) -> String {
         many => {
             let webhooks: Vec<&TriggerReport> = many
                 .iter()
-                .filter(|t| t.kind == TriggerKind::Webhook)
+                .filter(|t| t.kind == TriggerKind::Webhook && !t.receive_only)
                 .collect();
-            let polling = many.len() - webhooks.len();
+            let receive_only = many.iter().filter(|t| t.receive_only).count();
+            let polling = many.len() - webhooks.len() - receive_only;
             let with_callback = webhooks
                 .iter()
                 .filter(|t| t.callback_pointer.is_some())
@@ -315,6 +322,9 @@ fn summary_text(report: &SpecReport) -> String {
                     "{} webhook, {with_callback} with callback, {with_unsubscribe} with unsubscribe",
                     webhooks.len()
                 ));
+            }
+            if receive_only > 0 {
+                parts.push(format!("{receive_only} receive-only"));
             }
             if polling > 0 {
                 parts.push(format!("{polling} polling"));
@@ -332,7 +342,9 @@ fn trigger_text(t: &TriggerReport) -> String {
     };
     let mode = if t.batch { "batch" } else { "single" };
     let mut parts = vec![format!("{kind} {mode}")];
-    if t.kind == TriggerKind::Webhook {
+    if t.receive_only {
+        parts.push("receive-only (register the callback URL with the provider)".to_string());
+    } else if t.kind == TriggerKind::Webhook {
         match (&t.callback_pointer, &t.callback_parameter) {
             (Some(p), _) if p.is_empty() => parts.push("callback is the body".to_string()),
             (Some(p), _) => parts.push(format!("callback {p}")),
@@ -375,6 +387,7 @@ mod tests {
                 callback_pointer: Some("/config/url".into()),
                 notification_type: None,
                 callback_parameter: None,
+                receive_only: false,
                 unsubscribe: Some(UnsubscribeReport {
                     operation_id: "DeleteHook".into(),
                     id_from: Some("/id".into()),

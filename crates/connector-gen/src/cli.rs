@@ -1,7 +1,7 @@
 //! `connector-gen generate SPEC` (and the bare `connector-gen SPEC` shorthand).
 
 use crate::error::Result;
-use crate::generator::{Generator, RuntimeDep};
+use crate::generator::{ClientDep, Generator};
 use std::path::PathBuf;
 
 /// Arguments of `generate`.
@@ -18,12 +18,35 @@ pub struct GenerateArgs {
     /// Directory of `*.tera` files overriding built-in templates by name.
     #[arg(long)]
     pub templates: Option<PathBuf>,
-    /// Depend on connector-runtime by path.
-    #[arg(long, conflicts_with = "runtime_version")]
+    /// Depend on connector-client by path (its crate directory, `crates/connector-client` in a
+    /// checkout) instead of by registry version.
+    #[arg(long, conflicts_with_all = ["client_version", "runtime_path"])]
+    pub client_path: Option<PathBuf>,
+    /// Depend on this registry version of connector-client (default: the generator's version).
+    #[arg(long, alias = "runtime-version", conflicts_with = "runtime_path")]
+    pub client_version: Option<String>,
+    /// Former flag: a checkout's `crates/connector-runtime`; its sibling `connector-client` is
+    /// used, as `--client-path` would.
+    #[arg(long, hide = true)]
     pub runtime_path: Option<PathBuf>,
-    /// Depend on connector-runtime by registry version.
+    /// Write into a non-empty directory that connector-gen did not generate.
     #[arg(long)]
-    pub runtime_version: Option<String>,
+    pub force: bool,
+}
+
+impl GenerateArgs {
+    /// The `connector-client` dependency these flags ask for.
+    fn client(&self) -> ClientDep {
+        if let Some(path) = &self.client_path {
+            ClientDep::Path(path.clone())
+        } else if let Some(runtime) = &self.runtime_path {
+            ClientDep::Path(runtime.with_file_name("connector-client"))
+        } else if let Some(version) = &self.client_version {
+            ClientDep::Version(version.clone())
+        } else {
+            ClientDep::default()
+        }
+    }
 }
 
 /// Run `generate`: write the crate and report where, with any warnings, on stderr.
@@ -43,11 +66,10 @@ pub fn run(args: &GenerateArgs) -> Result<PathBuf> {
     if let Some(dir) = &args.templates {
         generator = generator.with_templates_dir(dir);
     }
-    if let Some(path) = &args.runtime_path {
-        generator = generator.with_runtime(RuntimeDep::Path(path.clone()));
-    } else if let Some(version) = &args.runtime_version {
-        generator = generator.with_runtime(RuntimeDep::Version(version.clone()));
+    if args.runtime_path.is_some() {
+        eprintln!("warning: --runtime-path is deprecated; generated crates depend on connector-client: use --client-path");
     }
+    generator = generator.with_client(args.client()).with_force(args.force);
     let output = args
         .output
         .clone()

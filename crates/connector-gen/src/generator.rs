@@ -8,33 +8,47 @@ use connector_model::{LoadOptions, Loaded};
 use heck::ToKebabCase;
 use std::path::{Component, Path, PathBuf};
 
-/// Where generated crates get `connector-runtime` from.
+/// Where generated crates get `connector-client` (the traits and types generated code names)
+/// from. The runtime is the hosting application's dependency, never the generated crate's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RuntimeDep {
-    /// A path dependency (a checkout of this workspace).
+pub enum ClientDep {
+    /// A path dependency: the `crates/connector-client` directory of a checkout.
     Path(PathBuf),
     /// A registry version requirement, e.g. `"0.1"`.
     Version(String),
 }
 
-impl RuntimeDep {
-    /// The runtime crate of the workspace this generator was built in.
+impl ClientDep {
+    /// The registry version this generator was released with (the default): a generated crate
+    /// then builds anywhere once `connector-client` is published, and before that with a
+    /// `[patch.crates-io]` entry (the generated README shows it) or [`ClientDep::Path`].
+    pub fn published() -> Self {
+        ClientDep::Version(env!("CARGO_PKG_VERSION").to_owned())
+    }
+
+    /// The client crate of the checkout this generator was built in (tests, local work).
     pub fn workspace() -> Self {
-        RuntimeDep::Path(normalise(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../connector-runtime"),
+        ClientDep::Path(normalise(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../connector-client"),
         ))
     }
 
     fn toml(&self) -> String {
         match self {
-            RuntimeDep::Path(path) => {
+            ClientDep::Path(path) => {
                 format!(
                     "{{ path = {} }}",
                     context::toml_string(&path.to_string_lossy())
                 )
             }
-            RuntimeDep::Version(version) => context::toml_string(version),
+            ClientDep::Version(version) => context::toml_string(version),
         }
+    }
+}
+
+impl Default for ClientDep {
+    fn default() -> Self {
+        ClientDep::published()
     }
 }
 
@@ -88,7 +102,8 @@ pub struct Generator {
     loaded: Loaded,
     crate_name: Option<String>,
     templates_dir: Option<PathBuf>,
-    runtime: RuntimeDep,
+    client: ClientDep,
+    force: bool,
 }
 
 impl Generator {
@@ -98,7 +113,8 @@ impl Generator {
             loaded,
             crate_name: None,
             templates_dir: None,
-            runtime: RuntimeDep::workspace(),
+            client: ClientDep::default(),
+            force: false,
         }
     }
 
@@ -122,9 +138,16 @@ impl Generator {
         self
     }
 
-    /// Where the generated crate gets `connector-runtime` (default: this workspace's copy).
-    pub fn with_runtime(mut self, runtime: RuntimeDep) -> Self {
-        self.runtime = runtime;
+    /// Where the generated crate gets `connector-client` (default: [`ClientDep::published`]).
+    pub fn with_client(mut self, client: ClientDep) -> Self {
+        self.client = client;
+        self
+    }
+
+    /// Let [`Generator::generate_to`] write into a non-empty directory that an earlier
+    /// generation did not make (default: refused with [`Error::NotGenerated`]).
+    pub fn with_force(mut self, force: bool) -> Self {
+        self.force = force;
         self
     }
 
@@ -148,7 +171,7 @@ impl Generator {
         }
         let settings = Settings {
             crate_name: &name,
-            runtime_dependency: self.runtime.toml(),
+            client_dependency: self.client.toml(),
         };
         let (context, warnings) = context::build(&self.loaded, &settings);
         let rendered =
@@ -171,10 +194,13 @@ impl Generator {
         })
     }
 
-    /// Generate and write the crate into `dir` (created if needed; files are overwritten).
+    /// Generate and write the crate into `dir` (created if needed), with a manifest of the
+    /// files written. An earlier generation there is replaced, and its files that this one no
+    /// longer has are removed; any other non-empty directory is refused unless
+    /// [`Generator::with_force`].
     pub fn generate_to(&self, dir: impl AsRef<Path>) -> Result<GeneratedCrate> {
         let generated = self.generate()?;
-        write::write(dir.as_ref(), &generated.files)?;
+        write::write_generated(dir.as_ref(), &generated.files, self.force)?;
         Ok(generated)
     }
 }
@@ -218,14 +244,15 @@ mod tests {
     }
 
     #[test]
-    fn runtime_dependency_is_a_toml_value() {
-        assert_eq!(RuntimeDep::Version("0.1".into()).toml(), "\"0.1\"");
-        assert_eq!(
-            RuntimeDep::Path("/x/y".into()).toml(),
-            "{ path = \"/x/y\" }"
-        );
-        assert!(RuntimeDep::workspace()
+    fn client_dependency_is_a_toml_value() {
+        assert_eq!(ClientDep::Version("0.1".into()).toml(), "\"0.1\"");
+        assert_eq!(ClientDep::Path("/x/y".into()).toml(), "{ path = \"/x/y\" }");
+        assert!(ClientDep::workspace()
             .toml()
-            .contains("crates/connector-runtime"));
+            .ends_with("crates/connector-client\" }"));
+        assert_eq!(
+            ClientDep::default().toml(),
+            format!("\"{}\"", env!("CARGO_PKG_VERSION"))
+        );
     }
 }

@@ -13,11 +13,12 @@ pub mod context;
 pub mod error;
 pub mod format;
 pub mod generator;
-pub mod naming;
+pub mod literals;
 pub mod render;
+pub mod trigger_new;
 pub mod typespace;
 pub mod write;
 
 pub use error::{Error, Result};
-pub use generator::{GeneratedCrate, Generator, RuntimeDep};
+pub use generator::{ClientDep, GeneratedCrate, Generator};
 pub use typespace::Warning;

@@ -7,6 +7,7 @@
 use clap::{Parser, Subcommand};
 use connector_gen::check::{self, CheckArgs};
 use connector_gen::cli::GenerateArgs;
+use connector_gen::trigger_new::args::TriggerArgs;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
@@ -27,9 +28,11 @@ enum Command {
     Check(CheckArgs),
     /// Generate a connector crate from a spec (also: `connector-gen SPEC`).
     Generate(GenerateArgs),
+    /// Define webhook triggers: `trigger new` writes one from example payloads.
+    Trigger(TriggerArgs),
 }
 
-const SUBCOMMANDS: [&str; 3] = ["check", "generate", "help"];
+const SUBCOMMANDS: [&str; 4] = ["check", "generate", "trigger", "help"];
 
 /// `connector-gen SPEC ...` means `connector-gen generate SPEC ...`: when the first argument is
 /// not a subcommand (nor a top-level flag such as `--help`), `generate` is inserted.
@@ -54,6 +57,13 @@ fn main() -> ExitCode {
         }
         Command::Generate(args) => match connector_gen::cli::run(&args) {
             Ok(_) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Trigger(args) => match connector_gen::trigger_new::args::run(&args) {
+            Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("error: {error}");
                 ExitCode::from(1)

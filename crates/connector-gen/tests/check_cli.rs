@@ -12,16 +12,13 @@ fn connector_gen(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn shared(rel: &str) -> Option<PathBuf> {
+/// `tests/corpus/<rel>` in the repository; the test fails when it is missing.
+fn corpus(rel: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
+        .join("../../tests/corpus")
         .join(rel);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("note: {} is absent; test skipped", path.display());
-        None
-    }
+    assert!(path.exists(), "{} is missing", path.display());
+    path
 }
 
 fn specs_in(dir: &Path) -> Vec<String> {
@@ -50,9 +47,7 @@ fn write_temp(dir: &tempfile::TempDir, name: &str, contents: &[u8]) -> String {
 
 #[test]
 fn power_platform_corpus_is_all_ok_with_callback_pointers() {
-    let Some(dir) = shared("corpus/power-platform") else {
-        return;
-    };
+    let dir = corpus("power-platform");
     let specs = specs_in(&dir);
     let mut args = vec!["check", "--format", "json"];
     args.extend(specs.iter().map(String::as_str));
@@ -88,9 +83,7 @@ fn power_platform_corpus_is_all_ok_with_callback_pointers() {
 
 #[test]
 fn quirks_are_repaired_and_reported_and_the_broken_one_fails() {
-    let Some(dir) = shared("corpus/quirks") else {
-        return;
-    };
+    let dir = corpus("quirks");
     let specs = specs_in(&dir);
     let mut args = vec!["check", "--format", "json"];
     args.extend(specs.iter().map(String::as_str));
@@ -141,9 +134,7 @@ fn quirks_are_repaired_and_reported_and_the_broken_one_fails() {
 
 #[test]
 fn github_rest_api_checks_ok() {
-    let Some(spec) = shared("bench/api.github.com.json") else {
-        return;
-    };
+    let spec = corpus("github/api.github.com.json");
     let output = connector_gen(&["check", &spec.display().to_string()]);
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -4,22 +4,18 @@
 //! snapshot is the crate checked in at `samples/github-webhook/generated/` (one copy, kept
 //! fresh by that sample's own `UPDATE_GENERATED=1` test).
 
-use connector_gen::{GeneratedCrate, Generator, RuntimeDep};
+use connector_gen::{ClientDep, GeneratedCrate, Generator};
 use std::path::{Path, PathBuf};
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/<relative>` from the workspace root, if the shared data is there.
-fn shared(relative: &str) -> Option<PathBuf> {
-    let path = manifest_dir().join("../../../shared").join(relative);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("note: {} is absent; skipping", path.display());
-        None
-    }
+/// `tests/corpus/<relative>` in the repository; the test fails when it is missing.
+fn corpus(relative: &str) -> PathBuf {
+    let path = manifest_dir().join("../../tests/corpus").join(relative);
+    assert!(path.exists(), "{} is missing", path.display());
+    path
 }
 
 fn generate(spec: &Path, name: &str) -> GeneratedCrate {
@@ -27,7 +23,7 @@ fn generate(spec: &Path, name: &str) -> GeneratedCrate {
         .unwrap()
         .with_crate_name(name)
         // A registry version keeps the snapshot free of machine paths.
-        .with_runtime(RuntimeDep::Version("0.1".into()))
+        .with_client(ClientDep::Version("0.1".into()))
         .generate()
         .unwrap()
 }
@@ -79,7 +75,7 @@ fn github_webhook_sample_matches_snapshot() {
         .unwrap()
         .with_crate_name("github-webhook-connector")
         // The relative path the checked-in sample crate uses.
-        .with_runtime(RuntimeDep::Path("../../../crates/connector-runtime".into()))
+        .with_client(ClientDep::Path("../../../crates/connector-client".into()))
         .generate()
         .unwrap();
     assert_matches_dir("github-webhook", &sample.join("generated"), &generated);
@@ -87,18 +83,13 @@ fn github_webhook_sample_matches_snapshot() {
 
 #[test]
 fn charles_universe_matches_snapshot() {
-    let Some(spec) = shared("corpus/power-platform/charles-universe/apiDefinition.swagger.json")
-    else {
-        return;
-    };
+    let spec = corpus("power-platform/charles-universe/apiDefinition.swagger.json");
     assert_snapshot("charles-universe", &generate(&spec, "charles-universe"));
 }
 
 #[test]
 fn workspan_form_data_spec_matches_snapshot() {
-    let Some(spec) = shared("corpus/power-platform/workspan/apiDefinition.swagger.json") else {
-        return;
-    };
+    let spec = corpus("power-platform/workspan/apiDefinition.swagger.json");
     assert_snapshot("workspan", &generate(&spec, "workspan"));
 }
 
@@ -137,9 +128,7 @@ fn summary(generated: &GeneratedCrate) -> String {
 
 #[test]
 fn github_rest_crate_matches_summary() {
-    let Some(spec) = shared("bench/api.github.com.json") else {
-        return;
-    };
+    let spec = corpus("github/api.github.com.json");
     let generated = generate(&spec, "github-rest");
     let path = manifest_dir().join("tests/snapshots/github-rest.summary.txt");
     let actual = summary(&generated);
@@ -158,11 +147,11 @@ fn github_rest_crate_matches_summary() {
 #[test]
 fn generation_is_deterministic() {
     let sample = manifest_dir().join("../../samples/github-webhook/github-webhook.swagger.json");
-    let mut specs = vec![sample];
-    specs.extend(shared("bench/api.github.com.json"));
-    specs.extend(shared(
-        "corpus/power-platform/mobili-stotele/apiDefinition.swagger.json",
-    ));
+    let specs = [
+        sample,
+        corpus("github/api.github.com.json"),
+        corpus("power-platform/mobili-stotele/apiDefinition.swagger.json"),
+    ];
     for spec in specs {
         let first = generate(&spec, "determinism");
         let second = generate(&spec, "determinism");

@@ -1,7 +1,7 @@
 //! `--templates DIR` overrides built-in templates by name, and a template that renders invalid
 //! Rust is an error naming the template and the spec, with nothing written.
 
-use connector_gen::{Error, Generator, RuntimeDep};
+use connector_gen::{ClientDep, Error, Generator};
 use std::path::PathBuf;
 
 fn sample() -> Generator {
@@ -9,7 +9,7 @@ fn sample() -> Generator {
         .join("../../samples/github-webhook/github-webhook.swagger.json");
     Generator::from_path(spec)
         .unwrap()
-        .with_runtime(RuntimeDep::Version("0.1".into()))
+        .with_client(ClientDep::Version("0.1".into()))
 }
 
 #[test]

@@ -234,6 +234,7 @@ pub struct Trigger {
     /// webhooks with no subscribe operation this is a synthesised id.
     pub operation_id: String,
     /// Index into [`Connector::actions`] of the subscribe/poll action, when there is one.
+    /// `None` on a webhook trigger makes it receive-only ([`Trigger::is_receive_only`]).
     pub action: Option<usize>,
     /// Webhook or polling.
     pub kind: TriggerKind,
@@ -260,6 +261,16 @@ pub struct Trigger {
     /// How to list the API's hooks, so one whose subscribe answer was lost can be found by its
     /// callback URL and removed. `None` when the spec has no such list operation.
     pub list: Option<HookList>,
+}
+
+impl Trigger {
+    /// A webhook nobody subscribes to by request: an OpenAPI 3.1 `webhooks` entry, or a 3.0
+    /// callback whose URL no request field carries (a literal URL, a provider-side variable).
+    /// The user registers a fixed callback URL with the provider by hand (a dashboard, a
+    /// support ticket); the runtime only receives.
+    pub fn is_receive_only(&self) -> bool {
+        self.kind == TriggerKind::Webhook && self.action.is_none()
+    }
 }
 
 /// The GET that lists the hooks a subscribe operation creates: on the subscribe path (e.g.

@@ -1,20 +1,16 @@
-//! Acceptance against the shared corpus: every real spec loads, every webhook trigger has a
+//! Acceptance against the real specs in tests/corpus: every real spec loads, every webhook trigger has a
 //! callback pointer, the quirks are repaired (or refused under --strict), the GitHub API loads.
 
 use connector_model::{load_path, LoadOptions, TriggerKind};
 use std::path::{Path, PathBuf};
 
-fn shared(rel: &str) -> Option<PathBuf> {
+/// `tests/corpus/<rel>` in the repository; the test fails when it is missing.
+fn corpus(rel: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join("../shared")
+        .join("../../tests/corpus")
         .join(rel);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("note: {} is absent; test skipped", path.display());
-        None
-    }
+    assert!(path.exists(), "{} is missing", path.display());
+    path
 }
 
 fn specs_in(dir: &Path) -> Vec<PathBuf> {
@@ -29,9 +25,7 @@ fn specs_in(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn every_power_platform_spec_loads_and_every_webhook_has_a_callback_pointer() {
-    let Some(dir) = shared("corpus/power-platform") else {
-        return;
-    };
+    let dir = corpus("power-platform");
     let specs = specs_in(&dir);
     assert_eq!(specs.len(), 40);
     let mut webhooks = 0;
@@ -59,9 +53,7 @@ fn every_power_platform_spec_loads_and_every_webhook_has_a_callback_pointer() {
 /// `{subscriptionId}` to be sent literally.
 #[test]
 fn three_e_events_unsubscribes_by_subscription_id_with_the_event_type_fixed() {
-    let Some(spec) = shared("corpus/power-platform/3e-events/apiDefinition.swagger.json") else {
-        return;
-    };
+    let spec = corpus("power-platform/3e-events/apiDefinition.swagger.json");
     let loaded = load_path(&spec, &LoadOptions::new()).unwrap();
     let webhooks: Vec<_> = loaded
         .connector
@@ -95,9 +87,7 @@ fn three_e_events_unsubscribes_by_subscription_id_with_the_event_type_fixed() {
 /// from the subscribe request, or fixed.
 #[test]
 fn every_unsubscribe_placeholder_but_the_id_has_a_value() {
-    let Some(dir) = shared("corpus/power-platform") else {
-        return;
-    };
+    let dir = corpus("power-platform");
     let mut routes = 0;
     for spec in specs_in(&dir) {
         let loaded = load_path(&spec, &LoadOptions::new()).unwrap();
@@ -136,9 +126,7 @@ fn placeholders(path: &str) -> Vec<&str> {
 
 #[test]
 fn the_four_repairable_quirks_load_with_a_warning_naming_each_repair() {
-    let Some(dir) = shared("corpus/quirks") else {
-        return;
-    };
+    let dir = corpus("quirks");
     let expected = [
         ("bom-microsoft-bookings", "byte-order mark"),
         ("duplicate-keys-rainbird", "duplicate key"),
@@ -191,9 +179,7 @@ fn the_four_repairable_quirks_load_with_a_warning_naming_each_repair() {
 
 #[test]
 fn the_broken_quirk_fails_with_file_line_and_column() {
-    let Some(dir) = shared("corpus/quirks/broken-giphy") else {
-        return;
-    };
+    let dir = corpus("quirks/broken-giphy");
     let spec = dir.join("apiDefinition.swagger.json");
     let error = load_path(&spec, &LoadOptions::new()).unwrap_err();
     let text = error.to_string();
@@ -210,9 +196,7 @@ fn the_broken_quirk_fails_with_file_line_and_column() {
 
 #[test]
 fn the_github_rest_api_loads() {
-    let Some(spec) = shared("bench/api.github.com.json") else {
-        return;
-    };
+    let spec = corpus("github/api.github.com.json");
     let loaded = load_path(&spec, &LoadOptions::new()).unwrap();
     assert_eq!(loaded.connector.title, "GitHub v3 REST API");
     assert!(loaded.connector.actions.len() > 700);
@@ -234,27 +218,22 @@ fn the_github_rest_api_loads() {
 /// none when the spec has none (Shopranos: only carts, products and the like).
 #[test]
 fn unsubscribe_deletes_are_about_webhooks() {
-    let chosen = |name: &str| -> Option<Vec<Option<String>>> {
-        let spec = shared(&format!(
-            "corpus/power-platform/{name}/apiDefinition.swagger.json"
-        ))?;
+    let chosen = |name: &str| -> Vec<Option<String>> {
+        let spec = corpus(&format!("power-platform/{name}/apiDefinition.swagger.json"));
         let loaded = load_path(&spec, &LoadOptions::new()).unwrap();
-        Some(
-            loaded
-                .connector
-                .triggers
-                .iter()
-                .filter(|t| t.kind == TriggerKind::Webhook)
-                .map(|t| t.unsubscribe.as_ref().map(|u| u.operation_id.clone()))
-                .collect(),
-        )
+        loaded
+            .connector
+            .triggers
+            .iter()
+            .filter(|t| t.kind == TriggerKind::Webhook)
+            .map(|t| t.unsubscribe.as_ref().map(|u| u.operation_id.clone()))
+            .collect()
     };
     let all = |name: &str, expected: Option<&str>| {
-        if let Some(ops) = chosen(name) {
-            assert!(!ops.is_empty(), "{name}");
-            for op in ops {
-                assert_eq!(op.as_deref(), expected, "{name}");
-            }
+        let ops = chosen(name);
+        assert!(!ops.is_empty(), "{name}");
+        for op in ops {
+            assert_eq!(op.as_deref(), expected, "{name}");
         }
     };
     all("almabase", Some("DeleteWebhook"));

@@ -628,6 +628,43 @@ fn openapi_30_callbacks_become_webhook_triggers() {
     );
 }
 
+/// Callbacks whose URL no request carries (a literal, a provider-side variable) and 3.1
+/// webhooks are receive-only: no subscribe action, the user registers the URL by hand.
+#[test]
+fn callbacks_no_request_carries_and_31_webhooks_are_receive_only() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let opts = LoadOptions::new();
+    let payments =
+        connector_model::load_path(&fixtures.join("payment-callbacks.openapi30.json"), &opts)
+            .unwrap();
+    let triggers = &payments.connector.triggers;
+    let ids: Vec<&str> = triggers.iter().map(|t| t.operation_id.as_str()).collect();
+    assert_eq!(ids, ["paymentSettled", "createPayment.paymentFailed"]);
+    assert!(triggers.iter().all(|t| t.is_receive_only()
+        && t.notification_type.as_deref() == Some("PaymentEvent")
+        && t.callback_pointer.is_none()
+        && t.unsubscribe.is_none()));
+    let pets =
+        connector_model::load_path(&fixtures.join("pet-events.openapi31.yaml"), &opts).unwrap();
+    assert_eq!(pets.connector.triggers.len(), 2);
+    assert!(pets.connector.triggers.iter().all(|t| t.is_receive_only()));
+    assert_eq!(
+        pets.connector.triggers[0].notification_type.as_deref(),
+        Some("PetEvent")
+    );
+    // A callback whose URL the subscribe request carries is not receive-only.
+    let subscribed = load(&json!({
+        "openapi": "3.0.3", "info": {"title": "Cb", "version": "1"},
+        "paths": {"/subscriptions": {"post": {"operationId": "subscribe",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+                "properties": {"callbackUrl": {"type": "string"}}}}}},
+            "responses": {"201": {"description": "ok"}},
+            "callbacks": {"onEvent": {"{$request.body#/callbackUrl}": {"post": {
+                "responses": {"200": {"description": "ok"}}}}}}}}}
+    }));
+    assert!(!subscribed.connector.triggers[0].is_receive_only());
+}
+
 #[test]
 fn openapi_31_keeps_compatible_parts_and_webhooks() {
     let spec = json!({
@@ -683,6 +720,16 @@ fn yaml_specs_load_like_json() {
     .unwrap_err();
     let diagnostics = broken.diagnostics();
     assert!(diagnostics[0].line.is_some(), "{broken}");
+    // The parser's position reaches the diagnostic: a tab where indentation is expected.
+    let tabbed = load_bytes(
+        "tab.yaml",
+        b"swagger: '2.0'\ninfo:\n  title: t\n\tversion: '1'\n",
+        &LoadOptions::new(),
+    )
+    .unwrap_err();
+    let at = &tabbed.diagnostics()[0];
+    assert_eq!((at.line, at.column), (Some(4), Some(1)), "{tabbed}");
+    assert!(tabbed.to_string().starts_with("tab.yaml:4:1: "), "{tabbed}");
 }
 
 #[test]
@@ -748,10 +795,6 @@ fn the_sample_spec_and_its_openapi_yaml_twin_give_the_same_model() {
         dir.join("github-webhook.swagger.json"),
         dir.join("github-webhook.openapi.yaml"),
     );
-    if !json_spec.exists() || !yaml_spec.exists() {
-        eprintln!("note: the github-webhook sample is absent; test skipped");
-        return;
-    }
     let opts = LoadOptions::new();
     let from_json = connector_model::load_path(&json_spec, &opts)
         .unwrap()

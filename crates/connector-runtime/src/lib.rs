@@ -49,14 +49,9 @@ pub mod lifecycle;
 mod subscriptions;
 
 // subscribe: what to send (typed triggers, workflow JSON definitions, auth) and `Outbound`,
-// which sends it with retries.
-pub mod trigger;
-
-pub mod polling_trigger;
-
+// which sends it with retries. `trigger`, `auth` and `polling_trigger` are connector-client's,
+// re-exported below.
 pub mod definition;
-
-pub mod auth;
 
 pub mod http_client;
 
@@ -107,6 +102,10 @@ pub mod redact;
 pub mod testing;
 mod tls;
 
+// The compile-time contract lives in connector-client so generated crates need not depend on
+// the runtime; re-exported here at the paths it always had.
+pub use connector_client::{auth, polling as polling_trigger, trigger};
+
 pub use action::PendingWait;
 pub use auth::Auth;
 pub use definition::{
@@ -120,14 +119,14 @@ pub use http_client::{BearerTokenSource, RequestProfile, RetryPolicy};
 pub use ids::SubscriptionId;
 pub use lifecycle::{ResumeReport, OPERATION_NAME_HEADER, TRACKING_ID_HEADER};
 pub use pollers::{PollStats, PollingOptions};
-pub use polling_trigger::{PollingTrigger, DEFAULT_POLL_INTERVAL};
+pub use connector_client::{PollingTrigger, DEFAULT_POLL_INTERVAL};
 pub use registry::{Connection, HandlerError, TriggerOptions};
 pub use store::{
     Durability, HookLookup, Lease, PollState, SqliteStore, Store, StoreError, SubscriptionRecord,
     SubscriptionState, WaitOutcome,
 };
 pub use trigger::{
-    set_pointer, Callback, HookListRoute, RequestSpec, TriggerError, UnsubscribeRoute,
-    WebhookTrigger,
+    set_pointer, Callback, HookListRoute, ReceiveOnlyTrigger, RequestSpec, TriggerError,
+    UnsubscribeRoute, WebhookTrigger,
 };
 pub use verify::{CallbackSigner, SignatureCheck};

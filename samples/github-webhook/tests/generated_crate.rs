@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use connector_gen::{GeneratedCrate, Generator, RuntimeDep};
+use connector_gen::{ClientDep, GeneratedCrate, Generator};
 use connector_model::{LoadOptions, Loaded, SecurityScheme, TriggerKind};
 
 /// Spec paths relative to the workspace root: the generated files name their source, and that
@@ -14,8 +14,8 @@ use connector_model::{LoadOptions, Loaded, SecurityScheme, TriggerKind};
 const SWAGGER: &str = "samples/github-webhook/github-webhook.swagger.json";
 const OPENAPI: &str = "samples/github-webhook/github-webhook.openapi.yaml";
 const CRATE_NAME: &str = "github-webhook-connector";
-/// From `samples/github-webhook/generated/` to the runtime crate.
-const RUNTIME_PATH: &str = "../../../crates/connector-runtime";
+/// From `samples/github-webhook/generated/` to the client crate.
+const CLIENT_PATH: &str = "../../../crates/connector-client";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -33,7 +33,7 @@ fn load(spec: &str) -> Loaded {
 fn generate(spec: &str) -> GeneratedCrate {
     Generator::new(load(spec))
         .with_crate_name(CRATE_NAME)
-        .with_runtime(RuntimeDep::Path(PathBuf::from(RUNTIME_PATH)))
+        .with_client(ClientDep::Path(PathBuf::from(CLIENT_PATH)))
         .generate()
         .unwrap()
 }

@@ -12,7 +12,7 @@ use connector_gen::Generator;
 use connector_model::LoadOptions;
 use serde_json::{json, Value};
 
-use super::{current_binary, round2, shared_dir, Outcome};
+use super::{corpus_dir, current_binary, round2, Outcome};
 use crate::memory::{peak_rss_kib, rss_kib};
 use crate::{Error, Result};
 
@@ -54,13 +54,13 @@ impl std::str::FromStr for Step {
 
 /// The GitHub REST description and the largest corpus spec, where present.
 pub fn default_specs() -> Vec<PathBuf> {
-    let shared = shared_dir();
+    let corpus = corpus_dir();
     let mut specs = Vec::new();
-    let github = shared.join("bench/api.github.com.json");
+    let github = corpus.join("github/api.github.com.json");
     if github.is_file() {
         specs.push(github);
     }
-    let largest = std::fs::read_dir(shared.join("corpus/power-platform"))
+    let largest = std::fs::read_dir(corpus.join("power-platform"))
         .into_iter()
         .flatten()
         .flatten()
@@ -144,8 +144,8 @@ fn median(mut values: Vec<f64>) -> f64 {
 pub fn run(specs: &[PathBuf], repeat: usize) -> Result<Outcome> {
     if specs.is_empty() {
         return Ok(Outcome {
-            figures: json!({"skipped": "no specs found under ../shared"}),
-            text: "generate: skipped, ../shared/bench and ../shared/corpus are absent\n".into(),
+            figures: json!({"skipped": "no specs found under tests/corpus"}),
+            text: "generate: skipped, no specs under tests/corpus\n".into(),
         });
     }
     let binary = current_binary()?;
@@ -178,7 +178,7 @@ pub fn run(specs: &[PathBuf], repeat: usize) -> Result<Outcome> {
         let (gen_wall, gen_peak) = medians[2];
         let ratio = |a: f64, b: f64| if b > 0.0 { round2(a / b) } else { 0.0 };
         let name = spec
-            .strip_prefix(shared_dir())
+            .strip_prefix(corpus_dir())
             .unwrap_or(spec)
             .display()
             .to_string();

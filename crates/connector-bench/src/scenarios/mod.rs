@@ -29,9 +29,9 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// `../shared` next to the workspace, where the corpus and benchmark specs live.
-pub fn shared_dir() -> PathBuf {
-    workspace_root().join("../shared")
+/// `tests/corpus` in the workspace, where the real specs (corpus, quirks, GitHub REST) live.
+pub fn corpus_dir() -> PathBuf {
+    workspace_root().join("tests/corpus")
 }
 
 /// The running executable, to start measurement children of the bench binary itself.

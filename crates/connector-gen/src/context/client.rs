@@ -2,23 +2,17 @@
 
 use super::params::{self, argument_use, borrowed, ParamUse};
 use super::{one_line, PollingContext, MODELS};
-use crate::naming::{doc_lines, pascal, snake, string_literal, NameAllocator};
+use crate::literals::{doc_lines, string_literal};
 use crate::typespace::{Ty, TypeSpace};
+use connector_model::names::{pascal, snake, NameAllocator};
 use connector_model::{
     Action, Connector, MediaType, ParameterLocation, SecurityScheme, TriggerKind,
 };
 use serde::Serialize;
 use serde_json::Value;
 
-/// Method names the generated `Client` defines itself.
-const RESERVED_METHODS: &[&str] = &[
-    "new",
-    "with_http_client",
-    "base_url",
-    "auth",
-    "execute",
-    "http",
-];
+/// Method names the generated `Client` defines itself: operations claim theirs after these.
+const RESERVED_METHODS: &[&str] = &["new", "with_http_client", "base_url", "request"];
 
 /// One client method.
 #[derive(Debug, Serialize)]
@@ -47,6 +41,30 @@ pub struct ActionContext {
     pub response: ResponseContext,
     /// `poll_*` method name when this action is a polling trigger, else empty.
     pub poll: String,
+    /// Error statuses the spec describes with a schema, and how to decode them.
+    pub errors: Vec<ErrorUse>,
+}
+
+/// A described error status of one operation.
+#[derive(Debug, Serialize)]
+pub struct ErrorUse {
+    /// Rust literal of the status as the spec writes it (`"404"`, `"4XX"`, `"default"`).
+    pub status: String,
+    /// The `ErrorBody` decoder function.
+    pub decoder: String,
+}
+
+/// One variant of the crate's `ErrorBody`: a type some operation describes an error with.
+#[derive(Debug, Serialize)]
+pub struct ErrorContext {
+    /// Variant identifier.
+    pub ident: String,
+    /// Rust type of the body.
+    pub ty: String,
+    /// Doc line.
+    pub doc: String,
+    /// Name of the decoder function.
+    pub decoder: String,
 }
 
 /// One method argument.
@@ -67,6 +85,9 @@ pub struct BodyContext {
     pub arg: String,
     /// Whether the argument is an `Option`.
     pub optional: bool,
+    /// The body as the request builder takes it: `Option<&T>` for JSON and form bodies,
+    /// `Option<T>` for raw ones.
+    pub value: String,
     /// Rust literal of the media type.
     pub content_type: String,
     /// Multipart parts.
@@ -95,40 +116,6 @@ pub struct ResponseContext {
     pub ty: String,
 }
 
-/// Which private decoding helpers the client needs (unused ones would be dead code).
-#[derive(Debug, Serialize, Default)]
-pub struct ClientFlags {
-    /// Some method decodes JSON.
-    pub json: bool,
-    /// Some method decodes optional JSON.
-    pub json_optional: bool,
-    /// Some method returns text.
-    pub text: bool,
-    /// Some method returns bytes.
-    pub bytes: bool,
-    /// Some method returns nothing.
-    pub unit: bool,
-    /// Some decoder reads the success body (else `Raw` has no body field).
-    pub reads_body: bool,
-}
-
-impl ClientFlags {
-    /// Flags for `actions`.
-    pub fn from_actions(actions: &[ActionContext]) -> Self {
-        let has = |kind: &str| actions.iter().any(|a| a.response.kind == kind);
-        let mut flags = ClientFlags {
-            json: has("json"),
-            json_optional: has("json_optional"),
-            text: has("text"),
-            bytes: has("bytes"),
-            unit: has("unit"),
-            reads_body: false,
-        };
-        flags.reads_body = flags.json || flags.json_optional || flags.text || flags.bytes;
-        flags
-    }
-}
-
 /// A constructor for one security scheme.
 #[derive(Debug, Serialize)]
 pub struct SecurityContext {
@@ -143,16 +130,72 @@ pub struct SecurityContext {
 }
 
 /// Client methods for every action, in model order (index-aligned with `connector.actions`).
-pub fn actions(connector: &Connector, space: &mut TypeSpace) -> Vec<ActionContext> {
+pub fn actions(
+    connector: &Connector,
+    space: &mut TypeSpace,
+) -> (Vec<ActionContext>, Vec<ErrorContext>) {
     let mut names = NameAllocator::with_reserved(RESERVED_METHODS);
-    connector
+    let mut errors = ErrorTypes::new();
+    let actions = connector
         .actions
         .iter()
-        .map(|a| action(a, &names.claim(&a.rust_name), space))
-        .collect()
+        .map(|a| action(a, &names.claim(&a.rust_name), space, &mut errors))
+        .collect();
+    (actions, errors.variants)
 }
 
-fn action(action: &Action, name: &str, space: &mut TypeSpace) -> ActionContext {
+/// The crate's error body types, one `ErrorBody` variant per distinct type.
+struct ErrorTypes {
+    variants: Vec<ErrorContext>,
+    by_type: Vec<(Ty, usize)>,
+    idents: NameAllocator,
+    decoders: NameAllocator,
+}
+
+impl ErrorTypes {
+    fn new() -> Self {
+        Self {
+            variants: Vec::new(),
+            by_type: Vec::new(),
+            // The template's catch-all variant.
+            idents: NameAllocator::with_reserved(&["Raw"]),
+            decoders: NameAllocator::new(),
+        }
+    }
+
+    /// The decoder for `ty`, adding a variant the first time; `None` for types that say
+    /// nothing the raw text does not (untyped JSON, text).
+    fn decoder(&mut self, ty: &Ty) -> Option<String> {
+        if let Some((_, index)) = self.by_type.iter().find(|(t, _)| t == ty) {
+            return self.variants.get(*index).map(|v| v.decoder.clone());
+        }
+        let label = match ty.without_option() {
+            Ty::Named(name) => name.clone(),
+            Ty::Vec(inner) => match inner.without_option() {
+                Ty::Named(name) => format!("{name}List"),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let ident = self.idents.claim(&label);
+        let decoder = self.decoders.claim(&snake(&ident, "error"));
+        self.by_type.push((ty.clone(), self.variants.len()));
+        self.variants.push(ErrorContext {
+            doc: format!("An error answer described as `{}`.", ty.render("")),
+            ident,
+            ty: ty.render(MODELS),
+            decoder: decoder.clone(),
+        });
+        Some(decoder)
+    }
+}
+
+fn action(
+    action: &Action,
+    name: &str,
+    space: &mut TypeSpace,
+    error_types: &mut ErrorTypes,
+) -> ActionContext {
     let op = pascal(&action.rust_name, "Op");
     let lowered = params::lower(action, space, &op);
     let mut arg_names = NameAllocator::with_reserved(&["self"]);
@@ -205,7 +248,12 @@ fn action(action: &Action, name: &str, space: &mut TypeSpace) -> ActionContext {
                 .unwrap_or_default()
         })
     };
-    let url = params::path_expr(&action.path, Some("self.base_url"), "", &path_value);
+    let url = params::path_expr(
+        &action.path,
+        Some("self.base_url"),
+        "crate::client::",
+        &path_value,
+    );
     let (query, headers): (Vec<_>, Vec<_>) = uses
         .into_iter()
         .partition(|(loc, _)| *loc == ParameterLocation::Query);
@@ -229,7 +277,48 @@ fn action(action: &Action, name: &str, space: &mut TypeSpace) -> ActionContext {
         body: body.map(|(b, _)| b),
         response: response(action, &op, space),
         poll: String::new(),
+        errors: errors(action, &op, space, error_types),
     }
+}
+
+/// The non-2xx statuses `action` describes with a JSON schema. `default` counts only next to an
+/// explicit 2xx (many connector specs describe their success answer as `default`).
+fn errors(
+    action: &Action,
+    op: &str,
+    space: &mut TypeSpace,
+    error_types: &mut ErrorTypes,
+) -> Vec<ErrorUse> {
+    let has_success = action.responses.iter().any(|r| r.status.starts_with('2'));
+    let mut out = Vec::new();
+    for response in &action.responses {
+        let status = response.status.as_str();
+        let described = if status == "default" {
+            has_success
+        } else {
+            !status.starts_with('2')
+        };
+        if !described {
+            continue;
+        }
+        let Some(schema) = response
+            .content
+            .iter()
+            .find(|m| media_rank(m) == 0)
+            .and_then(|m| m.schema.as_ref())
+            .and_then(|s| serde_json::to_value(s).ok())
+        else {
+            continue;
+        };
+        let ty = space.lower_received(&schema, &format!("{op}Error{}", pascal(status, "")));
+        if let Some(decoder) = error_types.decoder(&ty) {
+            out.push(ErrorUse {
+                status: string_literal(status),
+                decoder,
+            });
+        }
+    }
+    out
 }
 
 fn action_doc(action: &Action, lowered: &[params::Lowered<'_>]) -> Vec<String> {
@@ -321,6 +410,11 @@ fn body(
         .unwrap_or(Value::Null);
     let mut context = BodyContext {
         kind: "json",
+        value: if optional {
+            arg.clone()
+        } else {
+            format!("Some({arg})")
+        },
         arg,
         optional,
         content_type: string_literal(&media.media_type),
@@ -336,11 +430,20 @@ fn body(
     let ty = match rank {
         0 | 1 => {
             context.kind = if rank == 0 { "json" } else { "form" };
-            let ty = space.lower(&schema, &format!("{op}Request"));
-            borrowed(&ty, space).0
+            let ty = space.lower_sent(&schema, &format!("{op}Request"));
+            let (ty, is_ref) = borrowed(&ty, space);
+            if !is_ref {
+                // Scalars and string enums are passed by value; the builder takes a reference.
+                context.value = if optional {
+                    format!("{}.as_ref()", context.arg)
+                } else {
+                    format!("Some(&{})", context.arg)
+                };
+            }
+            ty
         }
         2 => {
-            let ty = space.lower(&schema, &format!("{op}Request"));
+            let ty = space.lower_sent(&schema, &format!("{op}Request"));
             match space.struct_fields(&ty) {
                 Some(fields) => {
                     context.kind = "multipart";
@@ -355,7 +458,17 @@ fn body(
                         .collect();
                     ty.render(MODELS)
                 }
-                None => borrowed(&ty, space).0,
+                None => {
+                    let (ty, is_ref) = borrowed(&ty, space);
+                    if !is_ref {
+                        context.value = if optional {
+                            format!("{}.as_ref()", context.arg)
+                        } else {
+                            format!("Some(&{})", context.arg)
+                        };
+                    }
+                    ty
+                }
             }
         }
         3 => {
@@ -393,7 +506,7 @@ fn response(action: &Action, op: &str, space: &mut TypeSpace) -> ResponseContext
                     .as_ref()
                     .and_then(|s| serde_json::to_value(s).ok());
                 let ty = match schema {
-                    Some(schema) => space.lower(&schema, &format!("{op}Response")),
+                    Some(schema) => space.lower_received(&schema, &format!("{op}Response")),
                     None => Ty::Value,
                 };
                 if !json.contains(&ty) {
@@ -486,7 +599,7 @@ pub fn security(connector: &Connector, actions: &[ActionContext]) -> Vec<Securit
                 SecurityScheme::ApiKeyQuery { name, param } => (name, "query", param.clone()),
             };
             SecurityContext {
-                name: names.claim(&format!("with_{}", snake(scheme_name))),
+                name: names.claim(&format!("with_{}", snake(scheme_name, "auth"))),
                 kind,
                 key: string_literal(&key),
                 scheme: scheme_name.clone(),

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::naming::string_literal;
+use crate::literals::string_literal;
 use crate::typespace::Ty;
 
 /// The expression giving a field of type `ty` the JSON `value`, or `None` when the value does

@@ -7,13 +7,13 @@ mod params;
 mod polling;
 mod triggers;
 
-use crate::naming::{doc_lines, string_literal};
+use crate::literals::{doc_lines, string_literal};
 use crate::typespace::{recursion_defaults, Ty, TypeDef, TypeKind, TypeSpace, Warning};
 use connector_model::Loaded;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use client::{ActionContext, ClientFlags, SecurityContext};
+pub use client::{ActionContext, ErrorContext, SecurityContext};
 pub use polling::PollingTriggerContext;
 pub use triggers::{ReceiveOnlyContext, TriggerContext};
 
@@ -39,8 +39,8 @@ pub struct CrateContext {
     pub spec_version: String,
     /// Spec file name (no directories, so output does not depend on where the spec lies).
     pub spec: String,
-    /// The `connector-runtime` dependency value for Cargo.toml.
-    pub runtime_dependency: String,
+    /// The `connector-client` dependency value for Cargo.toml.
+    pub client_dependency: String,
     /// Rust literal of the spec's base URL.
     pub base_url: String,
     /// The spec's base URL as written.
@@ -49,8 +49,8 @@ pub struct CrateContext {
     pub types: Vec<TypeContext>,
     /// Client methods.
     pub actions: Vec<ActionContext>,
-    /// Which client helpers the methods use.
-    pub client: ClientFlags,
+    /// The crate's typed error bodies (`ErrorBody` variants).
+    pub errors: Vec<ErrorContext>,
     /// Security scheme constructors.
     pub security: Vec<SecurityContext>,
     /// Webhook triggers with a subscribe operation.
@@ -87,14 +87,20 @@ pub struct TypeContext {
     pub default: bool,
     /// Implement `Default` by hand instead, giving fields their schema defaults.
     pub impl_default: bool,
+    /// Implement `Serialize` (some request sends the type).
+    pub serialize: bool,
+    /// Implement `Deserialize` (some answer carries the type).
+    pub deserialize: bool,
     /// Struct fields.
     pub fields: Vec<FieldContext>,
     /// String enum values.
     pub variants: Vec<VariantContext>,
     /// The catch-all variant of a string enum.
     pub other: String,
-    /// Untagged union members.
+    /// Union members (untagged and tagged).
     pub members: Vec<MemberContext>,
+    /// Rust literal of a tagged union's discriminator property.
+    pub tag: String,
     /// Target of an alias.
     pub alias: String,
 }
@@ -132,14 +138,18 @@ pub struct MemberContext {
     pub ident: String,
     /// Rust type.
     pub ty: String,
+    /// Tagged unions: Rust literals of the discriminator values that pick this member.
+    pub tags: Vec<String>,
+    /// Tagged unions: Rust literal of the value written when the member lacks the property.
+    pub tag: String,
 }
 
 /// Inputs that are not in the spec.
 pub struct Settings<'a> {
     /// Cargo package name.
     pub crate_name: &'a str,
-    /// The `connector-runtime` dependency value for Cargo.toml.
-    pub runtime_dependency: String,
+    /// The `connector-client` dependency value for Cargo.toml.
+    pub client_dependency: String,
 }
 
 /// Build the context for `loaded`; returns it with the warnings of type lowering.
@@ -148,7 +158,7 @@ pub fn build(loaded: &Loaded, settings: &Settings<'_>) -> (CrateContext, Vec<War
     let openapi = serde_json::to_value(&loaded.openapi).unwrap_or(Value::Null);
     let mut space = TypeSpace::new(&openapi);
     let connector = &loaded.connector;
-    let mut actions = client::actions(connector, &mut space);
+    let (mut actions, errors) = client::actions(connector, &mut space);
     let (triggers, receive_only) = triggers::triggers(connector, &mut space);
     let polling = client::add_polls(connector, &mut actions);
     let polling_triggers = polling::polling_triggers(connector, &openapi, &mut space);
@@ -164,7 +174,6 @@ pub fn build(loaded: &Loaded, settings: &Settings<'_>) -> (CrateContext, Vec<War
         .iter()
         .map(|d| type_context(d, &defaults, &enums))
         .collect();
-    let client_flags = ClientFlags::from_actions(&actions);
     let summary = one_line(connector.description.as_deref().unwrap_or_default());
     let cargo_description = if summary.is_empty() {
         format!("Typed client for {}", connector.title)
@@ -184,12 +193,12 @@ pub fn build(loaded: &Loaded, settings: &Settings<'_>) -> (CrateContext, Vec<War
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| loaded.source.clone()),
-        runtime_dependency: settings.runtime_dependency.clone(),
+        client_dependency: settings.client_dependency.clone(),
         base_url: string_literal(&connector.base_url),
         base_url_text: connector.base_url.clone(),
         types,
         actions,
-        client: client_flags,
+        errors,
         security,
         triggers,
         receive_only,
@@ -211,10 +220,13 @@ fn type_context(
         kind: "alias",
         default: def.default,
         impl_default: false,
+        serialize: def.serialize,
+        deserialize: def.deserialize,
         fields: Vec::new(),
         variants: Vec::new(),
         other: String::new(),
         members: Vec::new(),
+        tag: String::new(),
         alias: String::new(),
     };
     match &def.kind {
@@ -230,7 +242,7 @@ fn type_context(
                     if !f.required {
                         serde.push("default".to_owned());
                         serde.push("skip_serializing_if = \"Option::is_none\"".to_owned());
-                    } else if crate::typespace::has_default(&f.ty, defaults) {
+                    } else if !def.strict && crate::typespace::has_default(&f.ty, defaults) {
                         // Servers omit "required" fields more often than specs admit.
                         serde.push("default".to_owned());
                     }
@@ -281,6 +293,28 @@ fn type_context(
                 .map(|(ident, ty)| MemberContext {
                     ident: ident.clone(),
                     ty: ty.render(""),
+                    tags: Vec::new(),
+                    tag: String::new(),
+                })
+                .collect();
+        }
+        TypeKind::Tagged {
+            property,
+            variants,
+            tags,
+            other,
+        } => {
+            context.kind = "tagged";
+            context.tag = string_literal(property);
+            context.other = other.clone();
+            context.members = variants
+                .iter()
+                .zip(tags)
+                .map(|((ident, ty), tags)| MemberContext {
+                    ident: ident.clone(),
+                    ty: ty.render(""),
+                    tags: tags.iter().map(|t| string_literal(t)).collect(),
+                    tag: string_literal(tags.first().map_or(ident.as_str(), String::as_str)),
                 })
                 .collect();
         }

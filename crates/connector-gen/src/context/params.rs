@@ -2,8 +2,9 @@
 //! expressions that put them on the wire (shared by client methods and trigger structs).
 
 use super::MODELS;
-use crate::naming::{pascal, string_literal};
+use crate::literals::string_literal;
 use crate::typespace::{Ty, TypeSpace};
+use connector_model::names::pascal;
 use connector_model::{Action, Parameter, ParameterLocation, Visibility};
 use serde::Serialize;
 use serde_json::Value;
@@ -47,7 +48,7 @@ pub fn lower<'a>(action: &'a Action, space: &mut TypeSpace, op: &str) -> Vec<Low
             continue;
         }
         let schema = serde_json::to_value(&param.schema).unwrap_or(Value::Null);
-        let ty = space.lower(&schema, &format!("{op}{}", pascal(&param.name, "P")));
+        let ty = space.lower_sent(&schema, &format!("{op}{}", pascal(&param.name, "P")));
         let fixed = match (&param.visibility, &param.default) {
             (Visibility::Internal, Some(default)) => Some(wire_text(default)),
             _ => None,
@@ -81,14 +82,15 @@ pub fn borrowed(ty: &Ty, space: &TypeSpace) -> (String, bool) {
     }
 }
 
-/// A [`ParamUse`] for a method argument `name` passed as [`borrowed`] says.
+/// A [`ParamUse`] for a method argument `name` passed as [`borrowed`] says; its value is a
+/// reference to the argument (to the `Option` itself when optional: absent values are skipped
+/// by the request builder, so no binding is needed).
 pub fn argument_use(lowered: &Lowered<'_>, name: &str, is_ref: bool) -> ParamUse {
     let optional = !lowered.param.required;
-    let value = match (optional, is_ref) {
-        (true, true) => "value".to_owned(),
-        (true, false) => "&value".to_owned(),
-        (false, true) => name.to_owned(),
-        (false, false) => format!("&{name}"),
+    let value = if is_ref && !optional {
+        name.to_owned()
+    } else {
+        format!("&{name}")
     };
     param_use(lowered, name.to_owned(), value)
 }
@@ -219,7 +221,7 @@ fn escape_braces(text: &str) -> String {
 fn binding_names(values: &[(String, String)]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for (i, (placeholder, _)) in values.iter().enumerate() {
-        let wanted = connector_model::names::snake_case_ident(placeholder, "segment");
+        let wanted = connector_model::names::snake(placeholder, "segment");
         let shadows = values
             .iter()
             .enumerate()

@@ -4,7 +4,8 @@
 
 use super::triggers::{webhook, TriggerField};
 use super::MODELS;
-use crate::naming::{doc_lines, pascal, string_literal, NameAllocator};
+use crate::literals::{doc_lines, string_literal};
+use connector_model::names::{pascal, NameAllocator};
 use crate::typespace::{Ty, TypeSpace};
 use connector_model::{Connector, Trigger, TriggerKind};
 use serde::Serialize;

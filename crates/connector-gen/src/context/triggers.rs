@@ -1,10 +1,11 @@
 //! Webhook triggers: a struct of subscribe parameters (minus the callback field the runtime fills
-//! in) implementing `connector_runtime::WebhookTrigger`.
+//! in) implementing `connector_client::WebhookTrigger`.
 
 use super::params::{self, field_use, ParamUse};
 use super::{one_line, MODELS};
-use crate::naming::{doc_lines, pascal, string_literal, NameAllocator};
+use crate::literals::{doc_lines, string_literal};
 use crate::typespace::{Ty, TypeSpace};
+use connector_model::names::{pascal, NameAllocator};
 use connector_model::{
     Connector, HookList, ParameterLocation, Trigger, TriggerKind, Unsubscribe, UnsubscribeValue,
 };
@@ -91,11 +92,17 @@ pub struct UnsubscribeContext {
     pub headers: Vec<ParamUse>,
 }
 
-/// A webhook with no subscribe operation: only its notification type.
+/// A webhook with no subscribe operation (3.1 `webhooks`, 3.0 callbacks no request carries):
+/// a trigger type implementing `connector_client::ReceiveOnlyTrigger`, and an alias of its
+/// notification type.
 #[derive(Debug, Serialize)]
 pub struct ReceiveOnlyContext {
-    /// Type alias name.
+    /// Type alias name of the notification.
     pub name: String,
+    /// The trigger struct's name.
+    pub trigger: String,
+    /// Rust string literal of the operation id (the name stored with each subscription).
+    pub operation_id: String,
     /// Doc lines.
     pub doc: Vec<String>,
     /// The notification type.
@@ -122,12 +129,7 @@ pub fn triggers(
             .and_then(|i| connector.actions.get(i).map(|a| (i, a)))
         {
             Some((_, action)) => {
-                let name = if op.ends_with("Trigger") {
-                    op.clone()
-                } else {
-                    format!("{op}Trigger")
-                };
-                let name = names.claim(&name);
+                let name = names.claim(&trigger_type_name(&op));
                 triggers.push(webhook(
                     connector,
                     trigger,
@@ -138,7 +140,9 @@ pub fn triggers(
                 ));
             }
             None => receive_only.push(ReceiveOnlyContext {
+                trigger: names.claim(&trigger_type_name(&op)),
                 name: names.claim(&format!("{op}Notification")),
+                operation_id: string_literal(&trigger.operation_id),
                 doc: doc_lines(&[Some(&format!(
                     "Notifications of the {} webhook.",
                     trigger.operation_id
@@ -148,6 +152,15 @@ pub fn triggers(
         }
     }
     (triggers, receive_only)
+}
+
+/// `NewPet` → `NewPetTrigger`; `OnPushTrigger` stays.
+fn trigger_type_name(op: &str) -> String {
+    if op.ends_with("Trigger") {
+        op.to_owned()
+    } else {
+        format!("{op}Trigger")
+    }
 }
 
 fn notification(trigger: &Trigger, space: &mut TypeSpace, op: &str) -> String {
@@ -173,7 +186,7 @@ fn notification(trigger: &Trigger, space: &mut TypeSpace, op: &str) -> String {
     } else {
         schema
     };
-    space.lower(&schema, &hint).render(MODELS)
+    space.lower_received(&schema, &hint).render(MODELS)
 }
 
 /// The trigger struct and its request (a webhook's subscribe request, a polling trigger's
@@ -396,7 +409,7 @@ fn subscribe_body(
         // Nothing left for the user to fill in.
         return null;
     }
-    let ty = space.lower(&schema, &format!("{op}Body"));
+    let ty = space.lower_sent(&schema, &format!("{op}Body"));
     let ident = idents.claim("body");
     let (ty, expr) = if request.required {
         (ty, format!("serde_json::to_value(&self.{ident})?"))

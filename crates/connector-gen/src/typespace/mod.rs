@@ -11,7 +11,8 @@
 mod recursion;
 mod schema;
 
-use crate::naming::{doc_lines, pascal, snake, NameAllocator};
+use crate::literals::doc_lines;
+use connector_model::names::{pascal, snake, NameAllocator};
 use indexmap::IndexMap;
 use schema::{json_class, merge_all_of, Class};
 use serde_json::{Map, Value};
@@ -175,10 +176,25 @@ pub enum TypeKind {
         /// Name of the catch-all `Other(String)` variant.
         other: String,
     },
-    /// An untagged union (`oneOf` / `anyOf` whose members are told apart by JSON type).
+    /// An untagged union (`oneOf` / `anyOf` whose members are told apart by JSON type, or,
+    /// among objects, by their required properties), in the order serde tries them: the most
+    /// specific first.
     Untagged {
         /// `(variant ident, type)`.
         variants: Vec<(String, Ty)>,
+    },
+    /// A discriminated union (`oneOf` / `anyOf` with a `discriminator`): the property's value
+    /// picks the member; values the spec does not list are kept as JSON in `other`.
+    Tagged {
+        /// The discriminator property.
+        property: String,
+        /// `(variant ident, type)`, index-aligned with `tags`.
+        variants: Vec<(String, Ty)>,
+        /// The discriminator values of each variant (the first is written when the member
+        /// type does not carry the property itself); empty when another member took them.
+        tags: Vec<Vec<String>>,
+        /// Name of the catch-all variant.
+        other: String,
     },
     /// `type Name = Ty;`
     Alias(Ty),
@@ -195,6 +211,13 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Whether the type implements `Default` (structs derive it when every field allows it).
     pub default: bool,
+    /// Required fields must be present to deserialise (no lenient `default`): the struct is a
+    /// member of an untagged union told apart by its required properties.
+    pub strict: bool,
+    /// Implements `Serialize`: some request sends it (or nothing uses it at all).
+    pub serialize: bool,
+    /// Implements `Deserialize`: some answer or notification carries it (or nothing uses it).
+    pub deserialize: bool,
 }
 
 /// A degradation worth telling the user about.
@@ -214,6 +237,12 @@ pub struct TypeSpace {
     defs: IndexMap<String, Option<TypeDef>>,
     shapes: HashMap<String, Ty>,
     warnings: Vec<Warning>,
+    /// Structs told apart by required properties in some untagged union.
+    strict: BTreeSet<String>,
+    /// Types requests send and answers carry, by name: serde impls are generated only for the
+    /// directions a type travels in (serde derives are most of a generated crate's build time).
+    sent: BTreeSet<String>,
+    received: BTreeSet<String>,
 }
 
 impl TypeSpace {
@@ -237,6 +266,9 @@ impl TypeSpace {
             defs: IndexMap::new(),
             shapes: HashMap::new(),
             warnings: Vec::new(),
+            strict: BTreeSet::new(),
+            sent: BTreeSet::new(),
+            received: BTreeSet::new(),
         };
         let keys: Vec<String> = space.schemas.keys().cloned().collect();
         for key in keys {
@@ -272,6 +304,9 @@ impl TypeSpace {
                         doc,
                         kind,
                         default: false,
+                        strict: false,
+                        serialize: true,
+                        deserialize: true,
                     }),
                 );
                 Ty::Named(name)
@@ -284,6 +319,20 @@ impl TypeSpace {
         };
         let ty = if nullable { ty.optional() } else { ty };
         self.shapes.insert(key, ty.clone());
+        ty
+    }
+
+    /// [`TypeSpace::lower`] for a type a request sends (body, parameters).
+    pub fn lower_sent(&mut self, schema: &Value, hint: &str) -> Ty {
+        let ty = self.lower(schema, hint);
+        mentioned(&ty, &mut self.sent);
+        ty
+    }
+
+    /// [`TypeSpace::lower`] for a type an answer or notification carries.
+    pub fn lower_received(&mut self, schema: &Value, hint: &str) -> Ty {
+        let ty = self.lower(schema, hint);
+        mentioned(&ty, &mut self.received);
         ty
     }
 
@@ -364,6 +413,10 @@ impl TypeSpace {
     /// Finish: break alias cycles, box recursion, decide `Default`; types in creation order.
     pub fn finish(self) -> (Vec<TypeDef>, Vec<Warning>) {
         let mut defs: Vec<TypeDef> = self.defs.into_values().flatten().collect();
+        for def in &mut defs {
+            def.strict = self.strict.contains(&def.name);
+        }
+        directions(&mut defs, &self.sent, &self.received);
         let mut warnings = self.warnings;
         for name in recursion::break_alias_cycles(&mut defs) {
             warnings.push(Warning {
@@ -433,6 +486,9 @@ impl TypeSpace {
                 doc,
                 kind,
                 default: false,
+                strict: false,
+                serialize: true,
+                deserialize: true,
             }),
         );
     }
@@ -463,7 +519,7 @@ impl TypeSpace {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(members)) = schema.get(key) {
-                let (built, member_null) = self.union(members, name);
+                let (built, member_null) = self.union(members, name, schema.get("discriminator"));
                 return (built, nullable || member_null);
             }
         }
@@ -553,7 +609,7 @@ impl TypeSpace {
         let mut idents = NameAllocator::default();
         let mut fields = Vec::with_capacity(properties.len());
         for (wire, property) in properties {
-            let ident = idents.claim(&snake(wire));
+            let ident = idents.claim(&snake(wire, "value"));
             let hint = format!("{name}{}", pascal(wire, "Field"));
             let ty = self.lower(property, &hint);
             let is_required = required.contains(wire.as_str());
@@ -577,8 +633,14 @@ impl TypeSpace {
         TypeKind::Struct { fields, additional }
     }
 
-    /// `oneOf` / `anyOf`: an untagged enum when members differ in JSON type, else `Value`.
-    fn union(&mut self, members: &[Value], name: &str) -> (Built, bool) {
+    /// `oneOf` / `anyOf`: a tagged enum when a discriminator picks the member, an untagged enum
+    /// when members differ in JSON type or (objects) in required properties, else `Value`.
+    fn union(
+        &mut self,
+        members: &[Value],
+        name: &str,
+        discriminator: Option<&Value>,
+    ) -> (Built, bool) {
         let is_null = |m: &Value| m.get("type").and_then(Value::as_str) == Some("null");
         let has_null = members.iter().any(is_null);
         let members: Vec<&Value> = members.iter().filter(|m| !is_null(m)).collect();
@@ -590,22 +652,62 @@ impl TypeSpace {
             }
             _ => {}
         }
+        if let Some(kind) = discriminator.and_then(|d| self.tagged(&members, name, d)) {
+            return (Built::Kind(kind), has_null);
+        }
         let lookup = |r: &str| self.component_schema(r).cloned();
         let mut classes: Vec<(Class, &Value)> = members
             .iter()
             .map(|m| (json_class(m, &lookup), *m))
             .collect();
-        let distinct: BTreeSet<Class> = classes.iter().map(|(c, _)| *c).collect();
-        if classes.iter().any(|(c, _)| *c == Class::Any) || distinct.len() != classes.len() {
+        if classes.iter().any(|(c, _)| *c == Class::Any) {
+            return (Built::Ty(Ty::Value), has_null);
+        }
+        // Objects may repeat when their required properties tell them apart; other classes not.
+        let mut required: Vec<Option<BTreeSet<String>>> = Vec::with_capacity(classes.len());
+        for (class, member) in &classes {
+            required.push(match class {
+                Class::Object => Some(self.required_properties(member)),
+                _ => None,
+            });
+        }
+        let scalars: Vec<Class> = classes
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|c| *c != Class::Object)
+            .collect();
+        let objects: Vec<&BTreeSet<String>> = required.iter().flatten().collect();
+        let scalars_distinct = scalars.iter().collect::<BTreeSet<_>>().len() == scalars.len();
+        let objects_distinct =
+            objects.len() < 2 || objects.iter().collect::<BTreeSet<_>>().len() == objects.len();
+        if !scalars_distinct || !objects_distinct {
             // Members serde cannot tell apart by shape: keep the raw JSON.
             return (Built::Ty(Ty::Value), has_null);
         }
-        classes.sort_by_key(|(c, _)| *c);
+        let strict = objects.len() > 1;
+        let mut keyed: Vec<(Class, std::cmp::Reverse<usize>, &Value)> = classes
+            .drain(..)
+            .zip(&required)
+            .map(|((class, member), req)| {
+                (
+                    class,
+                    std::cmp::Reverse(req.as_ref().map_or(0, BTreeSet::len)),
+                    member,
+                )
+            })
+            .collect();
+        // Stable: most required properties first among objects, spec order otherwise.
+        keyed.sort_by_key(|(class, specificity, _)| (*class, *specificity));
         let mut idents = NameAllocator::default();
-        let mut variants = Vec::with_capacity(classes.len());
+        let mut variants = Vec::with_capacity(keyed.len());
         let mut nullable_member = false;
-        for (class, member) in classes {
-            let ty = self.lower(member, &format!("{name}{}", class.label()));
+        for (index, (class, _, member)) in keyed.into_iter().enumerate() {
+            let hint = if strict && class == Class::Object {
+                format!("{name}{}{}", class.label(), index + 1)
+            } else {
+                format!("{name}{}", class.label())
+            };
+            let ty = self.lower(member, &hint);
             // A nullable member makes the union nullable; `null` must not pick a variant.
             let ty = match ty {
                 Ty::Option(inner) => {
@@ -614,6 +716,11 @@ impl TypeSpace {
                 }
                 ty => ty,
             };
+            if strict && class == Class::Object {
+                if let Ty::Named(n) = &ty {
+                    self.strict.insert(n.clone());
+                }
+            }
             let label = match ty.without_option() {
                 Ty::Named(n) => n.clone(),
                 _ => class.label().to_owned(),
@@ -624,6 +731,157 @@ impl TypeSpace {
             Built::Kind(TypeKind::Untagged { variants }),
             has_null || nullable_member,
         )
+    }
+
+    /// The properties an object member requires (after `$ref` and `allOf`).
+    fn required_properties(&self, member: &Value) -> BTreeSet<String> {
+        self.resolve(member)
+            .and_then(|s| s.get("required").cloned())
+            .and_then(|r| r.as_array().cloned())
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A discriminated union, when every member is a `$ref` to an object component: each
+    /// member's discriminator values come from `mapping`, else (OpenAPI's implicit mapping) the
+    /// component's name. `None` otherwise (the caller falls back to shape).
+    fn tagged(
+        &mut self,
+        members: &[&Value],
+        name: &str,
+        discriminator: &Value,
+    ) -> Option<TypeKind> {
+        let property = discriminator.get("propertyName")?.as_str()?.to_owned();
+        let mapping: Vec<(String, String)> = discriminator
+            .get("mapping")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(tag, target)| Some((tag.clone(), target.as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let lookup = |r: &str| self.component_schema(r).cloned();
+        let mut refs = Vec::with_capacity(members.len());
+        for member in members {
+            let reference = member.get("$ref")?.as_str()?;
+            let key = reference.strip_prefix("#/components/schemas/")?;
+            if json_class(member, &lookup) != Class::Object {
+                return None;
+            }
+            refs.push((
+                reference.to_owned(),
+                key.replace("~1", "/").replace("~0", "~"),
+            ));
+        }
+        let mut idents = NameAllocator::default();
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::with_capacity(refs.len());
+        let mut tags = Vec::with_capacity(refs.len());
+        for (reference, key) in &refs {
+            let mut own: Vec<String> = mapping
+                .iter()
+                .filter(|(_, target)| target == reference || target == key)
+                .map(|(tag, _)| tag.clone())
+                .collect();
+            if own.is_empty() {
+                own.push(key.clone());
+            }
+            // A value two members claim picks the first.
+            own.retain(|tag| seen.insert(tag.clone()));
+            let ty = match self.ref_ty(reference, name) {
+                Ty::Option(inner) => *inner,
+                ty => ty,
+            };
+            let label = match &ty {
+                Ty::Named(n) => n.clone(),
+                _ => pascal(key, "V"),
+            };
+            variants.push((idents.claim(&label), ty));
+            tags.push(own);
+        }
+        let other = ["Other", "OtherValue", "Unknown", "UnknownValue"]
+            .into_iter()
+            .find(|n| !idents.is_taken(n))
+            .map(str::to_owned)
+            .unwrap_or_else(|| idents.claim("Other"));
+        Some(TypeKind::Tagged {
+            property,
+            variants,
+            tags,
+            other,
+        })
+    }
+}
+
+/// Every named type `ty` mentions.
+fn mentioned(ty: &Ty, out: &mut BTreeSet<String>) {
+    match ty {
+        Ty::Named(name) => {
+            out.insert(name.clone());
+        }
+        Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => {
+            mentioned(inner, out)
+        }
+        _ => {}
+    }
+}
+
+/// Every named type a definition contains.
+fn contained(def: &TypeDef) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().for_each(|f| mentioned(&f.ty, &mut out));
+            if let Some((_, ty)) = additional {
+                mentioned(ty, &mut out);
+            }
+        }
+        TypeKind::Untagged { variants } | TypeKind::Tagged { variants, .. } => {
+            variants.iter().for_each(|(_, ty)| mentioned(ty, &mut out))
+        }
+        TypeKind::Alias(ty) => mentioned(ty, &mut out),
+        TypeKind::StringEnum { .. } => {}
+    }
+    out
+}
+
+/// Which serde directions each type needs: what `sent` and `received` roots reach. A type no
+/// operation or trigger reaches keeps both (it is there for the user to use freely).
+fn directions(defs: &mut [TypeDef], sent: &BTreeSet<String>, received: &BTreeSet<String>) {
+    let edges: BTreeMap<String, BTreeSet<String>> = defs
+        .iter()
+        .map(|d| (d.name.clone(), contained(d)))
+        .collect();
+    let closure = |roots: &BTreeSet<String>| {
+        let mut seen = roots.clone();
+        let mut stack: Vec<String> = roots.iter().cloned().collect();
+        while let Some(name) = stack.pop() {
+            for next in edges.get(&name).into_iter().flatten() {
+                if seen.insert(next.clone()) {
+                    stack.push(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let (sent_reach, received_reach) = (closure(sent), closure(received));
+    // Unused types get both, and so does everything they contain.
+    let unused: BTreeSet<String> = defs
+        .iter()
+        .map(|d| d.name.clone())
+        .filter(|n| !sent_reach.contains(n) && !received_reach.contains(n))
+        .collect();
+    let sent = closure(&sent.union(&unused).cloned().collect());
+    let received = closure(&received.union(&unused).cloned().collect());
+    for def in defs.iter_mut() {
+        def.serialize = sent.contains(&def.name);
+        def.deserialize = received.contains(&def.name);
     }
 }
 

@@ -139,7 +139,7 @@ fn containment(defs: &[TypeDef]) -> BTreeMap<String, Vec<String>> {
                         by_value(ty, &mut out);
                     }
                 }
-                TypeKind::Untagged { variants } => {
+                TypeKind::Untagged { variants } | TypeKind::Tagged { variants, .. } => {
                     variants.iter().for_each(|(_, ty)| by_value(ty, &mut out))
                 }
                 TypeKind::Alias(ty) => by_value(ty, &mut out),
@@ -193,7 +193,7 @@ pub fn box_recursive_fields(defs: &mut [TypeDef]) {
             TypeKind::Struct { fields, .. } => {
                 fields.iter_mut().for_each(|f| box_ty(&owner, &mut f.ty))
             }
-            TypeKind::Untagged { variants } => {
+            TypeKind::Untagged { variants } | TypeKind::Tagged { variants, .. } => {
                 variants.iter_mut().for_each(|(_, ty)| box_ty(&owner, ty))
             }
             _ => {}

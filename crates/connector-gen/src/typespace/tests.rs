@@ -148,3 +148,71 @@ fn a_nullable_union_member_makes_the_union_optional() {
     };
     assert_eq!(variants[0].1, Ty::I64);
 }
+
+#[test]
+fn discriminated_unions_become_tagged_enums_with_mapped_and_implicit_values() {
+    let (defs, _) = space(json!({
+        "Cat": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}},
+        "Dog": {"type": "object", "properties": {"barks": {"type": "boolean"}}},
+        "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind",
+                                  "mapping": {"cat": "#/components/schemas/Cat", "kitten": "Cat"}}}
+    }));
+    let TypeKind::Tagged {
+        property,
+        variants,
+        tags,
+        other,
+    } = &def(&defs, "Pet").kind
+    else {
+        panic!("{:?}", def(&defs, "Pet").kind)
+    };
+    assert_eq!(property, "kind");
+    let idents: Vec<&str> = variants.iter().map(|(i, _)| i.as_str()).collect();
+    assert_eq!(idents, ["Cat", "Dog"]);
+    assert_eq!(tags, &[vec!["cat", "kitten"], vec!["Dog"]]);
+    assert_eq!(other, "Other");
+}
+
+#[test]
+fn object_unions_are_told_apart_by_required_properties_most_specific_first() {
+    let (defs, _) = space(json!({
+        "Point": {"type": "object", "properties": {"label": {"type": "string"}}},
+        "Circle": {"type": "object", "required": ["radius"], "properties": {"radius": {"type": "number"}}},
+        "Rect": {"type": "object", "required": ["w", "h"], "properties": {"w": {"type": "number"}, "h": {"type": "number"}}},
+        "Shape": {"anyOf": [{"$ref": "#/components/schemas/Point"}, {"$ref": "#/components/schemas/Circle"},
+                            {"type": "string"}, {"$ref": "#/components/schemas/Rect"}]},
+        "Same": {"oneOf": [{"$ref": "#/components/schemas/Point"}, {"$ref": "#/components/schemas/Point"}]}
+    }));
+    let TypeKind::Untagged { variants } = &def(&defs, "Shape").kind else {
+        panic!("{:?}", def(&defs, "Shape").kind)
+    };
+    let idents: Vec<&str> = variants.iter().map(|(i, _)| i.as_str()).collect();
+    assert_eq!(idents, ["String", "Rect", "Circle", "Point"]);
+    // Members that require the same properties cannot be told apart: raw JSON.
+    assert!(matches!(
+        def(&defs, "Same").kind,
+        TypeKind::Alias(Ty::Value)
+    ));
+    // Required fields of the members must really be present to pick them.
+    assert!(def(&defs, "Rect").strict && def(&defs, "Circle").strict);
+}
+
+#[test]
+fn serde_impls_follow_the_directions_types_travel() {
+    let mut space = TypeSpace::new(&json!({"components": {"schemas": {
+        "In": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Shared"}}},
+        "Out": {"type": "object", "properties": {"y": {"$ref": "#/components/schemas/Shared"}}},
+        "Shared": {"type": "object", "properties": {"z": {"type": "string"}}},
+        "Unused": {"type": "object", "properties": {"w": {"$ref": "#/components/schemas/Out"}}}
+    }}}));
+    space.lower_sent(&json!({"$ref": "#/components/schemas/In"}), "Body");
+    space.lower_received(&json!({"$ref": "#/components/schemas/Out"}), "Answer");
+    let (defs, _) = space.finish();
+    let directions = |name: &str| (def(&defs, name).serialize, def(&defs, name).deserialize);
+    assert_eq!(directions("In"), (true, false));
+    assert_eq!(directions("Shared"), (true, true));
+    // Out is received, and also contained by a type nothing uses (which gets both).
+    assert_eq!(directions("Out"), (true, true));
+    assert_eq!(directions("Unused"), (true, true));
+}

@@ -10,7 +10,7 @@ use crate::model::{
     Action, Connector, MediaType, Method, Parameter, ParameterLocation, RequestBody, Response,
     SecurityScheme, Visibility,
 };
-use crate::names::{snake_case_ident, UniqueNames};
+use crate::names::{snake, NameAllocator};
 use crate::LoadOptions;
 use openapiv3::{OpenAPI, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema};
 use resolve::{Resolver, SchemaRef};
@@ -106,7 +106,7 @@ fn method_of(name: &str) -> Option<Method> {
 }
 
 fn actions(api: &OpenAPI, resolver: Resolver<'_>, diags: &mut Diagnostics) -> Vec<Action> {
-    let mut names = UniqueNames::new();
+    let mut names = NameAllocator::new();
     let mut first_pointer_of_id: HashMap<String, String> = HashMap::new();
     let mut out = Vec::new();
     for (path, item) in api.paths.iter() {
@@ -126,7 +126,7 @@ fn actions(api: &OpenAPI, resolver: Resolver<'_>, diags: &mut Diagnostics) -> Ve
             let operation_id = match op.operation_id.as_deref().map(str::trim) {
                 Some(id) if !id.is_empty() => id.to_string(),
                 _ => {
-                    let id = snake_case_ident(&format!("{method_name} {path}"), method_name);
+                    let id = snake(&format!("{method_name} {path}"), method_name);
                     diags.warn(&pointer, format!("no operationId: `{id}` used"));
                     id
                 }
@@ -139,7 +139,7 @@ fn actions(api: &OpenAPI, resolver: Resolver<'_>, diags: &mut Diagnostics) -> Ve
             } else {
                 first_pointer_of_id.insert(operation_id.clone(), pointer.clone());
             }
-            let rust_name = names.unique(&snake_case_ident(&operation_id, method_name));
+            let rust_name = names.claim(&snake(&operation_id, method_name));
             let parameters =
                 parameters(&item.parameters, &op.parameters, resolver, &pointer, diags);
             let request_body =
@@ -234,7 +234,7 @@ fn parameters(
             }
         }
     }
-    let mut names = UniqueNames::new();
+    let mut names = NameAllocator::new();
     merged
         .into_iter()
         .map(|(param, _)| {
@@ -257,7 +257,7 @@ fn parameters(
             });
             Parameter {
                 name: data.name.clone(),
-                rust_name: names.unique(&snake_case_ident(&data.name, "param")),
+                rust_name: names.claim(&snake(&data.name, "param")),
                 location,
                 required: data.required || location == ParameterLocation::Path,
                 description: data.description.clone(),

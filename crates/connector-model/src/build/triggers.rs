@@ -14,7 +14,7 @@ use crate::model::{
     Action, HookList, Method, ParameterLocation, Trigger, TriggerKind, Unsubscribe,
     UnsubscribeParameter, UnsubscribeValue,
 };
-use crate::names::{snake_case_ident, upper_camel_ident, UniqueNames};
+use crate::names::{pascal, snake, NameAllocator};
 use crate::normalise::WEBHOOKS_EXTENSION;
 use crate::LoadOptions;
 use indexmap::IndexMap;
@@ -37,7 +37,7 @@ pub fn triggers(
         actions,
         opts,
     };
-    let mut names = UniqueNames::new();
+    let mut names = NameAllocator::new();
     let mut out = Vec::new();
     for (index, action) in actions.iter().enumerate() {
         let Some((item, op)) = operation_of(api, action) else {
@@ -69,6 +69,24 @@ pub fn triggers(
     }
     out.extend(cx.webhooks(api, &mut names, diags));
     out
+}
+
+/// A receive-only webhook trigger (see [`Trigger::is_receive_only`]) with this notification
+/// schema; the caller names it.
+fn receive_only(notification: Option<ReferenceOr<Schema>>) -> Trigger {
+    Trigger {
+        operation_id: String::new(),
+        action: None,
+        kind: TriggerKind::Webhook,
+        batch: false,
+        notification_type: None,
+        notification_schema: notification,
+        callback_pointer: None,
+        unsubscribe: None,
+        rust_name: String::new(),
+        callback_parameter: None,
+        list: None,
+    }
 }
 
 fn operation_of<'a>(api: &'a OpenAPI, action: &Action) -> Option<(&'a PathItem, &'a Operation)> {
@@ -115,7 +133,7 @@ impl<'a> Cx<'a> {
         item: &PathItem,
         op: &Operation,
         marker: &Value,
-        names: &mut UniqueNames,
+        names: &mut NameAllocator,
         diags: &mut Diagnostics,
     ) -> Trigger {
         let action = &self.actions[index];
@@ -162,7 +180,7 @@ impl<'a> Cx<'a> {
         let is_webhook = marked.is_some()
             || callback_parameter.is_some()
             || (content.is_some() && action.method != Method::Get);
-        let rust_name = names.unique(&action.rust_name);
+        let rust_name = names.claim(&action.rust_name);
         if !is_webhook {
             let schema = self.success_schema(action).cloned();
             return Trigger {
@@ -240,7 +258,7 @@ impl<'a> Cx<'a> {
         &self,
         site: &CallbackSite<'_>,
         cb_op: &Operation,
-        names: &mut UniqueNames,
+        names: &mut NameAllocator,
         diags: &mut Diagnostics,
     ) -> Trigger {
         let CallbackSite {
@@ -256,6 +274,23 @@ impl<'a> Cx<'a> {
             .operation_id
             .clone()
             .unwrap_or_else(|| format!("{} {callback_name}", action.operation_id));
+        // No request field carries the URL (a literal such as `https://example.com/hook`, or a
+        // variable of the provider's own): the provider is configured by hand, like a 3.1
+        // webhook, and nothing is subscribed.
+        if !expression.contains("$request.") && self.opts.callback_field().is_none() {
+            return Trigger {
+                notification_type: notification_type(notification.as_ref(), &type_seed),
+                rust_name: names.claim(&snake(
+                    &format!("{} {callback_name}", action.rust_name),
+                    "callback",
+                )),
+                operation_id: cb_op
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| format!("{}.{callback_name}", action.operation_id)),
+                ..receive_only(notification)
+            };
+        }
         let (from_expression, callback_parameter) = parse_callback_expression(expression);
         let callback_pointer = match (self.opts.callback_field(), from_expression) {
             (Some(forced), _) => Some(forced.to_string()),
@@ -290,7 +325,7 @@ impl<'a> Cx<'a> {
             notification_schema: notification,
             callback_pointer,
             unsubscribe,
-            rust_name: names.unique(&snake_case_ident(
+            rust_name: names.claim(&snake(
                 &format!("{} {callback_name}", action.rust_name),
                 "callback",
             )),
@@ -304,7 +339,7 @@ impl<'a> Cx<'a> {
     fn webhooks(
         &self,
         api: &OpenAPI,
-        names: &mut UniqueNames,
+        names: &mut NameAllocator,
         diags: &mut Diagnostics,
     ) -> Vec<Trigger> {
         let Some(value) = api.extensions.get(WEBHOOKS_EXTENSION) else {
@@ -323,22 +358,16 @@ impl<'a> Cx<'a> {
         let mut out = Vec::new();
         for (name, item) in &items {
             for (method, op) in item.iter() {
-                let operation_id = op.operation_id.clone().unwrap_or_else(|| {
-                    snake_case_ident(&format!("webhook {name} {method}"), "webhook")
-                });
+                let operation_id = op
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| snake(&format!("webhook {name} {method}"), "webhook"));
                 let notification = self.operation_body(op).cloned();
                 out.push(Trigger {
                     notification_type: notification_type(notification.as_ref(), &operation_id),
-                    rust_name: names.unique(&snake_case_ident(&operation_id, "webhook")),
+                    rust_name: names.claim(&snake(&operation_id, "webhook")),
                     operation_id,
-                    action: None,
-                    kind: TriggerKind::Webhook,
-                    batch: false,
-                    notification_schema: notification,
-                    callback_pointer: None,
-                    unsubscribe: None,
-                    callback_parameter: None,
-                    list: None,
+                    ..receive_only(notification)
                 });
             }
         }
@@ -858,17 +887,9 @@ fn composed(schema: &Schema) -> Vec<SchemaRef<'_>> {
 fn notification_type(schema: Option<&ReferenceOr<Schema>>, operation_id: &str) -> Option<String> {
     match schema? {
         ReferenceOr::Reference { reference } => reference_name(reference)
-            .map(|n| upper_camel_ident(&n, "Notification"))
-            .or_else(|| {
-                Some(format!(
-                    "{}Notification",
-                    upper_camel_ident(operation_id, "Trigger")
-                ))
-            }),
-        ReferenceOr::Item(_) => Some(format!(
-            "{}Notification",
-            upper_camel_ident(operation_id, "Trigger")
-        )),
+            .map(|n| pascal(&n, "Notification"))
+            .or_else(|| Some(format!("{}Notification", pascal(operation_id, "Trigger")))),
+        ReferenceOr::Item(_) => Some(format!("{}Notification", pascal(operation_id, "Trigger"))),
     }
 }
 

@@ -12,7 +12,7 @@ pub struct YamlError {
 
 /// Parses YAML text; keys that are not strings are stringified (`200:` → `"200"`).
 pub fn parse(text: &str, diags: &mut Diagnostics) -> Result<Value, YamlError> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    let yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|e| {
         let (line, column) = e
             .location()
             .map(|l| (l.line(), l.column()))
@@ -28,7 +28,7 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Result<Value, YamlError> {
 }
 
 fn convert(
-    yaml: serde_yaml::Value,
+    yaml: serde_norway::Value,
     path: &mut String,
     diags: &mut Diagnostics,
     depth: usize,
@@ -38,9 +38,9 @@ fn convert(
         return Value::Null;
     }
     match yaml {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => {
+        serde_norway::Value::Null => Value::Null,
+        serde_norway::Value::Bool(b) => Value::Bool(b),
+        serde_norway::Value::Number(n) => {
             if let Some(i) = n.as_i64() {
                 Value::Number(i.into())
             } else if let Some(u) = n.as_u64() {
@@ -58,8 +58,8 @@ fn convert(
                 }
             }
         }
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => Value::Array(
+        serde_norway::Value::String(s) => Value::String(s),
+        serde_norway::Value::Sequence(items) => Value::Array(
             items
                 .into_iter()
                 .enumerate()
@@ -73,7 +73,7 @@ fn convert(
                 })
                 .collect(),
         ),
-        serde_yaml::Value::Mapping(map) => {
+        serde_norway::Value::Mapping(map) => {
             let mut out = Map::new();
             for (key, value) in map {
                 let key = key_string(key);
@@ -86,17 +86,17 @@ fn convert(
             }
             Value::Object(out)
         }
-        serde_yaml::Value::Tagged(tagged) => convert(tagged.value, path, diags, depth),
+        serde_norway::Value::Tagged(tagged) => convert(tagged.value, path, diags, depth),
     }
 }
 
-fn key_string(key: serde_yaml::Value) -> String {
+fn key_string(key: serde_norway::Value) -> String {
     match key {
-        serde_yaml::Value::String(s) => s,
-        serde_yaml::Value::Number(n) => n.to_string(),
-        serde_yaml::Value::Bool(b) => b.to_string(),
-        serde_yaml::Value::Null => "null".to_string(),
-        other => serde_yaml::to_string(&other)
+        serde_norway::Value::String(s) => s,
+        serde_norway::Value::Number(n) => n.to_string(),
+        serde_norway::Value::Bool(b) => b.to_string(),
+        serde_norway::Value::Null => "null".to_string(),
+        other => serde_norway::to_string(&other)
             .map(|s| s.trim().to_string())
             .unwrap_or_default(),
     }

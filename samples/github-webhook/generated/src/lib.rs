@@ -28,5 +28,6 @@ pub mod client;
 pub mod models;
 pub mod polling;
 pub mod triggers;
-pub use client::{Client, Error, ErrorResponse, Response};
-pub use connector_runtime::Auth;
+pub use client::Client;
+pub use client::{Error, ErrorBody, ErrorResponse, Response};
+pub use connector_client::Auth;

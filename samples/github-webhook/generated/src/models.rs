@@ -1,6 +1,10 @@
 //! Request and response types of GitHub Webhook.
+//!
+//! Types implement `Serialize` when a request sends them and `Deserialize` when an answer or a
+//! notification carries them (types nothing uses implement both): serde code is most of what a
+//! generated crate takes to build.
 /// Body of POST /repos/{owner}/{repo}/hooks
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebhookRequestBody {
     /// Must be 'web' for a webhook
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,7 +35,7 @@ impl Default for WebhookRequestBody {
 }
 
 /// Where and how GitHub delivers notifications
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebhookRequestBodyConfig {
     /// The callback URL GitHub posts notifications to
     #[serde(default)]
@@ -62,7 +66,7 @@ impl Default for WebhookRequestBodyConfig {
 }
 
 /// The hook GitHub created
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct WebhookCreationResponse {
     /// Hook id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,7 +91,7 @@ pub struct WebhookCreationResponse {
     pub updated_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct WebhookCreationResponseConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -96,7 +100,7 @@ pub struct WebhookCreationResponseConfig {
 }
 
 /// A push notification. Every field is optional so the 'ping' delivery GitHub sends right after subscribing (zen, hook_id, repository, sender) parses as the same type; tell them apart by the X-GitHub-Event header.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct WebhookPushResponse {
     /// Ref
     ///
@@ -149,7 +153,7 @@ pub struct WebhookPushResponse {
 }
 
 /// The repository the event happened in
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct Repository {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -169,7 +173,7 @@ pub struct Repository {
 }
 
 /// The user who pushed
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct Pusher {
     /// Pusher name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,7 +184,7 @@ pub struct Pusher {
 }
 
 /// The GitHub account that triggered the event
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct Sender {
     /// Sender login
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -191,7 +195,7 @@ pub struct Sender {
     pub html_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct Commit {
     /// Commit id
     ///
@@ -212,7 +216,7 @@ pub struct Commit {
     pub author: Option<CommitAuthor>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct CommitAuthor {
     /// Author name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,7 +228,7 @@ pub struct CommitAuthor {
 }
 
 /// Body of POST /repos/{owner}/{repo}/hooks
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebhookTriggerBody {
     /// Must be 'web' for a webhook
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,7 +259,7 @@ impl Default for WebhookTriggerBody {
 }
 
 /// Where and how GitHub delivers notifications
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebhookTriggerBodyConfig {
     /// Media type of the notification body
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,3 +1,3 @@
 //! Polling triggers of GitHub Webhook: one type per trigger, implementing
-//! `connector_runtime::PollingTrigger` so the runtime can poll it durably (state kept between
+//! `connector_client::PollingTrigger` so the runtime can poll it durably (state kept between
 //! polls, items stored before they are handled).

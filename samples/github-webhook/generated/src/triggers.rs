@@ -1,5 +1,5 @@
 //! Webhook triggers of GitHub Webhook: one type per trigger, implementing
-//! `connector_runtime::WebhookTrigger` so the runtime can subscribe, receive and unsubscribe.
+//! `connector_client::WebhookTrigger` so the runtime can subscribe, receive and unsubscribe.
 /// Triggers when a PUSH event occurs
 ///
 /// Creates a Github webhook
@@ -28,7 +28,7 @@ impl WebhookTrigger {
     }
 }
 
-impl connector_runtime::WebhookTrigger for WebhookTrigger {
+impl connector_client::WebhookTrigger for WebhookTrigger {
     type Notification = crate::models::WebhookPushResponse;
     fn name(&self) -> &str {
         "webhook-trigger"
@@ -37,14 +37,14 @@ impl connector_runtime::WebhookTrigger for WebhookTrigger {
     fn subscribe_request(
         &self,
         callback_url: &str,
-    ) -> Result<connector_runtime::RequestSpec, connector_runtime::TriggerError> {
+    ) -> Result<connector_client::RequestSpec, connector_client::TriggerError> {
         let mut body = serde_json::to_value(&self.body)?;
-        connector_runtime::set_pointer(
+        connector_client::set_pointer(
             &mut body,
             "/config/url",
             serde_json::Value::String(callback_url.to_owned()),
         )?;
-        Ok(connector_runtime::RequestSpec {
+        Ok(connector_client::RequestSpec {
             method: "POST".to_owned(),
             url: {
                 let owner = crate::client::path_value(&self.owner);
@@ -57,8 +57,8 @@ impl connector_runtime::WebhookTrigger for WebhookTrigger {
         })
     }
 
-    fn unsubscribe_route(&self) -> Option<connector_runtime::UnsubscribeRoute> {
-        Some(connector_runtime::UnsubscribeRoute {
+    fn unsubscribe_route(&self) -> Option<connector_client::UnsubscribeRoute> {
+        Some(connector_client::UnsubscribeRoute {
             method: "DELETE".to_owned(),
             path: {
                 let owner = crate::client::path_value(&self.owner);
@@ -73,8 +73,8 @@ impl connector_runtime::WebhookTrigger for WebhookTrigger {
         })
     }
 
-    fn list_route(&self) -> Option<connector_runtime::HookListRoute> {
-        Some(connector_runtime::HookListRoute {
+    fn list_route(&self) -> Option<connector_client::HookListRoute> {
+        Some(connector_client::HookListRoute {
             method: "GET".to_owned(),
             path: {
                 let owner = crate::client::path_value(&self.owner);

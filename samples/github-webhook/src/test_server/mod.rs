@@ -9,7 +9,9 @@
 //! - `DELETE /repos/{owner}/{repo}/hooks/{id}` → 204, or 404 for an unknown hook;
 //! - deliveries carrying `X-GitHub-Event`, `X-GitHub-Delivery`, `X-Hub-Signature-256`
 //!   (HMAC-SHA256 of the raw body with the hook's secret) and a JSON body;
-//! - `POST /_simulate/repos/{owner}/{repo}/push` (not GitHub's): a push happened.
+//! - `POST /_simulate/repos/{owner}/{repo}/push` (not GitHub's): a push happened;
+//! - `POST /_simulate/repos/{owner}/{repo}/events/{event}` (not GitHub's): deliver the posted
+//!   payload as `event` (e.g. `pull_request`) to the hooks that want it.
 //!
 //! Every `/repos` endpoint checks basic auth (user name + token), like GitHub with a personal
 //! access token.
@@ -225,7 +227,33 @@ impl TestGitHubHandle {
             "{}/_simulate/repos/{owner}/{repo}/push",
             self.shared.base_url
         );
-        let response = self.shared.client.post(url).json(push).send().await?;
+        self.simulate(url, push).await
+    }
+
+    /// Deliver `payload` as `event` to every hook of `owner/repo` that wants it, through the
+    /// server's `/_simulate/repos/{owner}/{repo}/events/{event}` endpoint; returns once every
+    /// delivery has been answered.
+    pub async fn simulate_event(
+        &self,
+        owner: &str,
+        repo: &str,
+        event: &str,
+        payload: &serde_json::Value,
+    ) -> Result<Vec<Delivery>> {
+        let url = format!(
+            "{}/_simulate/repos/{owner}/{repo}/events/{event}",
+            self.shared.base_url
+        );
+        self.simulate(url, payload).await
+    }
+
+    /// POST `body` to a simulator endpoint and read its JSON answer.
+    async fn simulate<T: serde::de::DeserializeOwned>(
+        &self,
+        url: String,
+        body: &impl serde::Serialize,
+    ) -> Result<T> {
+        let response = self.shared.client.post(url).json(body).send().await?;
         let status = response.status();
         if !status.is_success() {
             let body = response.text().await.unwrap_or_default();

@@ -1,4 +1,4 @@
-//! The HTTP surface: GitHub's repository-hook endpoints plus one test-only push simulator.
+//! The HTTP surface: GitHub's repository-hook endpoints plus test-only event simulators.
 
 use std::sync::Arc;
 
@@ -19,7 +19,7 @@ use super::deliver::deliver;
 use super::payloads::{
     hook_json, hook_url, initial_head, ping_json, push_json, PushOutcome, SimulatedPush,
 };
-use super::state::{ApiRequest, Hook, HookConfig};
+use super::state::{ApiRequest, Delivery, Hook, HookConfig};
 use super::Shared;
 
 type SharedState = State<Arc<Shared>>;
@@ -40,8 +40,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route_layer(middleware::from_fn_with_state(shared.clone(), require_auth));
     // Not a GitHub endpoint: stands in for someone running `git push`.
-    let simulator =
-        Router::new().route("/_simulate/repos/{owner}/{repo}/push", post(simulate_push));
+    let simulator = Router::new()
+        .route("/_simulate/repos/{owner}/{repo}/push", post(simulate_push))
+        .route(
+            "/_simulate/repos/{owner}/{repo}/events/{event}",
+            post(simulate_event),
+        );
     api.merge(simulator)
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(shared.clone(), log_request))
@@ -347,14 +351,48 @@ async fn simulate_push(
             .collect();
         (before, after, payload, targets)
     };
-    let mut deliveries = Vec::with_capacity(targets.len());
-    for hook in &targets {
-        deliveries.push(deliver(&shared, hook, "push", &payload).await);
-    }
+    let deliveries = deliver_all(&shared, &targets, "push", &payload).await;
     Json(PushOutcome {
         before,
         after,
         deliveries,
     })
     .into_response()
+}
+
+/// `POST /_simulate/repos/{owner}/{repo}/events/{event}` with the event payload as body:
+/// delivers it as `event` to every hook of the repository that wants it (awaiting each
+/// delivery) and answers 200 with the deliveries. For events the server does not model, such
+/// as `pull_request`, whose payload the caller writes.
+async fn simulate_event(
+    State(shared): SharedState,
+    Path((owner, repo, event)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Response {
+    let Ok(payload) = serde_json::from_slice::<Value>(&body) else {
+        return github_error(StatusCode::BAD_REQUEST, "Problems parsing JSON");
+    };
+    let targets: Vec<Hook> = shared
+        .state
+        .lock()
+        .hooks
+        .values()
+        .filter(|h| h.owner == owner && h.repo == repo && h.wants(&event))
+        .cloned()
+        .collect();
+    Json(deliver_all(&shared, &targets, &event, &payload).await).into_response()
+}
+
+/// Deliver `payload` as `event` to each hook in turn, awaiting each delivery.
+async fn deliver_all(
+    shared: &Shared,
+    hooks: &[Hook],
+    event: &str,
+    payload: &Value,
+) -> Vec<Delivery> {
+    let mut deliveries = Vec::with_capacity(hooks.len());
+    for hook in hooks {
+        deliveries.push(deliver(shared, hook, event, payload).await);
+    }
+    deliveries
 }

@@ -1,6 +1,9 @@
 //! The HTTP client of Charles Universe: one async method per operation.
-use connector_runtime::Auth;
-
+//!
+//! Hygiene: a method's arguments are the only spec-derived names in its body, and the body
+//! declares no locals of its own: it is one chain of calls on [`Request`], with helpers named
+//! by path, so no parameter name (`query`, `url`, `body`, `request`, ...) can shadow or be
+//! shadowed by generated code.
 /// The base URL the spec declares (may be relative or empty for specs that leave it to the host).
 pub const DEFAULT_BASE_URL: &str = "https://hello-charles.eu.ngrok.io";
 
@@ -37,8 +40,49 @@ pub struct ErrorResponse {
     pub status: u16,
     /// Response headers, in arrival order, names lower-case.
     pub headers: Vec<(String, String)>,
-    /// The body as text (lossy UTF-8).
-    pub body: String,
+    /// The body: typed when the operation describes this status with a schema and the body
+    /// parses as that, else the raw text.
+    pub body: ErrorBody,
+}
+
+/// The body of an answer outside 2xx (typed ones boxed: error bodies can be large, and every
+/// `Result` of the client carries one).
+#[derive(Debug, Clone)]
+pub enum ErrorBody {
+    /// A body the operation does not describe for this status, or that does not parse as
+    /// described: the text as it came (lossy UTF-8).
+    Raw(String),
+}
+
+impl std::fmt::Display for ErrorBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Raw(text) => f.write_str(text),
+        }
+    }
+}
+
+/// Decodes an error body as one described type (`None` when it does not parse as that).
+#[doc(hidden)]
+pub type ErrorDecoder = fn(&[u8]) -> Option<ErrorBody>;
+
+/// The decoded body of a non-2xx answer: the decoder the operation names for the exact status,
+/// else for its class (`4XX`), else for `default`; the raw text when none applies or parses.
+#[doc(hidden)]
+pub fn error_body(
+    errors: &[(&str, ErrorDecoder)],
+    status: u16,
+    body: &[u8],
+) -> ErrorBody {
+    let exact = status.to_string();
+    let class = format!("{}XX", status / 100);
+    [exact.as_str(), class.as_str(), "default"]
+        .iter()
+        .find_map(|key| {
+            errors.iter().find(|(described, _)| described.eq_ignore_ascii_case(key))
+        })
+        .and_then(|(_, decode)| decode(body))
+        .unwrap_or_else(|| ErrorBody::Raw(String::from_utf8_lossy(body).into_owned()))
 }
 
 /// Why a call failed.
@@ -89,9 +133,10 @@ impl From<reqwest::Error> for Error {
     }
 }
 
-/// Parameter values as wire text: scalars as themselves, arrays item by item, objects as JSON.
+/// Parameter values as wire text: scalars as themselves, arrays item by item, objects as JSON;
+/// `None` for an absent value (`null`, an empty `Option`).
 #[doc(hidden)]
-pub fn param_values<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String> {
+pub fn param_values<T: serde::Serialize + ?Sized>(value: &T) -> Option<Vec<String>> {
     fn text(value: &serde_json::Value) -> String {
         match value {
             serde_json::Value::String(s) => s.clone(),
@@ -101,22 +146,22 @@ pub fn param_values<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String> {
     }
 
     match serde_json::to_value(value) {
-        Ok(serde_json::Value::Array(items)) => items.iter().map(text).collect(),
-        Ok(other) => Vec::from([text(&other)]),
-        Err(_) => Vec::new(),
+        Ok(serde_json::Value::Null) | Err(_) => None,
+        Ok(serde_json::Value::Array(items)) => Some(items.iter().map(text).collect()),
+        Ok(other) => Some(Vec::from([text(&other)])),
     }
 }
 
 /// A parameter value as one header value (arrays comma-separated).
 #[doc(hidden)]
 pub fn header_value<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    param_values(value).join(",")
+    param_values(value).unwrap_or_default().join(",")
 }
 
 /// A parameter value as one percent-encoded path segment.
 #[doc(hidden)]
 pub fn path_value<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    let raw = param_values(value).join(",");
+    let raw = header_value(value);
     let mut out = String::with_capacity(raw.len());
     for byte in raw.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
@@ -129,7 +174,8 @@ pub fn path_value<T: serde::Serialize + ?Sized>(value: &T) -> String {
     out
 }
 
-/// Append a query parameter: arrays repeat the name when `explode`, else join with commas.
+/// Append a query parameter unless absent: arrays repeat the name when `explode`, else join
+/// with commas.
 #[doc(hidden)]
 pub fn push_query<T: serde::Serialize + ?Sized>(
     query: &mut Vec<(String, String)>,
@@ -137,7 +183,9 @@ pub fn push_query<T: serde::Serialize + ?Sized>(
     value: &T,
     explode: bool,
 ) {
-    let values = param_values(value);
+    let Some(values) = param_values(value) else {
+        return;
+    };
     if explode {
         query.extend(values.into_iter().map(|v| (name.to_owned(), v)));
     } else {
@@ -145,14 +193,231 @@ pub fn push_query<T: serde::Serialize + ?Sized>(
     }
 }
 
-/// A raw success answer before decoding.
-struct Raw {
-    status: u16,
-    headers: Vec<(String, String)>,
+/// A discriminated union member as JSON: the member's own fields plus the discriminator, added
+/// when the member type does not carry it itself.
+#[doc(hidden)]
+pub fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+    serializer: S,
+    tag: &str,
+    tag_value: &str,
+    member: &T,
+) -> Result<S::Ok, S::Error> {
+    let mut value = serde_json::to_value(member).map_err(serde::ser::Error::custom)?;
+    if let serde_json::Value::Object(fields) = &mut value {
+        fields
+            .entry(tag.to_owned())
+            .or_insert_with(|| serde_json::Value::String(tag_value.to_owned()));
+    }
+
+    serde::Serialize::serialize(&value, serializer)
 }
 
+/// The parts of a `multipart/form-data` body, built by the client methods.
+#[doc(hidden)]
+pub struct Parts(reqwest::multipart::Form);
+#[doc(hidden)]
+impl Parts {
+    pub fn new() -> Self {
+        Self(reqwest::multipart::Form::new())
+    }
+
+    /// A text part, unless the value is absent.
+    pub fn text<T: serde::Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        match param_values(value) {
+            Some(values) => Self(self.0.text(name.to_owned(), values.join(","))),
+            None => self,
+        }
+    }
+
+    /// A file part, unless absent.
+    pub fn file(self, name: &str, bytes: Option<Vec<u8>>) -> Self {
+        match bytes {
+            Some(bytes) => {
+                Self(
+                    self
+                        .0
+                        .part(
+                            name.to_owned(),
+                            reqwest::multipart::Part::bytes(bytes)
+                                .file_name(name.to_owned()),
+                        ),
+                )
+            }
+            None => self,
+        }
+    }
+}
+
+/// One request on its way out: the client methods describe it in one chain of calls and
+/// [`Request::send`] sends it. One non-generic sender for every operation keeps the generated
+/// crate quick to compile.
+#[doc(hidden)]
+pub struct Request<'a> {
+    client: &'a Client,
+    builder: reqwest::RequestBuilder,
+    query: Vec<(String, String)>,
+}
+
+#[doc(hidden)]
+impl Request<'_> {
+    /// A query parameter, unless absent.
+    pub fn query<T: serde::Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        explode: bool,
+    ) -> Self {
+        push_query(&mut self.query, name, value, explode);
+        self
+    }
+
+    /// A header, unless absent.
+    pub fn header<T: serde::Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+    ) -> Self {
+        if let Some(values) = param_values(value) {
+            self.builder = self.builder.header(name, values.join(","));
+        }
+        self
+    }
+
+    /// A JSON body, unless absent.
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: Option<&T>) -> Self {
+        if let Some(body) = body {
+            self.builder = self.builder.json(body);
+        }
+        self
+    }
+
+    /// A form-encoded body, unless absent.
+    pub fn form<T: serde::Serialize + ?Sized>(mut self, body: Option<&T>) -> Self {
+        if let Some(body) = body {
+            self.builder = self.builder.form(body);
+        }
+        self
+    }
+
+    /// A `multipart/form-data` body, unless absent.
+    pub fn multipart(mut self, parts: Option<Parts>) -> Self {
+        if let Some(parts) = parts {
+            self.builder = self.builder.multipart(parts.0);
+        }
+        self
+    }
+
+    /// A raw body of `content_type`, unless absent.
+    pub fn content<B: Into<reqwest::Body>>(
+        mut self,
+        content_type: &str,
+        body: Option<B>,
+    ) -> Self {
+        if let Some(body) = body {
+            self.builder = self.builder.header("content-type", content_type).body(body);
+        }
+        self
+    }
+
+    /// Send with the client's credentials; a non-2xx answer becomes [`Error::Status`] with its
+    /// body decoded by the first of `errors` that describes its status.
+    pub async fn send(self, errors: &[(&str, ErrorDecoder)]) -> Result<Raw, Error> {
+        let builder = if self.query.is_empty() {
+            self.builder
+        } else {
+            self.builder.query(&self.query)
+        };
+        let response = self.client.auth.apply(builder).send().await?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            ))
+            .collect();
+        let success = response.status().is_success();
+        let body = response.bytes().await?.to_vec();
+        if !success {
+            let body = error_body(errors, status, &body);
+            return Err(
+                Error::Status(ErrorResponse {
+                    status,
+                    headers,
+                    body,
+                }),
+            );
+        }
+        Ok(Raw { status, headers, body })
+    }
+}
+
+/// A raw success answer before decoding.
+#[doc(hidden)]
+pub struct Raw {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+#[doc(hidden)]
 impl Raw {
-    fn unit(self) -> Result<Response<()>, Error> {
+    pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        match serde_json::from_slice(&self.body) {
+            Ok(body) => {
+                Ok(Response {
+                    status: self.status,
+                    headers: self.headers,
+                    body,
+                })
+            }
+            Err(source) => {
+                Err(Error::Decode {
+                    status: self.status,
+                    body: String::from_utf8_lossy(&self.body).into_owned(),
+                    source,
+                })
+            }
+        }
+    }
+
+    pub fn json_optional<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<Response<Option<T>>, Error> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Response {
+                status: self.status,
+                headers: self.headers,
+                body: None,
+            });
+        }
+        self.json::<T>()
+            .map(|response| Response {
+                status: response.status,
+                headers: response.headers,
+                body: Some(response.body),
+            })
+    }
+
+    pub fn text(self) -> Result<Response<String>, Error> {
+        let body = String::from_utf8_lossy(&self.body).into_owned();
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body,
+        })
+    }
+
+    pub fn bytes(self) -> Result<Response<Vec<u8>>, Error> {
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        })
+    }
+
+    pub fn unit(self) -> Result<Response<()>, Error> {
         Ok(Response {
             status: self.status,
             headers: self.headers,
@@ -165,13 +430,13 @@ impl Raw {
 #[derive(Debug, Clone)]
 pub struct Client {
     base_url: String,
-    auth: Auth,
+    auth: connector_client::Auth,
     http: reqwest::Client,
 }
 
 impl Client {
     /// A client for `base_url` (e.g. [`DEFAULT_BASE_URL`]) sending `auth` with every request.
-    pub fn new(base_url: impl Into<String>, auth: Auth) -> Self {
+    pub fn new(base_url: impl Into<String>, auth: connector_client::Auth) -> Self {
         let mut base_url = base_url.into();
         while base_url.ends_with('/') {
             base_url.pop();
@@ -187,7 +452,7 @@ impl Client {
     pub fn with_api_key(base_url: impl Into<String>, key: impl Into<String>) -> Self {
         Self::new(
             base_url,
-            Auth::Header {
+            connector_client::Auth::Header {
                 name: "X-API-Key".to_owned(),
                 value: key.into(),
             },
@@ -205,30 +470,14 @@ impl Client {
         &self.base_url
     }
 
-    async fn execute(&self, request: reqwest::RequestBuilder) -> Result<Raw, Error> {
-        let response = self.auth.apply(request).send().await?;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            ))
-            .collect();
-        let success = response.status().is_success();
-        let body = response.bytes().await?.to_vec();
-        if !success {
-            let body = String::from_utf8_lossy(&body).into_owned();
-            return Err(
-                Error::Status(ErrorResponse {
-                    status,
-                    headers,
-                    body,
-                }),
-            );
+    /// A request to `url`, for the operation methods.
+    #[doc(hidden)]
+    pub fn request(&self, method: reqwest::Method, url: String) -> Request<'_> {
+        Request {
+            client: self,
+            builder: self.http.request(method, url),
+            query: Vec::new(),
         }
-        Ok(Raw { status, headers })
     }
 
     /// Create Arbitrary Event Triggers
@@ -240,12 +489,17 @@ impl Client {
         &self,
         body: &crate::models::SetupWebhookRequest,
     ) -> Result<Response<()>, Error> {
-        let url = format!(
-            "{}/api/v0/webhooks/incoming/power_automate/events/webhook", self.base_url
-        );
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = request.json(body);
-        self.execute(request).await?.unit()
+        self.request(
+                reqwest::Method::POST,
+                format!(
+                    "{}/api/v0/webhooks/incoming/power_automate/events/webhook", self
+                    .base_url
+                ),
+            )
+            .json(Some(body))
+            .send(&[])
+            .await?
+            .unit()
     }
 
     /// Person Created
@@ -257,13 +511,17 @@ impl Client {
         &self,
         body: &crate::models::SetupWebhookPersonCreateRequest,
     ) -> Result<Response<()>, Error> {
-        let url = format!(
-            "{}/api/v0/webhooks/incoming/power_automate/person_create/webhook", self
-            .base_url
-        );
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = request.json(body);
-        self.execute(request).await?.unit()
+        self.request(
+                reqwest::Method::POST,
+                format!(
+                    "{}/api/v0/webhooks/incoming/power_automate/person_create/webhook",
+                    self.base_url
+                ),
+            )
+            .json(Some(body))
+            .send(&[])
+            .await?
+            .unit()
     }
 
     /// Delete Trigger
@@ -276,11 +534,15 @@ impl Client {
     ///
     /// - webhook_id: ID of the Webhook being deleted
     pub async fn delete_trigger(&self, webhook_id: &str) -> Result<Response<()>, Error> {
-        let url = {
-            let webhook_id = path_value(webhook_id);
-            format!("{}/api/v0/webhooks/{webhook_id}", self.base_url)
-        };
-        let request = self.http.request(reqwest::Method::DELETE, url);
-        self.execute(request).await?.unit()
+        self.request(
+                reqwest::Method::DELETE,
+                {
+                    let webhook_id = crate::client::path_value(webhook_id);
+                    format!("{}/api/v0/webhooks/{webhook_id}", self.base_url)
+                },
+            )
+            .send(&[])
+            .await?
+            .unit()
     }
 }

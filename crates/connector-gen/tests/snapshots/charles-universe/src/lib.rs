@@ -7,6 +7,7 @@
 //! - [`Client`] calls the API: one async method per operation.
 //! - [`models`] holds the request and response types.
 //! - [`triggers`] holds one type per webhook trigger, for `connector-runtime`.
+//! - [`polling`] holds one type per polling trigger, for `connector-runtime`.
 #![allow(unknown_lints)]
 #![allow(
     clippy::too_many_arguments,
@@ -27,6 +28,8 @@
 )]
 pub mod client;
 pub mod models;
+pub mod polling;
 pub mod triggers;
-pub use client::{Client, Error, ErrorResponse, Response};
-pub use connector_runtime::Auth;
+pub use client::Client;
+pub use client::{Error, ErrorBody, ErrorResponse, Response};
+pub use connector_client::Auth;

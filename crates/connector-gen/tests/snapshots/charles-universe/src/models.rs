@@ -1,12 +1,16 @@
 //! Request and response types of Charles Universe.
+//!
+//! Types implement `Serialize` when a request sends them and `Deserialize` when an answer or a
+//! notification carries them (types nothing uses implement both): serde code is most of what a
+//! generated crate takes to build.
 /// A person/create event with the relevant resource and sibling resources attached.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct PersonCreateEvent {
     #[serde(default)]
     pub person: PersonCreateEventPerson,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct PersonCreateEventPerson {
     #[serde(default)]
     pub id: String,
@@ -22,7 +26,7 @@ pub struct PersonCreateEventPerson {
     pub last_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetupWebhookRequest {
     /// Trigger Event
     pub event: SetupWebhookRequestEvent,
@@ -82,7 +86,7 @@ impl<'de> serde::Deserialize<'de> for SetupWebhookRequestEvent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetupWebhookPersonCreateRequest {
     /// Trigger Event
     #[serde(default)]
@@ -104,13 +108,13 @@ impl Default for SetupWebhookPersonCreateRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetupWebhookBody {
     /// Trigger Event
     pub event: SetupWebhookRequestEvent,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetupWebhookPersonCreateBody {
     /// Trigger Event
     #[serde(default)]

@@ -1,5 +1,5 @@
 //! Webhook triggers of Charles Universe: one type per trigger, implementing
-//! `connector_runtime::WebhookTrigger` so the runtime can subscribe, receive and unsubscribe.
+//! `connector_client::WebhookTrigger` so the runtime can subscribe, receive and unsubscribe.
 /// Create Arbitrary Event Triggers
 ///
 /// Create arbitrary event triggers, based on Charles Documentation.
@@ -18,7 +18,7 @@ impl SetupWebhookTrigger {
     }
 }
 
-impl connector_runtime::WebhookTrigger for SetupWebhookTrigger {
+impl connector_client::WebhookTrigger for SetupWebhookTrigger {
     type Notification = serde_json::Value;
     fn name(&self) -> &str {
         "SetupWebhook"
@@ -27,14 +27,14 @@ impl connector_runtime::WebhookTrigger for SetupWebhookTrigger {
     fn subscribe_request(
         &self,
         callback_url: &str,
-    ) -> Result<connector_runtime::RequestSpec, connector_runtime::TriggerError> {
+    ) -> Result<connector_client::RequestSpec, connector_client::TriggerError> {
         let mut body = serde_json::to_value(&self.body)?;
-        connector_runtime::set_pointer(
+        connector_client::set_pointer(
             &mut body,
             "/callback_uri",
             serde_json::Value::String(callback_url.to_owned()),
         )?;
-        Ok(connector_runtime::RequestSpec {
+        Ok(connector_client::RequestSpec {
             method: "POST".to_owned(),
             url: "/api/v0/webhooks/incoming/power_automate/events/webhook".to_owned(),
             query: Vec::new(),
@@ -43,8 +43,8 @@ impl connector_runtime::WebhookTrigger for SetupWebhookTrigger {
         })
     }
 
-    fn unsubscribe_route(&self) -> Option<connector_runtime::UnsubscribeRoute> {
-        Some(connector_runtime::UnsubscribeRoute {
+    fn unsubscribe_route(&self) -> Option<connector_client::UnsubscribeRoute> {
+        Some(connector_client::UnsubscribeRoute {
             method: "DELETE".to_owned(),
             path: "/api/v0/webhooks/{webhookId}".to_owned(),
             id_param: Some("webhookId".to_owned()),
@@ -74,7 +74,7 @@ impl SetupWebhookPersonCreateTrigger {
     }
 }
 
-impl connector_runtime::WebhookTrigger for SetupWebhookPersonCreateTrigger {
+impl connector_client::WebhookTrigger for SetupWebhookPersonCreateTrigger {
     type Notification = crate::models::PersonCreateEvent;
     fn name(&self) -> &str {
         "SetupWebhookPersonCreate"
@@ -83,14 +83,14 @@ impl connector_runtime::WebhookTrigger for SetupWebhookPersonCreateTrigger {
     fn subscribe_request(
         &self,
         callback_url: &str,
-    ) -> Result<connector_runtime::RequestSpec, connector_runtime::TriggerError> {
+    ) -> Result<connector_client::RequestSpec, connector_client::TriggerError> {
         let mut body = serde_json::to_value(&self.body)?;
-        connector_runtime::set_pointer(
+        connector_client::set_pointer(
             &mut body,
             "/callback_uri",
             serde_json::Value::String(callback_url.to_owned()),
         )?;
-        Ok(connector_runtime::RequestSpec {
+        Ok(connector_client::RequestSpec {
             method: "POST".to_owned(),
             url: "/api/v0/webhooks/incoming/power_automate/person_create/webhook"
                 .to_owned(),
@@ -100,8 +100,8 @@ impl connector_runtime::WebhookTrigger for SetupWebhookPersonCreateTrigger {
         })
     }
 
-    fn unsubscribe_route(&self) -> Option<connector_runtime::UnsubscribeRoute> {
-        Some(connector_runtime::UnsubscribeRoute {
+    fn unsubscribe_route(&self) -> Option<connector_client::UnsubscribeRoute> {
+        Some(connector_client::UnsubscribeRoute {
             method: "DELETE".to_owned(),
             path: "/api/v0/webhooks/{webhookId}".to_owned(),
             id_param: Some("webhookId".to_owned()),

@@ -1,4 +1,8 @@
 //! Request and response types of WorkSpan.
+//!
+//! Types implement `Serialize` when a request sends them and `Deserialize` when an answer or a
+//! notification carries them (types nothing uses implement both): serde code is most of what a
+//! generated crate takes to build.
 /// Payload of event - schema is fetched dynamically
 pub type EventPayload = serde_json::Value;
 
@@ -9,14 +13,14 @@ pub type Eventfilter = String;
 /// Payload of event - schema is fetched dynamically
 pub type WsobjectEventPayload = serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct SubscribeResp {
     /// subscriber_id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriber_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct EventSubscribeInfo {
     /// subscriber_id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,7 +60,7 @@ impl Default for EventSubscribeInfo {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct BulkloadOpportunityResponse {
     /// Integration Id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,7 +73,7 @@ pub struct BulkloadOpportunityResponse {
     pub created_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct BulkloadResponse {
     /// Integration Id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,7 +89,7 @@ pub struct BulkloadResponse {
     pub created_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct BulkloadStatusResponse {
     /// Integration ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,7 +178,7 @@ impl<'de> serde::Deserialize<'de> for BulkloadStatusResponseStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct BulkloadStatusResponseErrorsItem {
     /// Error message
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,7 +191,7 @@ pub struct BulkloadStatusResponseErrorsItem {
     pub data_row: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct ExternalIdResponse {
     /// ID from external system (e.g. CRM)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,7 +204,7 @@ pub struct ExternalIdResponse {
     pub field_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct GetExternalIdResponse {
     /// Object ID of WorkSpan Object (long ID)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,7 +213,7 @@ pub struct GetExternalIdResponse {
     pub external_ids: Option<Vec<GetExternalIdResponseExternalIdsItem>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct GetExternalIdResponseExternalIdsItem {
     /// WorkSpan field name where the external_id from an external system is stored
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,7 +223,7 @@ pub struct GetExternalIdResponseExternalIdsItem {
     pub external_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct ConnectExternalIdRequest {
     /// Field name of external ID in WorkSpan. If empty, default field name of external id field will be used. Default field names are: opportunity object: 'sales_details.crm_opportunity_id'; Accound object: 'account_info.external_account_id'
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -229,7 +233,7 @@ pub struct ConnectExternalIdRequest {
     pub external_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuditRequest {
     /// Field name of Audit Field in WorkSpan.
     pub field_name: AuditRequestFieldName,
@@ -356,7 +360,7 @@ impl<'de> serde::Deserialize<'de> for AuditRequestStatusCode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct AuditResponse {
     /// WorkSpan Object ID (long ID) that was updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -499,7 +503,7 @@ impl Default for ReportPageDto {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct ReportDataRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<ReportFilterContainer>,
@@ -507,7 +511,7 @@ pub struct ReportDataRequest {
     pub page: Option<ReportPageDto>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct ReportDataResponse {
     #[serde(rename = "endOfList", default, skip_serializing_if = "Option::is_none")]
     pub end_of_list: Option<bool>,
@@ -517,7 +521,7 @@ pub struct ReportDataResponse {
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct ReportFieldFilter {
     #[serde(rename = "colId", default, skip_serializing_if = "Option::is_none")]
     pub col_id: Option<String>,
@@ -615,7 +619,7 @@ impl<'de> serde::Deserialize<'de> for ReportFieldFilterType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct ReportFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negate: Option<bool>,
@@ -715,7 +719,7 @@ impl<'de> serde::Deserialize<'de> for ReportFilterOp {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct ReportFilterContainer {
     #[serde(rename = "fieldFilters", default, skip_serializing_if = "Option::is_none")]
     pub field_filters: Option<Vec<ReportFieldFilter>>,
@@ -775,7 +779,7 @@ impl<'de> serde::Deserialize<'de> for ReportFilterContainerOp {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscribeRequest {
     #[serde(default)]
     pub webhook_settings: SubscribeRequestWebhookSettings,
@@ -817,7 +821,7 @@ impl Default for SubscribeRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct SubscribeRequestWebhookSettings {
     /// Callback URL of Webhook
     ///
@@ -826,19 +830,19 @@ pub struct SubscribeRequestWebhookSettings {
     pub callback_url: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct GetEventSchemaResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct GetEventListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<GetEventListResponseEventsItem>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct GetEventListResponseEventsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -846,13 +850,13 @@ pub struct GetEventListResponseEventsItem {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct GetIntegrationListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integrations: Option<Vec<GetIntegrationListResponseIntegrationsItem>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct GetIntegrationListResponseIntegrationsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
@@ -864,7 +868,7 @@ pub struct GetIntegrationListResponseIntegrationsItem {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscribeObjectEventRequest {
     /// Should be 'webhook' for webhook
     #[serde(default)]
@@ -981,7 +985,7 @@ impl<'de> serde::Deserialize<'de> for SubscribeObjectEventRequestEventItem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct SubscribeObjectEventRequestWebhookSettings {
     /// Callback URL of Webhook
     ///
@@ -990,7 +994,7 @@ pub struct SubscribeObjectEventRequestWebhookSettings {
     pub callback_url: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubmitToPartnerCenterObjectEventRequest {
     /// Should be 'webhook' for webhook
     #[serde(default)]
@@ -1181,7 +1185,7 @@ impl<'de> serde::Deserialize<'de> for BulkloadOpportunityFileAttachmentContentTy
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct BulkloadOpportunityFileAttachmentRequest {
     /// file to upload
     #[serde(default)]
@@ -1240,7 +1244,7 @@ impl<'de> serde::Deserialize<'de> for BulkloadDataDataFormat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct GetReportListRequest {
     /// page
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1248,7 +1252,7 @@ pub struct GetReportListRequest {
 }
 
 /// page
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct GetReportListRequestPage {
     /// number
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1258,7 +1262,7 @@ pub struct GetReportListRequestPage {
     pub size: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
 pub struct GetReportListResponse {
     /// id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1268,7 +1272,7 @@ pub struct GetReportListResponse {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscribeBody {
     #[serde(default)]
     pub webhook_settings: serde_json::Value,
@@ -1310,7 +1314,7 @@ impl Default for SubscribeBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscribeObjectEventBody {
     /// Should be 'webhook' for webhook
     #[serde(default)]
@@ -1351,7 +1355,7 @@ impl Default for SubscribeObjectEventBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubmitToPartnerCenterObjectEventBody {
     /// Should be 'webhook' for webhook
     #[serde(default)]

@@ -1,5 +1,5 @@
 //! Webhook triggers of WorkSpan: one type per trigger, implementing
-//! `connector_runtime::WebhookTrigger` so the runtime can subscribe, receive and unsubscribe.
+//! `connector_client::WebhookTrigger` so the runtime can subscribe, receive and unsubscribe.
 /// Subscribe to WorkSpan Collaboration Events
 ///
 /// Subscribe to various collaboration events such as creates and updates on membership, tasks and comments to drive and enhance communication with your internal and partner network.
@@ -20,7 +20,7 @@ impl SubscribeTrigger {
     }
 }
 
-impl connector_runtime::WebhookTrigger for SubscribeTrigger {
+impl connector_client::WebhookTrigger for SubscribeTrigger {
     type Notification = crate::models::EventPayload;
     fn name(&self) -> &str {
         "Subscribe"
@@ -29,14 +29,14 @@ impl connector_runtime::WebhookTrigger for SubscribeTrigger {
     fn subscribe_request(
         &self,
         callback_url: &str,
-    ) -> Result<connector_runtime::RequestSpec, connector_runtime::TriggerError> {
+    ) -> Result<connector_client::RequestSpec, connector_client::TriggerError> {
         let mut body = serde_json::to_value(&self.body)?;
-        connector_runtime::set_pointer(
+        connector_client::set_pointer(
             &mut body,
             "/webhook_settings/callback_url",
             serde_json::Value::String(callback_url.to_owned()),
         )?;
-        Ok(connector_runtime::RequestSpec {
+        Ok(connector_client::RequestSpec {
             method: "POST".to_owned(),
             url: "/event/v1/subscriber".to_owned(),
             query: Vec::new(),
@@ -45,8 +45,8 @@ impl connector_runtime::WebhookTrigger for SubscribeTrigger {
         })
     }
 
-    fn unsubscribe_route(&self) -> Option<connector_runtime::UnsubscribeRoute> {
-        Some(connector_runtime::UnsubscribeRoute {
+    fn unsubscribe_route(&self) -> Option<connector_client::UnsubscribeRoute> {
+        Some(connector_client::UnsubscribeRoute {
             method: "DELETE".to_owned(),
             path: "/event/v1/subscriber/{subscriber_id}".to_owned(),
             id_param: Some("subscriber_id".to_owned()),
@@ -78,7 +78,7 @@ impl SubscribeObjectEventTrigger {
     }
 }
 
-impl connector_runtime::WebhookTrigger for SubscribeObjectEventTrigger {
+impl connector_client::WebhookTrigger for SubscribeObjectEventTrigger {
     type Notification = crate::models::WsobjectEventPayload;
     fn name(&self) -> &str {
         "SubscribeObjectEvent"
@@ -87,14 +87,14 @@ impl connector_runtime::WebhookTrigger for SubscribeObjectEventTrigger {
     fn subscribe_request(
         &self,
         callback_url: &str,
-    ) -> Result<connector_runtime::RequestSpec, connector_runtime::TriggerError> {
+    ) -> Result<connector_client::RequestSpec, connector_client::TriggerError> {
         let mut body = serde_json::to_value(&self.body)?;
-        connector_runtime::set_pointer(
+        connector_client::set_pointer(
             &mut body,
             "/webhook_settings/callback_url",
             serde_json::Value::String(callback_url.to_owned()),
         )?;
-        Ok(connector_runtime::RequestSpec {
+        Ok(connector_client::RequestSpec {
             method: "POST".to_owned(),
             url: "/event/v1/subscriber/object_integration_event".to_owned(),
             query: Vec::new(),
@@ -103,8 +103,8 @@ impl connector_runtime::WebhookTrigger for SubscribeObjectEventTrigger {
         })
     }
 
-    fn unsubscribe_route(&self) -> Option<connector_runtime::UnsubscribeRoute> {
-        Some(connector_runtime::UnsubscribeRoute {
+    fn unsubscribe_route(&self) -> Option<connector_client::UnsubscribeRoute> {
+        Some(connector_client::UnsubscribeRoute {
             method: "DELETE".to_owned(),
             path: "/event/v1/subscriber/{subscriber_id}".to_owned(),
             id_param: Some("subscriber_id".to_owned()),
@@ -136,7 +136,7 @@ impl SubmitToPartnerCenterObjectEventTrigger {
     }
 }
 
-impl connector_runtime::WebhookTrigger for SubmitToPartnerCenterObjectEventTrigger {
+impl connector_client::WebhookTrigger for SubmitToPartnerCenterObjectEventTrigger {
     type Notification = crate::models::WsobjectEventPayload;
     fn name(&self) -> &str {
         "SubmitToPartnerCenterObjectEvent"
@@ -145,14 +145,14 @@ impl connector_runtime::WebhookTrigger for SubmitToPartnerCenterObjectEventTrigg
     fn subscribe_request(
         &self,
         callback_url: &str,
-    ) -> Result<connector_runtime::RequestSpec, connector_runtime::TriggerError> {
+    ) -> Result<connector_client::RequestSpec, connector_client::TriggerError> {
         let mut body = serde_json::to_value(&self.body)?;
-        connector_runtime::set_pointer(
+        connector_client::set_pointer(
             &mut body,
             "/webhook_settings/callback_url",
             serde_json::Value::String(callback_url.to_owned()),
         )?;
-        Ok(connector_runtime::RequestSpec {
+        Ok(connector_client::RequestSpec {
             method: "POST".to_owned(),
             url: "/event/v1/subscriber/submit_to_partner_center".to_owned(),
             query: Vec::new(),
@@ -161,8 +161,8 @@ impl connector_runtime::WebhookTrigger for SubmitToPartnerCenterObjectEventTrigg
         })
     }
 
-    fn unsubscribe_route(&self) -> Option<connector_runtime::UnsubscribeRoute> {
-        Some(connector_runtime::UnsubscribeRoute {
+    fn unsubscribe_route(&self) -> Option<connector_client::UnsubscribeRoute> {
+        Some(connector_client::UnsubscribeRoute {
             method: "DELETE".to_owned(),
             path: "/event/v1/subscriber/{subscriber_id}".to_owned(),
             id_param: Some("subscriber_id".to_owned()),

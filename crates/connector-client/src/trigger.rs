@@ -156,6 +156,24 @@ pub trait WebhookTrigger: Send + Sync + 'static {
     }
 }
 
+/// A webhook nobody subscribes to by request: OpenAPI 3.1 `webhooks`, or 3.0 callbacks whose
+/// URL no request carries (a provider configured in its dashboard, like Stripe's). The runtime
+/// hosts it at a fixed, signed callback URL that the user registers with the provider by hand:
+/// enabling records the subscription and sends nothing, disabling makes the URL answer 410.
+/// Notifications are typed, signature-checked and stored as for a [`WebhookTrigger`].
+pub trait ReceiveOnlyTrigger: Send + Sync + 'static {
+    /// One notification item: the callback body for `single`, one array element for `batch`.
+    type Notification: DeserializeOwned + Send + 'static;
+
+    /// Stable name stored with each subscription (the webhook's operation id).
+    fn name(&self) -> &str;
+
+    /// The callback body is an array, one handler run per item.
+    fn batch(&self) -> bool {
+        false
+    }
+}
+
 /// Set `value` at JSON `pointer` inside `target`, creating intermediate objects.
 /// `""` replaces the whole target. Used by generated code to place the callback URL.
 pub fn set_pointer(
