@@ -108,6 +108,7 @@ pub use connector_client::{auth, polling as polling_trigger, trigger};
 
 pub use action::PendingWait;
 pub use auth::Auth;
+pub use connector_client::{PollingTrigger, DEFAULT_POLL_INTERVAL};
 pub use definition::{
     DefinitionError, DefinitionOptions, HttpWebhookDefinition, WebhookAuthentication,
     WebhookRequest,
@@ -119,7 +120,6 @@ pub use http_client::{BearerTokenSource, RequestProfile, RetryPolicy};
 pub use ids::SubscriptionId;
 pub use lifecycle::{ResumeReport, OPERATION_NAME_HEADER, TRACKING_ID_HEADER};
 pub use pollers::{PollStats, PollingOptions};
-pub use connector_client::{PollingTrigger, DEFAULT_POLL_INTERVAL};
 pub use registry::{Connection, HandlerError, TriggerOptions};
 pub use store::{
     Durability, HookLookup, Lease, PollState, SqliteStore, Store, StoreError, SubscriptionRecord,

@@ -2,6 +2,7 @@
 //! resume after a restart.
 
 use std::any::TypeId;
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -724,6 +725,8 @@ impl HostInner {
         let mut after = 0i64;
         let mut queued = 0usize;
         let mut unregistered = std::collections::BTreeSet::new();
+        // Subscriptions no longer cached (ended), read from the store once per pass.
+        let mut known: HashMap<SubscriptionId, Option<(SubscriptionKind, String)>> = HashMap::new();
         loop {
             let page = self.inbox.claim(after, REDELIVERY_PAGE).await?;
             let Some(last) = page.last() else {
@@ -731,19 +734,43 @@ impl HostInner {
             };
             after = last.id;
             for row in page {
-                let Some(cached) = self.subscriptions.cached(&row.subscription) else {
-                    continue;
+                // A row outlives its subscription's place in the cache: it was acknowledged
+                // (202) before the subscription was disabled or deleted — perhaps by another
+                // process — and must still be handled, so the stored record says whose it is.
+                let (kind, trigger) = match self.subscriptions.cached(&row.subscription) {
+                    Some(cached) => (cached.kind, cached.trigger.to_string()),
+                    None => match known.get(&row.subscription) {
+                        Some(Some(entry)) => entry.clone(),
+                        Some(None) => continue,
+                        None => {
+                            let entry = self
+                                .store
+                                .subscription(&row.subscription)
+                                .await?
+                                .map(|record| (record.kind, record.trigger));
+                            if entry.is_none() {
+                                tracing::warn!(
+                                    subscription = %row.subscription,
+                                    inbox_id = row.id,
+                                    "an inbox row without its subscription is not dispatched"
+                                );
+                            }
+                            known.insert(row.subscription.clone(), entry.clone());
+                            match entry {
+                                Some(entry) => entry,
+                                None => continue,
+                            }
+                        }
+                    },
                 };
-                if cached.kind == SubscriptionKind::Action {
+                if kind == SubscriptionKind::Action {
                     // Action results are read from the inbox by the wait, not dispatched.
                     self.store.mark_delivered(row.id).await?;
                     continue;
                 }
-                let Some(queue) = self
-                    .registration(&cached.trigger)
-                    .and_then(|r| r.dispatch.clone())
+                let Some(queue) = self.registration(&trigger).and_then(|r| r.dispatch.clone())
                 else {
-                    unregistered.insert(cached.trigger.to_string());
+                    unregistered.insert(trigger);
                     continue;
                 };
                 if !self.inbox.hold(row.id) {
@@ -1100,6 +1127,17 @@ impl Host {
                 }
                 inner.sweep().await;
                 inner.remove_late_hooks().await;
+                if inner.resumed.load(std::sync::atomic::Ordering::SeqCst) {
+                    // Rows whose lease ran out — their process died, here or in another
+                    // replica on the same store — are handled here instead (at least once).
+                    match inner.redeliver().await {
+                        Ok((0, _)) => {}
+                        Ok((queued, _)) => {
+                            tracing::info!(queued, "redelivered rows whose lease ran out")
+                        }
+                        Err(error) => tracing::warn!(%error, "cannot redeliver expired rows"),
+                    }
+                }
                 if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
                     last_prune = Some(tokio::time::Instant::now());
                     inner.prune().await;

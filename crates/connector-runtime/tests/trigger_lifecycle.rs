@@ -152,6 +152,55 @@ async fn pending_deliveries_are_redelivered_after_a_restart() {
     second.shutdown().await;
 }
 
+/// Found by the 3-replica PostgreSQL crash run: a notification acknowledged (202) whose
+/// subscription is disabled before its handler ran is still handled after a restart, although
+/// the subscription is no longer live.
+#[tokio::test]
+async fn an_acknowledged_delivery_of_a_disabled_subscription_is_handled_after_a_restart() {
+    let api = MockApi::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let trigger = MockTrigger::new("on_push");
+
+    let first = host_with(&path).await;
+    let addr = first.local_addr();
+    first
+        .register(&trigger, connection(&api.base_url()), |_| async {
+            std::future::pending::<()>().await;
+            Ok(())
+        })
+        .unwrap();
+    let id = first.enable(&trigger).await.unwrap();
+    let hook = api.hooks().remove(0);
+    assert_eq!(
+        api.deliver(&hook, &event(7), &[("x-github-delivery", "d-7")])
+            .await
+            .unwrap(),
+        202
+    );
+    first.disable(&id).await.unwrap();
+    assert_eq!(
+        first.subscription(&id).await.unwrap().unwrap().state,
+        SubscriptionState::Gone
+    );
+    first.shutdown().await;
+    drop(first);
+
+    let second = Host::builder()
+        .with_bind(addr)
+        .with_sqlite(&path)
+        .with_signing_key(KEY.to_vec())
+        .with_retry_policy(fast_policy())
+        .build()
+        .await
+        .unwrap();
+    let mut received = register_forwarding(&second, &trigger, &api.base_url());
+    let report = second.resume().await.unwrap();
+    assert_eq!(report.redelivered, 1, "{report:?}");
+    assert_eq!(next(&mut received).await.body.seq, 7);
+    second.shutdown().await;
+}
+
 #[tokio::test]
 async fn subscribe_retries_503_then_succeeds_and_unsubscribe_retries_500() {
     let api = MockApi::start().await.unwrap();

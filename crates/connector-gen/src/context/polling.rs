@@ -5,8 +5,8 @@
 use super::triggers::{webhook, TriggerField};
 use super::MODELS;
 use crate::literals::{doc_lines, string_literal};
-use connector_model::names::{pascal, NameAllocator};
 use crate::typespace::{Ty, TypeSpace};
+use connector_model::names::{pascal, NameAllocator};
 use connector_model::{Connector, Trigger, TriggerKind};
 use serde::Serialize;
 use serde_json::Value;
