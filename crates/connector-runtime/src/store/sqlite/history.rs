@@ -46,6 +46,8 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_subscription ON audit(subscription_id, id);
 CREATE INDEX inbox_failed ON inbox(id) WHERE state = 2;
+CREATE INDEX inbox_failed_subscription ON inbox(subscription_id, id) WHERE state = 2;
+CREATE INDEX inbox_failed_trigger ON inbox(trigger, id) WHERE state = 2;
 CREATE INDEX inbox_subscription ON inbox(subscription_id, id);
 CREATE INDEX inbox_trigger ON inbox(trigger, id);
 CREATE INDEX inbox_received ON inbox(received_ms);
@@ -224,6 +226,10 @@ fn list_deliveries(conn: &Connection, query: &DeliveryQuery) -> StoreResult<Page
     // The narrowest index for the filter; partial indexes need the state as a literal.
     let index = match list.state {
         Some(DeliveryState::Pending) => "inbox_pending",
+        // Failed rows of one subscription or trigger: its own partial index, so a page reads
+        // its rows only, not every newer failed row of the others.
+        Some(DeliveryState::Failed) if list.subscription.is_some() => "inbox_failed_subscription",
+        Some(DeliveryState::Failed) if list.trigger.is_some() => "inbox_failed_trigger",
         Some(DeliveryState::Failed) => "inbox_failed",
         _ if list.subscription.is_some() => "inbox_subscription",
         _ if list.trigger.is_some() => "inbox_trigger",
