@@ -27,6 +27,8 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 enum StoreChoice {
     Sqlite(PathBuf, Durability),
+    #[cfg(feature = "postgres")]
+    Postgres(String, crate::store::PostgresOptions),
     Custom(Arc<dyn Store>),
 }
 
@@ -106,6 +108,26 @@ impl HostBuilder {
         self
     }
 
+    /// Keep state in PostgreSQL (cargo feature `postgres`), shared by every replica given the
+    /// same URL: `postgres://user:password@host:port/database`. The schema is created or
+    /// migrated at [`HostBuilder::build`]; a URL that does not work fails the build with an
+    /// error naming it without its password.
+    #[cfg(feature = "postgres")]
+    pub fn with_postgres(self, url: impl Into<String>) -> Self {
+        self.with_postgres_options(url, crate::store::PostgresOptions::default())
+    }
+
+    /// Like [`HostBuilder::with_postgres`] with pool settings (size, timeouts).
+    #[cfg(feature = "postgres")]
+    pub fn with_postgres_options(
+        mut self,
+        url: impl Into<String>,
+        options: crate::store::PostgresOptions,
+    ) -> Self {
+        self.store = StoreChoice::Postgres(url.into(), options);
+        self
+    }
+
     /// Use another [`Store`] implementation.
     pub fn with_store(mut self, store: Arc<dyn Store>) -> Self {
         self.store = StoreChoice::Custom(store);
@@ -179,6 +201,10 @@ impl HostBuilder {
     pub async fn build(self) -> Result<Host> {
         let store: Arc<dyn Store> = match self.store {
             StoreChoice::Custom(store) => store,
+            #[cfg(feature = "postgres")]
+            StoreChoice::Postgres(url, options) => {
+                Arc::new(crate::store::PostgresStore::connect_with(&url, options).await?)
+            }
             StoreChoice::Sqlite(path, durability) => {
                 let opened = tokio::task::spawn_blocking(move || {
                     if path.as_os_str() == ":memory:" {

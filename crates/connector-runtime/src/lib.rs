@@ -62,6 +62,8 @@ pub use registry::{Connection, HandlerError, TriggerOptions};
 pub use store::{
     Durability, HookLookup, SqliteStore, Store, SubscriptionRecord, SubscriptionState,
 };
+#[cfg(feature = "postgres")]
+pub use store::{PostgresOptions, PostgresStore};
 pub use trigger::{
     set_pointer, Callback, HookListRoute, RequestSpec, TriggerError, UnsubscribeRoute,
     WebhookTrigger,

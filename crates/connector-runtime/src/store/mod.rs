@@ -3,11 +3,18 @@
 //! [`Store`] is the seam for other backends (a PostgreSQL store for several replicas can
 //! implement it); [`SqliteStore`] is the embedded default.
 
+#[cfg(feature = "postgres")]
+mod postgres;
+mod rows;
 mod sqlite;
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "postgres")]
+pub use postgres::{
+    redact_database_url, PostgresOptions, PostgresStore, SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION,
+};
 pub use sqlite::{Durability, SqliteStore};
 
 use crate::trigger::HookListRoute;
@@ -28,6 +35,30 @@ pub enum StoreError {
     /// The store's worker is gone (the host is shutting down).
     #[error("store: closed")]
     Closed,
+    /// The database cannot be reached right now (connection refused or lost, server shutting
+    /// down, pool exhausted). Worth retrying later; callbacks are answered 503.
+    #[error("store: database unavailable: {0}")]
+    Unavailable(String),
+    /// The database cannot be opened at all at start (wrong URL, unreachable host, refused
+    /// credentials). `url` is the address given, without its password.
+    #[error("store: cannot connect to {url}: {reason}")]
+    Connect {
+        /// The database URL, password removed.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The database was migrated by a newer binary: this one refuses to touch it.
+    #[error(
+        "store: the database schema is version {found}, newer than this binary's {supported}; \
+         upgrade the binary"
+    )]
+    SchemaTooNew {
+        /// The version recorded in the database.
+        found: i64,
+        /// The newest version this binary knows.
+        supported: i64,
+    },
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -1,0 +1,729 @@
+//! The PostgreSQL store (cargo feature `postgres`): several replicas share one database.
+//!
+//! tokio-postgres speaks the protocol asynchronously and pipelines; deadpool-postgres keeps a
+//! small pool of its connections with a statement cache each. Every call is one short
+//! statement (or one short transaction) on a pooled connection: no transaction or row lock
+//! is held between calls, so nothing a replica holds outlives a crash of that replica.
+//!
+//! Inbox inserts are batched like SQLite's group commit: callbacks arriving together become
+//! one multi-row `INSERT … ON CONFLICT DO NOTHING` (one commit, one WAL flush), with up to
+//! [`PostgresOptions::insert_lanes`] batches in flight at once so round trips overlap.
+//! Each caller hears back only after the statement that holds its row committed.
+//!
+//! The schema is versioned: migrations run at start in one transaction under an advisory
+//! lock, so replicas starting together migrate once; a database migrated by a newer binary is
+//! refused with [`StoreError::SchemaTooNew`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use deadpool_postgres::{
+    Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime,
+};
+use tokio::sync::{mpsc, oneshot, Semaphore};
+use tokio_postgres::{NoTls, Row};
+
+use super::rows::{corrupt, encode_json, validate_delivery, RawDelivery, RawSubscription};
+use super::{
+    now_ms, InsertOutcome, NewDelivery, StoreError, StoreResult, StoredDelivery, SubscriptionRecord,
+};
+use crate::SubscriptionId;
+
+/// Most callbacks one insert statement takes.
+const MAX_INSERT_BATCH: usize = 512;
+
+/// Callbacks waiting for an insert lane; senders wait beyond this (back-pressure).
+const INSERT_QUEUE: usize = 8192;
+
+/// The advisory lock key migrations run under (`"connrt01"` as bytes), so replicas starting
+/// together take turns.
+const MIGRATION_LOCK: i64 = 0x636f_6e6e_7274_3031;
+
+/// Schema migrations, oldest first; version `n` is `MIGRATIONS[n - 1]`. Append only: a
+/// released migration never changes.
+const MIGRATIONS: &[&str] = &[
+    // 1: subscriptions and the inbox, as SQLite has them; times are ms since the Unix epoch.
+    "CREATE TABLE subscriptions (
+        id TEXT PRIMARY KEY,
+        trigger TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        intent TEXT NOT NULL,
+        location TEXT,
+        unsubscribe TEXT,
+        lookup TEXT,
+        subscribe_status BIGINT,
+        subscribe_body TEXT,
+        deadline_ms BIGINT,
+        outcome TEXT,
+        last_error TEXT,
+        created_ms BIGINT NOT NULL,
+        updated_ms BIGINT NOT NULL
+    );
+    CREATE TABLE inbox (
+        id BIGSERIAL PRIMARY KEY,
+        subscription_id TEXT NOT NULL,
+        delivery_id TEXT,
+        received_ms BIGINT NOT NULL,
+        headers TEXT NOT NULL,
+        body BYTEA NOT NULL,
+        state SMALLINT NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    CREATE UNIQUE INDEX inbox_dedupe ON inbox (subscription_id, delivery_id);
+    CREATE INDEX inbox_pending ON inbox (id) WHERE state = 0;",
+];
+
+/// The newest schema version this binary knows.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// One statement for a batch of callbacks. Ids are drawn in arrival order before the insert
+/// (the CTE is materialised, so `nextval` runs once per row), which lets the answer say, for
+/// each callback by its position, under which id it was stored or that it was a duplicate —
+/// also for a duplicate within the same batch (the first one wins).
+const INSERT_BATCH: &str = "
+WITH input AS MATERIALIZED (
+    SELECT nextval('inbox_id_seq') AS id, t.n, t.sub, t.did, t.headers, t.body
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[])
+        WITH ORDINALITY AS t(sub, did, headers, body, n)
+    ORDER BY t.n
+), inserted AS (
+    INSERT INTO inbox (id, subscription_id, delivery_id, received_ms, headers, body)
+    SELECT id, sub, did, $5, headers, body FROM input ORDER BY n
+    ON CONFLICT (subscription_id, delivery_id) DO NOTHING
+    RETURNING id
+)
+SELECT input.n, input.id, inserted.id IS NOT NULL
+FROM input LEFT JOIN inserted ON inserted.id = input.id";
+
+const SUBSCRIPTION_COLUMNS: &str = "id, trigger, kind, state, intent, location, unsubscribe, \
+    subscribe_status, subscribe_body, deadline_ms, outcome, last_error, created_ms, updated_ms, lookup";
+
+const DELIVERY_COLUMNS: &str = "id, subscription_id, delivery_id, headers, body, attempts, state";
+
+/// Connection pool settings of a [`PostgresStore`].
+#[derive(Debug, Clone)]
+pub struct PostgresOptions {
+    /// Most connections this replica opens (default 16). Every replica opens its own, so keep
+    /// `replicas × pool_size` under the server's `max_connections`.
+    pub pool_size: usize,
+    /// How long to wait for a connection, to connect, or for a free pooled connection before
+    /// a call fails as [`StoreError::Unavailable`] (default 5 s).
+    pub timeout: Duration,
+    /// Inbox insert batches in flight at once (default 4).
+    pub insert_lanes: usize,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        PostgresOptions {
+            pool_size: 16,
+            timeout: Duration::from_secs(5),
+            insert_lanes: 4,
+        }
+    }
+}
+
+impl PostgresOptions {
+    /// Most connections this replica opens.
+    pub fn with_pool_size(mut self, size: usize) -> Self {
+        self.pool_size = size.max(1);
+        self
+    }
+
+    /// Connect, checkout and statement timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
+/// PostgreSQL store shared by any number of replicas.
+pub struct PostgresStore {
+    pool: Pool,
+    inserts: mpsc::Sender<InsertJob>,
+    /// The database URL without its password, for messages.
+    url: String,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("url", &self.url)
+            .finish()
+    }
+}
+
+struct InsertJob {
+    delivery: NewDelivery,
+    reply: oneshot::Sender<StoreResult<InsertOutcome>>,
+}
+
+impl PostgresStore {
+    /// Connect with default [`PostgresOptions`] and bring the schema up to date.
+    ///
+    /// `url` is a libpq-style URL (`postgres://user:password@host:port/database`, a Unix
+    /// socket directory as a percent-encoded host) or a `key=value` connection string.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with(url, PostgresOptions::default()).await
+    }
+
+    /// Connect with the given options and bring the schema up to date. A URL that does not
+    /// parse, a server that cannot be reached or refuses the login fail with
+    /// [`StoreError::Connect`] naming the URL without its password.
+    pub async fn connect_with(url: &str, options: PostgresOptions) -> StoreResult<Self> {
+        let shown = redact_database_url(url);
+        let connect_error = |reason: String| StoreError::Connect {
+            url: shown.clone(),
+            reason,
+        };
+        let mut config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e: tokio_postgres::Error| connect_error(describe(&e)))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(options.timeout);
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("connector-runtime");
+        }
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                // A closed connection is noticed without a round trip; one that died silently
+                // fails its next statement, which is answered 503 and the pool drops it.
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(options.pool_size.max(1))
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(options.timeout))
+            .create_timeout(Some(options.timeout))
+            .recycle_timeout(Some(options.timeout))
+            .build()
+            .map_err(|e| connect_error(e.to_string()))?;
+        let mut client = pool
+            .get()
+            .await
+            .map_err(|e| connect_error(describe_pool(&e)))?;
+        migrate(&mut client).await?;
+        drop(client);
+
+        let (inserts, jobs) = mpsc::channel(INSERT_QUEUE);
+        let lanes = Arc::new(Semaphore::new(options.insert_lanes.max(1)));
+        tokio::spawn(insert_loop(pool.clone(), jobs, lanes));
+        Ok(PostgresStore {
+            pool,
+            inserts,
+            url: shown,
+        })
+    }
+
+    /// The database URL without its password.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    async fn client(&self) -> StoreResult<Object> {
+        self.pool.get().await.map_err(pool_error)
+    }
+
+    /// Run one cached statement that returns no rows; how many rows it changed.
+    async fn execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> StoreResult<u64> {
+        let client = self.client().await?;
+        let statement = client.prepare_cached(sql).await.map_err(classify)?;
+        client.execute(&statement, params).await.map_err(classify)
+    }
+
+    /// Run one cached query.
+    async fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> StoreResult<Vec<Row>> {
+        let client = self.client().await?;
+        let statement = client.prepare_cached(sql).await.map_err(classify)?;
+        client.query(&statement, params).await.map_err(classify)
+    }
+
+    async fn deliveries(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> StoreResult<Vec<StoredDelivery>> {
+        self.query(sql, params)
+            .await?
+            .iter()
+            .map(|row| read_delivery(row).and_then(validate_delivery))
+            .collect()
+    }
+}
+
+/// Apply the migrations this database lacks, in one transaction under the migration lock.
+async fn migrate(client: &mut Object) -> StoreResult<()> {
+    let transaction = client.transaction().await.map_err(classify)?;
+    transaction
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await
+        .map_err(classify)?;
+    transaction
+        .batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+        .await
+        .map_err(classify)?;
+    let found: Option<i64> = transaction
+        .query_one("SELECT max(version) FROM schema_version", &[])
+        .await
+        .and_then(|row| row.try_get(0))
+        .map_err(classify)?;
+    let found = found.unwrap_or(0);
+    if found > SCHEMA_VERSION {
+        // Dropping the transaction rolls it back (and releases the lock).
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let applied = usize::try_from(found).unwrap_or(0);
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+        transaction.batch_execute(migration).await.map_err(|e| {
+            StoreError::Database(format!("migration {} failed: {}", index + 1, describe(&e)))
+        })?;
+    }
+    if found < SCHEMA_VERSION {
+        transaction
+            .batch_execute("DELETE FROM schema_version")
+            .await
+            .map_err(classify)?;
+        transaction
+            .execute(
+                "INSERT INTO schema_version (version) VALUES ($1)",
+                &[&SCHEMA_VERSION],
+            )
+            .await
+            .map_err(classify)?;
+        tracing::info!(from = found, to = SCHEMA_VERSION, "store: schema migrated");
+    }
+    transaction.commit().await.map_err(classify)
+}
+
+/// Gather callbacks into batches; each batch waits for a free lane, so callbacks arriving
+/// while every lane is busy join the next batch (group commit).
+async fn insert_loop(pool: Pool, mut jobs: mpsc::Receiver<InsertJob>, lanes: Arc<Semaphore>) {
+    let mut batch = Vec::with_capacity(MAX_INSERT_BATCH);
+    loop {
+        let Ok(lane) = lanes.clone().acquire_owned().await else {
+            return;
+        };
+        if jobs.recv_many(&mut batch, MAX_INSERT_BATCH).await == 0 {
+            // Every sender is gone: the store was dropped.
+            return;
+        }
+        let pool = pool.clone();
+        let taken = std::mem::replace(&mut batch, Vec::with_capacity(MAX_INSERT_BATCH));
+        tokio::spawn(async move {
+            insert_batch(&pool, taken).await;
+            drop(lane);
+        });
+    }
+}
+
+async fn insert_batch(pool: &Pool, batch: Vec<InsertJob>) {
+    match run_insert_batch(pool, &batch).await {
+        Ok(outcomes) => {
+            for (job, outcome) in batch.into_iter().zip(outcomes) {
+                // The caller may have gone away (sender hung up); the row stays stored.
+                let _ = job.reply.send(Ok(outcome));
+            }
+        }
+        Err(error) => {
+            for job in batch {
+                let _ = job.reply.send(Err(error.clone()));
+            }
+        }
+    }
+}
+
+async fn run_insert_batch(pool: &Pool, batch: &[InsertJob]) -> StoreResult<Vec<InsertOutcome>> {
+    let client = pool.get().await.map_err(pool_error)?;
+    let statement = client
+        .prepare_cached(INSERT_BATCH)
+        .await
+        .map_err(classify)?;
+    let subscriptions: Vec<&str> = batch
+        .iter()
+        .map(|job| job.delivery.subscription.as_str())
+        .collect();
+    let delivery_ids: Vec<Option<&str>> = batch
+        .iter()
+        .map(|job| job.delivery.delivery_id.as_deref())
+        .collect();
+    let headers: Vec<&str> = batch
+        .iter()
+        .map(|job| job.delivery.headers_json.as_str())
+        .collect();
+    let bodies: Vec<&[u8]> = batch.iter().map(|job| &job.delivery.body[..]).collect();
+    let rows = client
+        .query(
+            &statement,
+            &[&subscriptions, &delivery_ids, &headers, &bodies, &now_ms()],
+        )
+        .await
+        .map_err(classify)?;
+    let mut outcomes: Vec<Option<InsertOutcome>> = vec![None; batch.len()];
+    for row in rows {
+        let position: i64 = row.try_get(0).map_err(classify)?;
+        let id: i64 = row.try_get(1).map_err(classify)?;
+        let inserted: bool = row.try_get(2).map_err(classify)?;
+        let slot = usize::try_from(position - 1)
+            .ok()
+            .and_then(|index| outcomes.get_mut(index))
+            .ok_or_else(|| corrupt(format!("insert answered for position {position}")))?;
+        *slot = Some(if inserted {
+            InsertOutcome::Inserted(id)
+        } else {
+            InsertOutcome::Duplicate
+        });
+    }
+    outcomes
+        .into_iter()
+        .map(|outcome| outcome.ok_or_else(|| corrupt("insert answered for fewer rows than sent")))
+        .collect()
+}
+
+fn read_subscription(row: &Row) -> StoreResult<RawSubscription> {
+    let read = || -> Result<RawSubscription, tokio_postgres::Error> {
+        Ok(RawSubscription {
+            id: row.try_get(0)?,
+            trigger: row.try_get(1)?,
+            kind: row.try_get(2)?,
+            state: row.try_get(3)?,
+            intent: row.try_get(4)?,
+            location: row.try_get(5)?,
+            unsubscribe: row.try_get(6)?,
+            subscribe_status: row.try_get(7)?,
+            subscribe_body: row.try_get(8)?,
+            deadline_ms: row.try_get(9)?,
+            outcome: row.try_get(10)?,
+            last_error: row.try_get(11)?,
+            created_ms: row.try_get(12)?,
+            updated_ms: row.try_get(13)?,
+            lookup: row.try_get(14)?,
+        })
+    };
+    read().map_err(|e| corrupt(describe(&e)))
+}
+
+fn read_delivery(row: &Row) -> StoreResult<RawDelivery> {
+    let read = || -> Result<RawDelivery, tokio_postgres::Error> {
+        Ok((
+            row.try_get(0)?,
+            row.try_get(1)?,
+            row.try_get(2)?,
+            row.try_get(3)?,
+            row.try_get(4)?,
+            i64::from(row.try_get::<_, i32>(5)?),
+            i64::from(row.try_get::<_, i16>(6)?),
+        ))
+    };
+    read().map_err(|e| corrupt(describe(&e)))
+}
+
+/// A tokio-postgres error as text: the server's own message when there is one (its
+/// `Display` alone says only "db error").
+fn describe(error: &tokio_postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{}: {} ({})", db.severity(), db.message(), db.code().code()),
+        None => {
+            let mut text = error.to_string();
+            if let Some(source) = std::error::Error::source(error) {
+                text = format!("{text}: {source}");
+            }
+            text
+        }
+    }
+}
+
+fn describe_pool(error: &PoolError) -> String {
+    match error {
+        PoolError::Backend(error) => describe(error),
+        PoolError::Timeout(_) => "timed out waiting for a connection".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether an error means the server cannot be reached right now, as opposed to a statement
+/// it refused.
+fn is_unavailable(error: &tokio_postgres::Error) -> bool {
+    if error.is_closed() {
+        return true;
+    }
+    match error.code() {
+        // Connection exceptions (08…), operator intervention such as a shutdown (57P…),
+        // too many connections, and a server starting up or in recovery.
+        Some(code) => {
+            let code = code.code();
+            code.starts_with("08") || code.starts_with("57P") || code == "53300"
+        }
+        // No SQLSTATE: the connection failed or broke (I/O, timeout), not the statement.
+        None => {
+            let mut source = std::error::Error::source(error);
+            while let Some(cause) = source {
+                if cause.is::<std::io::Error>() {
+                    return true;
+                }
+                source = cause.source();
+            }
+            let text = error.to_string();
+            text.starts_with("error connecting")
+                || text.starts_with("timeout")
+                || text.starts_with("error communicating")
+        }
+    }
+}
+
+fn classify(error: tokio_postgres::Error) -> StoreError {
+    if is_unavailable(&error) {
+        StoreError::Unavailable(describe(&error))
+    } else {
+        StoreError::Database(describe(&error))
+    }
+}
+
+fn pool_error(error: PoolError) -> StoreError {
+    match error {
+        PoolError::Backend(error) => classify(error),
+        PoolError::Closed => StoreError::Closed,
+        other => StoreError::Unavailable(describe_pool(&other)),
+    }
+}
+
+/// A database URL or `key=value` connection string with its password removed, for messages.
+pub fn redact_database_url(url: &str) -> String {
+    let trimmed = url.trim();
+    if trimmed.starts_with("postgres://") || trimmed.starts_with("postgresql://") {
+        let Ok(mut parsed) = url::Url::parse(trimmed) else {
+            // Unparseable (a bad port, say): cut the password out of the user info by hand
+            // and drop the query, which may carry one too.
+            let (scheme, rest) = trimmed.split_once("://").unwrap_or(("postgres", trimmed));
+            let rest = rest.split('?').next().unwrap_or("");
+            return match rest.rsplit_once('@') {
+                Some((user_info, host)) => {
+                    let user = user_info.split(':').next().unwrap_or("");
+                    format!("{scheme}://{user}@{host}")
+                }
+                None => format!("{scheme}://{rest}"),
+            };
+        };
+        if parsed.password().is_some() {
+            let _ = parsed.set_password(None);
+        }
+        if parsed.query().is_some() {
+            let pairs: Vec<(String, String)> = parsed
+                .query_pairs()
+                .map(|(name, value)| {
+                    let value = if name.eq_ignore_ascii_case("password") {
+                        "<redacted>".to_owned()
+                    } else {
+                        value.into_owned()
+                    };
+                    (name.into_owned(), value)
+                })
+                .collect();
+            parsed.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        return parsed.to_string();
+    }
+    // `key=value` pairs separated by spaces; a quoted value may hold spaces.
+    let mut shown = Vec::new();
+    let mut rest = trimmed;
+    while let Some((key, after)) = rest.split_once('=') {
+        // Text before the last space is junk without `=`; only the word before `=` is the key.
+        let key = key.split_whitespace().last().unwrap_or("");
+        let after = after.trim_start();
+        let (value, next) = if let Some(quoted) = after.strip_prefix('\'') {
+            let end = quoted.find('\'').map_or(quoted.len(), |at| at + 1);
+            let (value, next) = after.split_at((end + 1).min(after.len()));
+            (value, next)
+        } else {
+            after.split_at(after.find(' ').unwrap_or(after.len()))
+        };
+        if key.eq_ignore_ascii_case("password") {
+            shown.push(format!("{key}=<redacted>"));
+        } else {
+            shown.push(format!("{key}={value}"));
+        }
+        rest = next;
+    }
+    shown.join(" ")
+}
+
+#[async_trait::async_trait]
+impl super::Store for PostgresStore {
+    async fn put_subscription(&self, record: &SubscriptionRecord) -> StoreResult<()> {
+        let unsubscribe = encode_json(record.unsubscribe.as_ref())?;
+        let lookup = encode_json(record.lookup.as_ref())?;
+        self.execute(
+            &format!(
+                "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+                 ON CONFLICT (id) DO UPDATE SET trigger = EXCLUDED.trigger, \
+                 kind = EXCLUDED.kind, state = EXCLUDED.state, intent = EXCLUDED.intent, \
+                 location = EXCLUDED.location, unsubscribe = EXCLUDED.unsubscribe, \
+                 subscribe_status = EXCLUDED.subscribe_status, \
+                 subscribe_body = EXCLUDED.subscribe_body, deadline_ms = EXCLUDED.deadline_ms, \
+                 outcome = EXCLUDED.outcome, last_error = EXCLUDED.last_error, \
+                 created_ms = EXCLUDED.created_ms, updated_ms = EXCLUDED.updated_ms, \
+                 lookup = EXCLUDED.lookup"
+            ),
+            &[
+                &record.id.as_str(),
+                &record.trigger,
+                &record.kind.as_str(),
+                &record.state.as_str(),
+                &record.intent.as_str(),
+                &record.location,
+                &unsubscribe,
+                &record.subscribe_status.map(i64::from),
+                &record.subscribe_body,
+                &record.deadline_ms,
+                &record.outcome,
+                &record.last_error,
+                &record.created_ms,
+                &record.updated_ms,
+                &lookup,
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn subscription(&self, id: &SubscriptionId) -> StoreResult<Option<SubscriptionRecord>> {
+        let rows = self
+            .query(
+                &format!("SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = $1"),
+                &[&id.as_str()],
+            )
+            .await?;
+        rows.first()
+            .map(|row| read_subscription(row).and_then(RawSubscription::validate))
+            .transpose()
+    }
+
+    async fn subscriptions(&self) -> StoreResult<Vec<SubscriptionRecord>> {
+        self.query(
+            &format!("SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions ORDER BY created_ms, id"),
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|row| read_subscription(row).and_then(RawSubscription::validate))
+        .collect()
+    }
+
+    async fn insert_delivery(&self, delivery: NewDelivery) -> StoreResult<InsertOutcome> {
+        let (reply, answer) = oneshot::channel();
+        self.inserts
+            .send(InsertJob { delivery, reply })
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    async fn mark_delivered(&self, id: i64) -> StoreResult<()> {
+        self.mark_delivered_many(&[id]).await
+    }
+
+    async fn mark_delivered_many(&self, ids: &[i64]) -> StoreResult<()> {
+        self.execute(
+            "UPDATE inbox SET state = 1, attempts = attempts + 1 WHERE id = ANY($1)",
+            &[&ids],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn record_failure(&self, id: i64, error: &str, give_up: bool) -> StoreResult<()> {
+        self.execute(
+            "UPDATE inbox SET attempts = attempts + 1, last_error = $2, \
+             state = CASE WHEN $3 THEN 2 ELSE state END WHERE id = $1",
+            &[&id, &error, &give_up],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn pending_deliveries(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<StoredDelivery>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.deliveries(
+            &format!(
+                "SELECT {DELIVERY_COLUMNS} FROM inbox WHERE state = 0 AND id > $1 \
+                 ORDER BY id LIMIT $2"
+            ),
+            &[&after, &limit],
+        )
+        .await
+    }
+
+    async fn deliveries_of(&self, id: &SubscriptionId) -> StoreResult<Vec<StoredDelivery>> {
+        self.deliveries(
+            &format!("SELECT {DELIVERY_COLUMNS} FROM inbox WHERE subscription_id = $1 ORDER BY id"),
+            &[&id.as_str()],
+        )
+        .await
+    }
+
+    async fn prune_delivered(&self, before_ms: i64, limit: usize) -> StoreResult<usize> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // Oldest handled rows sit at the lowest ids, so the scan stops early; SKIP LOCKED lets
+        // replicas prune side by side without waiting on each other.
+        let deleted = self
+            .execute(
+                "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox \
+                 WHERE state = 1 AND received_ms < $1 ORDER BY id LIMIT $2 \
+                 FOR UPDATE SKIP LOCKED)",
+                &[&before_ms, &limit],
+            )
+            .await?;
+        Ok(usize::try_from(deleted).unwrap_or(usize::MAX))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact_database_url("postgres://app:s3cret@db.example:5432/hooks"),
+            "postgres://app@db.example:5432/hooks"
+        );
+        assert_eq!(
+            redact_database_url("postgresql://app@db/hooks?sslmode=disable&password=s3cret"),
+            "postgresql://app@db/hooks?sslmode=disable&password=%3Credacted%3E"
+        );
+        assert_eq!(
+            redact_database_url("host=db user=app password='s3 cret' dbname=hooks"),
+            "host=db user=app password=<redacted> dbname=hooks"
+        );
+        assert_eq!(
+            redact_database_url("host=db password=s3cret"),
+            "host=db password=<redacted>"
+        );
+        assert_eq!(
+            redact_database_url("postgres://a:s3cret@db:port/x?password=s3cret"),
+            "postgres://a@db:port/x"
+        );
+        assert!(!redact_database_url("host=db junk password=s3cret").contains("s3cret"));
+    }
+}
