@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use connector_runtime::store::{
-    DeliveryState, InsertOutcome, NewDelivery, PostgresStore, StoreError, SubscriptionKind,
-    SubscriptionRecord,
+    DeliveryState, InsertOutcome, NewDelivery, PostgresStore, StoreError, SubscriptionChange,
+    SubscriptionKind, SubscriptionRecord,
 };
 use connector_runtime::testing::postgres::TestCluster;
 use connector_runtime::testing::{MockApi, MockTrigger};
@@ -129,6 +129,47 @@ async fn concurrent_inserts_are_batched_and_deduplicated_by_the_database() {
     let read = store.subscription(&sub).await.unwrap().unwrap();
     assert_eq!(read, record);
     assert_eq!(store.subscriptions().await.unwrap(), vec![record]);
+}
+
+/// A change made through one replica's store is announced to every replica, so their caches
+/// follow; a listener that lost its connection says it may have missed changes.
+#[tokio::test]
+async fn subscription_changes_are_announced_to_every_replica() {
+    let cluster = cluster();
+    let a = PostgresStore::connect(&cluster.url()).await.unwrap();
+    let b = PostgresStore::connect(&cluster.url()).await.unwrap();
+    let mut heard = b.subscription_changes().unwrap();
+    // The listener announces it is (re)connected before anything else.
+    assert_eq!(next_change(&mut heard).await, SubscriptionChange::Unknown);
+    let id = SubscriptionId::generate();
+    let mut record = SubscriptionRecord::new(id.clone(), "on_push", SubscriptionKind::Trigger);
+    a.put_subscription(&record).await.unwrap();
+    assert_eq!(
+        next_change(&mut heard).await,
+        SubscriptionChange::Changed(id.clone())
+    );
+    // Only state, intent and outcome changes are announced.
+    record.last_error = Some("noise".into());
+    a.put_subscription(&record).await.unwrap();
+    record.state = connector_runtime::SubscriptionState::Active;
+    a.put_subscription(&record).await.unwrap();
+    assert_eq!(
+        next_change(&mut heard).await,
+        SubscriptionChange::Changed(id)
+    );
+
+    cluster.stop().unwrap();
+    cluster.restart().unwrap();
+    assert_eq!(next_change(&mut heard).await, SubscriptionChange::Unknown);
+}
+
+async fn next_change(
+    heard: &mut tokio::sync::broadcast::Receiver<SubscriptionChange>,
+) -> SubscriptionChange {
+    tokio::time::timeout(Duration::from_secs(20), heard.recv())
+        .await
+        .expect("a change within 20 s")
+        .expect("channel open")
 }
 
 #[tokio::test]

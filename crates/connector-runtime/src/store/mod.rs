@@ -339,6 +339,17 @@ pub enum InsertOutcome {
     Duplicate,
 }
 
+/// A subscription record changed in the store, announced to every process sharing it
+/// ([`Store::subscription_changes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubscriptionChange {
+    /// This record's state, intent or outcome changed (or it was created).
+    Changed(SubscriptionId),
+    /// Changes may have been missed (the announcement channel was re-opened or a reader fell
+    /// behind): reload every record of interest.
+    Unknown,
+}
+
 /// Durable storage behind the host.
 ///
 /// Implementations must make every completed call durable before returning (the host answers
@@ -373,6 +384,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<StoredDelivery>>;
     /// All rows of one subscription, oldest first (actions read their result here).
     async fn deliveries_of(&self, id: &SubscriptionId) -> StoreResult<Vec<StoredDelivery>>;
+    /// Announcements of subscription records changed by any process sharing the store (this
+    /// one included), so caches follow changes made elsewhere. `None` (the default): only
+    /// this process writes the store, so there is nothing to hear.
+    fn subscription_changes(&self) -> Option<tokio::sync::broadcast::Receiver<SubscriptionChange>> {
+        None
+    }
     /// Delete up to `limit` handled rows received before `before_ms` (ms since the Unix
     /// epoch); returns how many went. Their delivery ids no longer dedupe. Default: keep all.
     async fn prune_delivered(&self, before_ms: i64, limit: usize) -> StoreResult<usize> {

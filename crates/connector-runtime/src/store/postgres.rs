@@ -20,12 +20,13 @@ use std::time::Duration;
 use deadpool_postgres::{
     Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime,
 };
-use tokio::sync::{mpsc, oneshot, Semaphore};
-use tokio_postgres::{NoTls, Row};
+use tokio::sync::{broadcast, mpsc, oneshot, Semaphore};
+use tokio_postgres::{AsyncMessage, NoTls, Row};
 
 use super::rows::{corrupt, encode_json, validate_delivery, RawDelivery, RawSubscription};
 use super::{
-    now_ms, InsertOutcome, NewDelivery, StoreError, StoreResult, StoredDelivery, SubscriptionRecord,
+    now_ms, InsertOutcome, NewDelivery, StoreError, StoreResult, StoredDelivery,
+    SubscriptionChange, SubscriptionRecord,
 };
 use crate::SubscriptionId;
 
@@ -72,8 +73,28 @@ const MIGRATIONS: &[&str] = &[
         last_error TEXT
     );
     CREATE UNIQUE INDEX inbox_dedupe ON inbox (subscription_id, delivery_id);
-    CREATE INDEX inbox_pending ON inbox (id) WHERE state = 0;",
+    CREATE INDEX inbox_pending ON inbox (id) WHERE state = 0;
+    -- Every replica caches the live subscriptions; a change made by one is announced to all
+    -- (delivered at commit) so they refresh their copy.
+    CREATE FUNCTION connector_subscription_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('connector_subscriptions', NEW.id);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER subscriptions_inserted AFTER INSERT ON subscriptions
+        FOR EACH ROW EXECUTE FUNCTION connector_subscription_changed();
+    CREATE TRIGGER subscriptions_changed AFTER UPDATE ON subscriptions
+        FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state
+            OR OLD.intent IS DISTINCT FROM NEW.intent
+            OR OLD.outcome IS DISTINCT FROM NEW.outcome)
+        EXECUTE FUNCTION connector_subscription_changed();",
 ];
+
+/// The channel subscription changes are announced on.
+const CHANGES_CHANNEL: &str = "connector_subscriptions";
+
+/// Longest pause between attempts to re-open the change listener.
+const LISTEN_RETRY_MAX: Duration = Duration::from_secs(5);
 
 /// The newest schema version this binary knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -143,6 +164,9 @@ impl PostgresOptions {
 pub struct PostgresStore {
     pool: Pool,
     inserts: mpsc::Sender<InsertJob>,
+    changes: broadcast::Sender<SubscriptionChange>,
+    /// The change listener; stopped with the store.
+    listener: tokio::task::JoinHandle<()>,
     /// The database URL without its password, for messages.
     url: String,
 }
@@ -188,7 +212,7 @@ impl PostgresStore {
             config.application_name("connector-runtime");
         }
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig {
                 // A closed connection is noticed without a round trip; one that died silently
@@ -214,9 +238,13 @@ impl PostgresStore {
         let (inserts, jobs) = mpsc::channel(INSERT_QUEUE);
         let lanes = Arc::new(Semaphore::new(options.insert_lanes.max(1)));
         tokio::spawn(insert_loop(pool.clone(), jobs, lanes));
+        let (changes, _) = broadcast::channel(CHANGE_BACKLOG);
+        let listener = tokio::spawn(listen_loop(config, changes.clone()));
         Ok(PostgresStore {
             pool,
             inserts,
+            changes,
+            listener,
             url: shown,
         })
     }
@@ -262,6 +290,63 @@ impl PostgresStore {
             .iter()
             .map(|row| read_delivery(row).and_then(validate_delivery))
             .collect()
+    }
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        self.listener.abort();
+    }
+}
+
+/// Changes a slow reader may lag behind before it is told to reload everything.
+const CHANGE_BACKLOG: usize = 4096;
+
+/// Keep a `LISTEN` connection open (re-opening it when it breaks) and forward every
+/// announced subscription change. After each (re)connect, [`SubscriptionChange::Unknown`]
+/// tells readers that changes made while nobody listened were missed.
+async fn listen_loop(
+    config: tokio_postgres::Config,
+    changes: broadcast::Sender<SubscriptionChange>,
+) {
+    let mut pause = Duration::from_millis(50);
+    loop {
+        match config.connect(NoTls).await {
+            Ok((client, mut connection)) => {
+                let forward = changes.clone();
+                let messages = tokio::spawn(async move {
+                    while let Some(Ok(message)) =
+                        std::future::poll_fn(|cx| connection.poll_message(cx)).await
+                    {
+                        if let AsyncMessage::Notification(note) = message {
+                            if let Some(id) = SubscriptionId::parse(note.payload()) {
+                                let _ = forward.send(SubscriptionChange::Changed(id));
+                            }
+                        }
+                    }
+                });
+                match client
+                    .batch_execute(&format!("LISTEN {CHANGES_CHANNEL}"))
+                    .await
+                {
+                    Ok(()) => {
+                        pause = Duration::from_millis(50);
+                        let _ = changes.send(SubscriptionChange::Unknown);
+                    }
+                    Err(error) => {
+                        tracing::warn!(error = %describe(&error), "store: cannot listen for changes")
+                    }
+                }
+                // Runs until the connection breaks (or the store is dropped).
+                let _ = messages.await;
+                drop(client);
+            }
+            Err(error) => {
+                tracing::warn!(error = %describe(&error), "store: change listener cannot connect");
+            }
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(LISTEN_RETRY_MAX);
     }
 }
 
@@ -680,6 +765,10 @@ impl super::Store for PostgresStore {
             &[&id.as_str()],
         )
         .await
+    }
+
+    fn subscription_changes(&self) -> Option<broadcast::Receiver<SubscriptionChange>> {
+        Some(self.changes.subscribe())
     }
 
     async fn prune_delivered(&self, before_ms: i64, limit: usize) -> StoreResult<usize> {

@@ -141,6 +141,21 @@ impl TestCluster {
         format!("postgres://postgres@{socket_dir}:{PORT}/{database}")
     }
 
+    /// Process id of the running server (the postmaster; its backends are its children), to
+    /// count the database's CPU time in benchmarks.
+    pub fn server_pid(&self) -> ClusterResult<u32> {
+        let path = self.data.join("postmaster.pid");
+        let text =
+            std::fs::read_to_string(&path).map_err(io_error(format!("read {}", path.display())))?;
+        text.lines()
+            .next()
+            .and_then(|line| line.trim().parse().ok())
+            .ok_or_else(|| ClusterError::Io {
+                what: format!("read {}", path.display()),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, "no pid on line 1"),
+            })
+    }
+
     /// Create an empty database, e.g. one per test sharing a cluster.
     pub fn create_database(&self, name: &str) -> ClusterResult<String> {
         self.sql(&format!("CREATE DATABASE \"{}\"", name.replace('"', "")))?;
