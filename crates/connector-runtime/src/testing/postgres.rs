@@ -164,6 +164,11 @@ impl TestCluster {
 
     /// Run SQL with `psql` against the `postgres` database; its output.
     pub fn sql(&self, sql: &str) -> ClusterResult<String> {
+        self.sql_in("postgres", sql)
+    }
+
+    /// Run SQL with `psql` against `database`; its output (unaligned, tuples only).
+    pub fn sql_in(&self, database: &str, sql: &str) -> ClusterResult<String> {
         let port = PORT.to_string();
         let output = self.run(
             "psql",
@@ -181,7 +186,7 @@ impl TestCluster {
                 "-U",
                 "postgres",
                 "-d",
-                "postgres",
+                database,
                 "-c",
                 sql,
             ],
