@@ -1,4 +1,4 @@
-//! Templates: built in (compiled into the binary from the workspace's `templates/`), each
+//! Templates: built in (compiled into the binary from the crate's `templates/`; the workspace's top-level `templates/` links to it), each
 //! overridable by a file of the same name in a user directory.
 
 use crate::context::CrateContext;
@@ -20,32 +20,32 @@ pub const TEMPLATES: &[TemplateFile] = &[
     TemplateFile {
         name: "Cargo.toml.tera",
         output: "Cargo.toml",
-        builtin: include_str!("../../../templates/Cargo.toml.tera"),
+        builtin: include_str!("../templates/Cargo.toml.tera"),
     },
     TemplateFile {
         name: "README.md.tera",
         output: "README.md",
-        builtin: include_str!("../../../templates/README.md.tera"),
+        builtin: include_str!("../templates/README.md.tera"),
     },
     TemplateFile {
         name: "lib.rs.tera",
         output: "src/lib.rs",
-        builtin: include_str!("../../../templates/lib.rs.tera"),
+        builtin: include_str!("../templates/lib.rs.tera"),
     },
     TemplateFile {
         name: "models.rs.tera",
         output: "src/models.rs",
-        builtin: include_str!("../../../templates/models.rs.tera"),
+        builtin: include_str!("../templates/models.rs.tera"),
     },
     TemplateFile {
         name: "client.rs.tera",
         output: "src/client.rs",
-        builtin: include_str!("../../../templates/client.rs.tera"),
+        builtin: include_str!("../templates/client.rs.tera"),
     },
     TemplateFile {
         name: "triggers.rs.tera",
         output: "src/triggers.rs",
-        builtin: include_str!("../../../templates/triggers.rs.tera"),
+        builtin: include_str!("../templates/triggers.rs.tera"),
     },
 ];
 

@@ -15,75 +15,26 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
-use crate::host::{Host, HostInner};
-use crate::registry::{Connection, ParseFn, TriggerOptions};
-use crate::store::{now_ms, Intent, SubscriptionKind, SubscriptionRecord};
-use crate::wait_table::WaitSlot;
+use crate::handler::ParseFn;
+use crate::host::Host;
+use crate::registry::{Connection, TriggerOptions};
+use crate::runtime::HostInner;
+use crate::store::{now_ms, Intent, SubscriptionKind, SubscriptionRecord, WaitOutcome};
+use crate::waits::{Claim, ReceivedCallback, WaitEvent};
 use crate::{Callback, SubscriptionId, WebhookTrigger};
 
-/// A callback that ended a wait (already stored in the inbox).
-pub(crate) struct ReceivedCallback {
-    pub headers: Vec<(String, String)>,
-    pub body: bytes::Bytes,
-}
-
-/// What ends a wait.
-pub(crate) enum WaitEvent {
-    /// The first callback arrived (already stored in the inbox). Boxed: every pending
-    /// wait's channel has room for one event.
-    Callback(Box<ReceivedCallback>),
-    /// The deadline passed first.
-    TimedOut,
-}
-
-/// How a wait was claimed.
-pub(crate) enum Claim {
-    /// This caller ended the wait; its slot (with the attached waiter's sender), if any.
-    Won(Option<WaitSlot>),
-    /// Someone else ended it first, or it is not a pending wait.
-    Lost,
-}
-
 impl HostInner {
-    /// End a pending wait: the first of callback, timeout and cancel to claim it wins. Its
-    /// deadline leaves the queue.
-    pub(crate) fn claim_wait(&self, id: &SubscriptionId) -> Claim {
-        {
-            let Ok(mut cache) = self.subscriptions.write() else {
-                return Claim::Lost;
-            };
-            match cache.get_mut(id) {
-                Some(entry)
-                    if entry.kind == SubscriptionKind::Action
-                        && entry.intent == Intent::Enabled =>
-                {
-                    entry.intent = Intent::Deleted;
-                }
-                _ => return Claim::Lost,
+    /// Unsubscribe a wait that ended (errors are logged; the sweeper retries). `outcome` is
+    /// recorded unless one already is.
+    pub(crate) async fn finish_wait(&self, id: &SubscriptionId, outcome: WaitOutcome) {
+        let _lock = match self.subscriptions.lock(id).await {
+            Ok(lock) => lock,
+            Err(error) => {
+                tracing::warn!(subscription = %id, %error, "cannot finish the wait");
+                return;
             }
-        }
-        let slot = self
-            .waits
-            .lock()
-            .ok()
-            .and_then(|mut waits| waits.remove(id));
-        Claim::Won(slot)
-    }
-
-    /// Undo a claim whose callback could not be stored, so the wait goes on (deadline included).
-    pub(crate) fn unclaim_wait(&self, id: &SubscriptionId, slot: Option<WaitSlot>) {
-        if let Ok(mut cache) = self.subscriptions.write() {
-            if let Some(entry) = cache.get_mut(id) {
-                entry.intent = Intent::Enabled;
-            }
-        }
-        self.restore_wait(id.clone(), slot.unwrap_or_else(|| WaitSlot::new(None)));
-    }
-
-    /// Record how a claimed wait ended and unsubscribe (errors are logged; the sweeper retries).
-    pub(crate) async fn finish_wait(&self, id: &SubscriptionId, outcome: &str) {
-        let _lock = self.lock_subscription(id).await;
-        let mut record = match self.load(id).await {
+        };
+        let mut record = match self.subscriptions.load(id).await {
             Ok(record) => record,
             Err(error) => {
                 tracing::warn!(subscription = %id, %error, "cannot finish the wait");
@@ -92,9 +43,9 @@ impl HostInner {
         };
         record.intent = Intent::Deleted;
         if record.outcome.is_none() {
-            record.outcome = Some(outcome.to_owned());
+            record.outcome = Some(outcome);
         }
-        if let Err(error) = self.save(&mut record).await {
+        if let Err(error) = self.subscriptions.save(&mut record).await {
             tracing::warn!(subscription = %id, %error, "cannot record the end of the wait");
             return;
         }
@@ -196,13 +147,45 @@ impl<N: Send + 'static> PendingWait<N> {
             })
             .await;
             if let Ending::Cancelled = ending {
-                if let Claim::Lost = host.inner.claim_wait(&id) {
+                match host.inner.waits.claim(&id) {
                     // A callback or the deadline got there first; its event is on the way.
-                    ending = Ending::Event(receiver.await);
+                    Claim::Lost => ending = Ending::Event(receiver.await),
+                    Claim::Won(_) => {
+                        match host.inner.waits.complete(&id, WaitOutcome::Cancelled).await {
+                            Ok(true) => {}
+                            // Ended in another process first: say how.
+                            Ok(false) => return Box::pin(stored_result(host, id, parse)).await,
+                            Err(error) => return Err(error.into()),
+                        }
+                    }
                 }
             }
             Box::pin(conclude(host, id, parse, ending)).await
         }
+    }
+}
+
+/// How an ended wait ended, as stored: the stored callback when it completed (or ended
+/// before its outcome was recorded, after a crash), else the error its outcome names.
+async fn stored_result<N: Send + 'static>(
+    host: Host,
+    id: SubscriptionId,
+    parse: ParseFn,
+) -> Result<Callback<N>> {
+    let record = host.inner.subscriptions.load(&id).await?;
+    match record.outcome {
+        Some(WaitOutcome::Cancelled) => return Err(Error::WaitCancelled(id)),
+        Some(WaitOutcome::TimedOut) => return Err(Error::WaitTimedOut(id)),
+        Some(WaitOutcome::Completed | WaitOutcome::Failed) | None => {}
+    }
+    let deliveries = host.inner.store.deliveries_of(&id).await?;
+    match deliveries.into_iter().next() {
+        Some(first) => to_callback(&parse, first.headers, &first.body),
+        None => Err(Error::invalid_state(
+            &id,
+            "ended without a callback",
+            "rejoin a wait",
+        )),
     }
 }
 
@@ -215,17 +198,21 @@ async fn conclude<N: Send + 'static>(
 ) -> Result<Callback<N>> {
     match ending {
         Ending::Cancelled => {
-            host.inner.finish_wait(&id, "cancelled").await;
+            host.inner.finish_wait(&id, WaitOutcome::Cancelled).await;
             Err(Error::WaitCancelled(id))
         }
         Ending::Event(Ok(WaitEvent::Callback(callback))) => {
-            host.inner.finish_wait(&id, "completed").await;
+            host.inner.finish_wait(&id, WaitOutcome::Completed).await;
             let ReceivedCallback { headers, body } = *callback;
             to_callback(&parse, headers, &body)
         }
         Ending::Event(Ok(WaitEvent::TimedOut)) => {
-            host.inner.finish_wait(&id, "timed_out").await;
+            host.inner.finish_wait(&id, WaitOutcome::TimedOut).await;
             Err(Error::WaitTimedOut(id))
+        }
+        Ending::Event(Ok(WaitEvent::Cancelled)) => {
+            host.inner.finish_wait(&id, WaitOutcome::Cancelled).await;
+            Err(Error::WaitCancelled(id))
         }
         Ending::Event(Err(_)) => Err(Error::ShutDown),
     }
@@ -266,27 +253,23 @@ impl Host {
             now_ms().saturating_add(i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX));
         let (sender, receiver) = oneshot::channel();
         // The slot exists before the subscribe request: some APIs call back at once.
-        if let Ok(mut waits) = self.inner.waits.lock() {
-            waits.insert(id.clone(), WaitSlot::new(Some(sender)));
-        }
-        let guard = self.inner.lock_subscription(&id).await;
+        self.inner.waits.insert(id.clone(), Some(sender));
+        let guard = self.inner.subscriptions.lock(&id).await?;
         let mut record =
             SubscriptionRecord::new(id.clone(), action.name(), SubscriptionKind::Action);
         record.deadline_ms = Some(deadline_ms);
         let subscribed = self.inner.subscribe(&mut record, action, connection).await;
         if let Err(error) = subscribed {
-            if let Ok(mut waits) = self.inner.waits.lock() {
-                waits.remove(&id);
-            }
+            self.inner.waits.remove(&id);
             record.intent = Intent::Deleted;
-            record.outcome = Some("failed".into());
-            if let Err(store_error) = self.inner.save(&mut record).await {
+            record.outcome = Some(WaitOutcome::Failed);
+            if let Err(store_error) = self.inner.subscriptions.save(&mut record).await {
                 tracing::warn!(subscription = %id, %store_error, "cannot record the failed wait");
             }
             return Err(error);
         }
         drop(guard);
-        self.inner.arm_deadline(&id, deadline_ms);
+        self.inner.waits.arm(&id, deadline_ms);
         Ok(PendingWait {
             host: self.clone(),
             id,
@@ -305,7 +288,7 @@ impl Host {
     ) -> Result<PendingWait<T::Notification>> {
         self.ensure_action(action, connection)?;
         let registration = self.registration_for(action)?;
-        let record = self.inner.load(id).await?;
+        let record = self.inner.subscriptions.load(id).await?;
         if record.kind != SubscriptionKind::Action {
             return Err(Error::invalid_state(
                 id,
@@ -323,23 +306,17 @@ impl Host {
         let mut sender = Some(sender);
         let still_waiting = self
             .inner
+            .subscriptions
             .cached(id)
             .is_some_and(|c| c.intent == Intent::Enabled);
         if still_waiting {
-            let mut created = false;
-            if let Ok(mut waits) = self.inner.waits.lock() {
-                match waits.get_mut(id) {
-                    Some(slot) => slot.sender = sender.take(),
-                    None => {
-                        // No slot yet (resume was not called): create it, with its deadline.
-                        waits.insert(id.clone(), WaitSlot::new(sender.take()));
-                        created = true;
-                    }
+            if let Some(sender) = sender.take() {
+                if !self.inner.waits.attach(id, sender) {
+                    // No slot yet (resume was not called): it was made; queue its deadline.
+                    self.inner
+                        .waits
+                        .arm(id, record.deadline_ms.unwrap_or_else(now_ms));
                 }
-            }
-            if created {
-                self.inner
-                    .arm_deadline(id, record.deadline_ms.unwrap_or_else(now_ms));
             }
             if sender.is_none() {
                 return Ok(PendingWait {
@@ -350,21 +327,8 @@ impl Host {
                 });
             }
         }
-        // The wait has ended: the stored callback, or how it ended.
-        let deliveries = self.inner.store.deliveries_of(id).await?;
-        if let Some(first) = deliveries.into_iter().next() {
-            let callback = to_callback(&registration.parse, first.headers, &first.body);
-            return Ok(ready(callback));
-        }
-        let result = match record.outcome.as_deref() {
-            Some("cancelled") => Err(Error::WaitCancelled(id.clone())),
-            Some("timed_out") => Err(Error::WaitTimedOut(id.clone())),
-            _ => Err(Error::invalid_state(
-                id,
-                "ended without a callback",
-                "rejoin a wait",
-            )),
-        };
+        // The wait has ended: how, as stored.
+        let result = stored_result(self.clone(), id.clone(), registration.parse.clone()).await;
         Ok(ready(result))
     }
 
@@ -386,25 +350,22 @@ impl Host {
         let has_callback = !self.inner.store.deliveries_of(id).await?.is_empty();
         let expired = record.deadline_ms.is_some_and(|d| d <= now_ms());
         if has_callback || expired {
-            if let Claim::Won(_) = self.inner.claim_wait(id) {
+            if let Claim::Won(_) = self.inner.waits.claim(id) {
                 let inner = self.inner.clone();
                 let id = id.clone();
                 let outcome = if has_callback {
-                    "completed"
+                    WaitOutcome::Completed
                 } else {
-                    "timed_out"
+                    WaitOutcome::TimedOut
                 };
                 tokio::spawn(async move { inner.finish_wait(&id, outcome).await });
             }
             return Ok(false);
         }
-        if let Ok(mut waits) = self.inner.waits.lock() {
-            if !waits.contains(id) {
-                waits.insert(id.clone(), WaitSlot::new(None));
-            }
-        }
+        self.inner.waits.ensure(id);
         self.inner
-            .arm_deadline(id, record.deadline_ms.unwrap_or_else(now_ms));
+            .waits
+            .arm(id, record.deadline_ms.unwrap_or_else(now_ms));
         Ok(true)
     }
 }

@@ -1,6 +1,6 @@
 //! The host: builder, shared state, the callback server (plain HTTP or TLS 1.2+).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -10,20 +10,24 @@ use axum::routing::post;
 use axum::Router;
 use rand::RngCore;
 
-use crate::dispatch::InFlight;
-use crate::done_marks::DoneMarks;
+use crate::dispatch::inbox::Inbox;
 use crate::error::{Error, Result};
 use crate::http_client::{Outbound, RetryPolicy};
-use crate::registry::Registration;
-use crate::store::{
-    Durability, Intent, SqliteStore, Store, SubscriptionKind, SubscriptionRecord, SubscriptionState,
-};
+use crate::runtime::HostInner;
+use crate::store::{Durability, SqliteStore, Store, SubscriptionRecord, WaitOutcome};
+use crate::subscriptions::Subscriptions;
 use crate::verify::CallbackSigner;
-use crate::wait_table::{start_deadline_timer, WaitSlot, WaitTable};
+use crate::waits::Waits;
 use crate::SubscriptionId;
 
 /// Default largest callback body accepted: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// How long an inbox row dispatched here stays leased without renewal: a process that dies
+/// loses its rows to the other processes this long after its last heartbeat.
+const DELIVERY_LEASE: Duration = Duration::from_secs(30);
+
+/// Default largest total size of a callback's request headers: 16 KiB.
+pub const DEFAULT_HEADER_LIMIT: usize = 16 * 1024;
 
 enum StoreChoice {
     Sqlite(PathBuf, Durability),
@@ -42,11 +46,20 @@ pub struct HostBuilder {
     previous_signing_key: Option<Vec<u8>>,
     retry_policy: RetryPolicy,
     body_limit: usize,
+    header_limit: usize,
     http_client: Option<reqwest::Client>,
     sweep_interval: Duration,
     busy_retry_after: Duration,
     inbox_retention: Duration,
     late_hook_window: Duration,
+    instance_id: Option<String>,
+}
+
+/// A fresh instance id for a host whose builder named none.
+fn random_instance_id() -> String {
+    let mut bytes = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    format!("host-{}", hex::encode(bytes))
 }
 
 impl Default for HostBuilder {
@@ -60,11 +73,13 @@ impl Default for HostBuilder {
             previous_signing_key: None,
             retry_policy: RetryPolicy::logic_apps_default(),
             body_limit: DEFAULT_BODY_LIMIT,
+            header_limit: DEFAULT_HEADER_LIMIT,
             http_client: None,
             sweep_interval: Duration::from_secs(60),
             busy_retry_after: Duration::from_secs(1),
             inbox_retention: Duration::from_secs(7 * 24 * 3600),
             late_hook_window: Duration::from_secs(300),
+            instance_id: None,
         }
     }
 }
@@ -128,6 +143,16 @@ impl HostBuilder {
         self
     }
 
+    /// This host's name among the processes sharing its store: it owns the host's leases
+    /// (inbox rows it dispatches, subscription locks, deadlines it fires). Give every replica
+    /// its own, stable across its restarts, so a restarted replica takes its leases back at
+    /// once instead of waiting for them to expire. Default: `local` with the SQLite store
+    /// (one process per file), a random id with [`HostBuilder::with_store`].
+    pub fn with_instance_id(mut self, id: impl Into<String>) -> Self {
+        self.instance_id = Some(id.into());
+        self
+    }
+
     /// Use another [`Store`] implementation.
     pub fn with_store(mut self, store: Arc<dyn Store>) -> Self {
         self.store = StoreChoice::Custom(store);
@@ -156,6 +181,14 @@ impl HostBuilder {
     /// Largest callback body accepted; larger ones get 413 (default 1 MiB).
     pub fn with_body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
+        self
+    }
+
+    /// Largest total size of a callback's request headers (names and values, as on the wire);
+    /// larger requests get 431 and nothing is stored (default 16 KiB). Headers are stored with
+    /// each delivery, so this bounds a row like the body limit does.
+    pub fn with_header_limit(mut self, bytes: usize) -> Self {
+        self.header_limit = bytes;
         self
     }
 
@@ -199,6 +232,15 @@ impl HostBuilder {
     /// Then [`Host::register`] every trigger and call [`Host::resume`] once, so stored
     /// subscriptions, pending deliveries and pending unsubscribes pick up where they left off.
     pub async fn build(self) -> Result<Host> {
+        // One process per SQLite file is the embedded model, so a fixed id lets a restarted
+        // host take its own leases back at once; a shared store needs one id per replica.
+        let instance_id = match (self.instance_id, &self.store) {
+            (Some(id), _) => id,
+            (None, StoreChoice::Sqlite(..)) => "local".to_owned(),
+            (None, StoreChoice::Custom(_)) => random_instance_id(),
+            #[cfg(feature = "postgres")]
+            (None, StoreChoice::Postgres(..)) => random_instance_id(),
+        };
         let store: Arc<dyn Store> = match self.store {
             StoreChoice::Custom(store) => store,
             #[cfg(feature = "postgres")]
@@ -254,19 +296,15 @@ impl HostBuilder {
             .to_owned();
         url::Url::parse(&public_url).map_err(|e| Error::Config(format!("public URL: {e}")))?;
 
-        let records = store.subscriptions().await?;
-        let mut trigger_names = BTreeSet::new();
-        let cache = records
-            .iter()
-            .filter(|r| !r.state.is_terminal())
-            .map(|r| {
-                let trigger = intern(&mut trigger_names, &r.trigger);
-                (r.id.clone(), CachedSubscription::new(r, trigger))
-            })
-            .collect();
+        let owner: Arc<str> = Arc::from(instance_id);
+        let subscriptions = Arc::new(Subscriptions::load_all(store.clone(), owner.clone()).await?);
 
-        let in_flight = Arc::new(InFlight::default());
-        let done_marks = DoneMarks::start(store.clone(), in_flight.clone());
+        let inbox = Inbox::start(store.clone(), owner.clone(), DELIVERY_LEASE);
+        let waits = Arc::new(Waits::new(
+            store.clone(),
+            owner.clone(),
+            subscriptions.clone(),
+        ));
         let (shutdown, _) = tokio::sync::watch::channel(false);
         let server = axum_server::Handle::new();
         let inner = Arc::new(HostInner {
@@ -276,15 +314,12 @@ impl HostBuilder {
             signer,
             outbound: Outbound::new(client, self.retry_policy),
             body_limit: self.body_limit,
+            header_limit: self.header_limit,
             busy_retry_after: self.busy_retry_after,
             registry: RwLock::new(HashMap::new()),
-            subscriptions: RwLock::new(cache),
-            trigger_names: Mutex::new(trigger_names),
-            waits: Mutex::new(WaitTable::default()),
-            deadline_changed: Arc::new(tokio::sync::Notify::new()),
-            locks: Mutex::new(HashMap::new()),
-            in_flight,
-            done_marks,
+            subscriptions,
+            waits: waits.clone(),
+            inbox,
             server: server.clone(),
             server_task: Mutex::new(None),
             shutdown,
@@ -323,179 +358,22 @@ impl HostBuilder {
         if let Ok(mut slot) = inner.server_task.lock() {
             *slot = Some(serve_task);
         }
-        start_deadline_timer(&inner);
+        let weak = Arc::downgrade(&inner);
+        inner.waits.start_timer(
+            inner.shutdown.subscribe(),
+            Arc::new(move |id| {
+                // No caller here waits on it: unsubscribe it from here.
+                if let Some(inner) = weak.upgrade() {
+                    tokio::spawn(async move {
+                        inner.finish_wait(&id, WaitOutcome::TimedOut).await;
+                    });
+                }
+            }),
+        );
         let host = Host { inner };
         host.start_sweeper();
         tracing::info!(%local_addr, public_url = %host.inner.public_url, "host started");
         Ok(host)
-    }
-}
-
-/// What the receive path needs to know about a subscription without a store read.
-#[derive(Debug, Clone)]
-pub(crate) struct CachedSubscription {
-    pub trigger: Arc<str>,
-    pub kind: SubscriptionKind,
-    pub state: SubscriptionState,
-    pub intent: Intent,
-}
-
-impl CachedSubscription {
-    fn new(record: &SubscriptionRecord, trigger: Arc<str>) -> Self {
-        CachedSubscription {
-            trigger,
-            kind: record.kind,
-            state: record.state,
-            intent: record.intent,
-        }
-    }
-}
-
-/// The shared copy of a trigger name: cache entries share one allocation per name instead of
-/// one per subscription (there are few names and very many subscriptions).
-fn intern(names: &mut BTreeSet<Arc<str>>, name: &str) -> Arc<str> {
-    if let Some(shared) = names.get(name) {
-        return shared.clone();
-    }
-    let shared: Arc<str> = Arc::from(name);
-    names.insert(shared.clone());
-    shared
-}
-
-pub(crate) struct HostInner {
-    pub public_url: String,
-    pub local_addr: SocketAddr,
-    pub store: Arc<dyn Store>,
-    pub signer: CallbackSigner,
-    pub outbound: Outbound,
-    pub body_limit: usize,
-    pub busy_retry_after: Duration,
-    pub registry: RwLock<HashMap<String, Arc<Registration>>>,
-    pub subscriptions: RwLock<HashMap<SubscriptionId, CachedSubscription>>,
-    /// Trigger names the cache entries share.
-    pub trigger_names: Mutex<BTreeSet<Arc<str>>>,
-    /// Pending action waits and their deadlines.
-    pub waits: Mutex<WaitTable>,
-    /// Wakes the deadline timer when an earlier deadline is queued.
-    pub deadline_changed: Arc<tokio::sync::Notify>,
-    /// One async lock per subscription, so enable/disable/update/delete/sweep never overlap.
-    pub locks: Mutex<HashMap<SubscriptionId, Arc<tokio::sync::Mutex<()>>>>,
-    pub in_flight: Arc<InFlight>,
-    /// Writes handled deliveries' done-marks in batches.
-    pub done_marks: DoneMarks,
-    pub server: axum_server::Handle<SocketAddr>,
-    pub server_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
-    pub shutdown: tokio::sync::watch::Sender<bool>,
-    pub sweep_interval: Duration,
-    pub inbox_retention: Duration,
-    /// Set by the first `resume`; registrations after it redeliver their pending rows at once.
-    pub resumed: std::sync::atomic::AtomicBool,
-    /// See [`HostBuilder::with_late_hook_window`].
-    pub late_hook_window: Duration,
-    /// Subscriptions whose subscribe answer was lost → until when to look for late hooks.
-    pub late_hook_watch: Mutex<HashMap<SubscriptionId, tokio::time::Instant>>,
-}
-
-impl HostInner {
-    pub fn callback_url(&self, id: &SubscriptionId) -> String {
-        format!(
-            "{}/callbacks/{}?sig={}",
-            self.public_url,
-            id,
-            self.signer.token(id.as_str())
-        )
-    }
-
-    pub fn registration(&self, name: &str) -> Option<Arc<Registration>> {
-        self.registry.read().ok()?.get(name).cloned()
-    }
-
-    pub fn cached(&self, id: &SubscriptionId) -> Option<CachedSubscription> {
-        self.subscriptions.read().ok()?.get(id).cloned()
-    }
-
-    /// Persist a record and mirror it in the cache.
-    pub async fn save(&self, record: &mut SubscriptionRecord) -> Result<()> {
-        record.updated_ms = crate::store::now_ms();
-        self.store.put_subscription(record).await?;
-        let trigger = self.trigger_name(&record.trigger);
-        if let Ok(mut cache) = self.subscriptions.write() {
-            // Finished subscriptions leave the cache so it only grows with live ones; the
-            // receive path looks them up in the store to answer 410.
-            if record.state.is_terminal() {
-                cache.remove(&record.id);
-            } else {
-                cache.insert(record.id.clone(), CachedSubscription::new(record, trigger));
-            }
-        }
-        Ok(())
-    }
-
-    /// The shared copy of a trigger name.
-    fn trigger_name(&self, name: &str) -> Arc<str> {
-        match self.trigger_names.lock() {
-            Ok(mut names) => intern(&mut names, name),
-            Err(_) => Arc::from(name),
-        }
-    }
-
-    /// Exclusive access to one subscription until the returned lock is dropped.
-    pub async fn lock_subscription(&self, id: &SubscriptionId) -> SubscriptionLock<'_> {
-        let lock = self.lock_for(id);
-        let guard = lock.clone().lock_owned().await;
-        SubscriptionLock {
-            host: self,
-            id: id.clone(),
-            lock,
-            guard: Some(guard),
-        }
-    }
-
-    /// Like [`HostInner::lock_subscription`], but `None` when someone else holds it.
-    pub fn try_lock_subscription(&self, id: &SubscriptionId) -> Option<SubscriptionLock<'_>> {
-        let lock = self.lock_for(id);
-        let guard = lock.clone().try_lock_owned().ok()?;
-        Some(SubscriptionLock {
-            host: self,
-            id: id.clone(),
-            lock,
-            guard: Some(guard),
-        })
-    }
-
-    fn lock_for(&self, id: &SubscriptionId) -> Arc<tokio::sync::Mutex<()>> {
-        match self.locks.lock() {
-            Ok(mut locks) => locks.entry(id.clone()).or_default().clone(),
-            // A poisoned map only means another thread panicked mid-insert; a fresh lock is
-            // still correct for this caller.
-            Err(_) => Arc::default(),
-        }
-    }
-
-    pub fn is_shut_down(&self) -> bool {
-        *self.shutdown.borrow()
-    }
-}
-
-/// Exclusive access to one subscription. On drop the lock table forgets the entry unless
-/// another task is waiting for it, so the table only holds subscriptions in use.
-pub(crate) struct SubscriptionLock<'a> {
-    host: &'a HostInner,
-    id: SubscriptionId,
-    lock: Arc<tokio::sync::Mutex<()>>,
-    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
-}
-
-impl Drop for SubscriptionLock<'_> {
-    fn drop(&mut self) {
-        self.guard.take();
-        if let Ok(mut locks) = self.host.locks.lock() {
-            // Clones are only made under this map lock, so the count is exact here: one in
-            // the map and ours means nobody else wants it.
-            if Arc::strong_count(&self.lock) <= 2 {
-                locks.remove(&self.id);
-            }
-        }
     }
 }
 
@@ -558,11 +436,7 @@ impl Host {
             .server
             .graceful_shutdown(Some(Duration::from_secs(1)));
         // Wake every pending action wait so callers are not left hanging.
-        let slots: Vec<WaitSlot> = match self.inner.waits.lock() {
-            Ok(mut waits) => waits.drain(),
-            Err(_) => Vec::new(),
-        };
-        drop(slots);
+        drop(self.inner.waits.drain());
         // Wait for the server to let go of its listener, so a restart can bind the same port.
         let task = self
             .inner
@@ -575,6 +449,6 @@ impl Host {
         }
         // Handlers that finished have their rows marked done before shutdown returns, so a
         // host started later on the same store does not deliver them again.
-        self.inner.done_marks.flush().await;
+        self.inner.inbox.flush().await;
     }
 }

@@ -27,28 +27,65 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod action;
-pub mod auth;
-pub mod definition;
-mod dispatch;
-mod done_marks;
-pub mod error;
-mod headers;
+// Modules in data-path order (enable → subscribe → store → receive → verify → persist →
+// dispatch → unsubscribe); each concern is one type that owns its state.
+
+// Setup: the facade (`Host`, `HostBuilder`) over `runtime::HostInner`, which holds the owners
+// below; registrations by trigger name; typed handlers behind a type-erased layer.
 pub mod host;
-pub mod http_client;
-mod ids;
-pub mod lifecycle;
-mod lookup;
-mod receive;
-pub mod redact;
+mod runtime;
+
 pub mod registry;
+
+mod handler;
+
+// enable: the trigger API (register/enable/disable/update/delete/resume); `Subscriptions`
+// owns the live-subscription cache and the subscription locks (store leases).
+pub mod lifecycle;
+
+mod subscriptions;
+
+// subscribe: what to send (typed triggers, workflow JSON definitions, auth) and `Outbound`,
+// which sends it with retries.
+pub mod trigger;
+
+pub mod definition;
+
+pub mod auth;
+
+pub mod http_client;
+
+// store: the `Store` contract, `SqliteStore`, the conformance suite.
 pub mod store;
+
+// receive: the callback endpoint and its answers (`receive::rejection`), headers kept for the
+// handler.
+mod receive;
+
+mod headers;
+
+// verify: callback URL tokens and inbound signatures.
+pub mod verify;
+
+// persist happens in `receive` through `store` (deduplicated, leased to the receiving host).
+// dispatch: per-trigger queues and `dispatch::inbox::Inbox` (claims, done-marks); webhook
+// action waits (`Waits`: waits and deadlines) and their API (`PendingWait`).
+mod dispatch;
+
+mod waits;
+
+pub mod action;
+
+// unsubscribe: by `Location` or route in `lifecycle`, or by listing the API's hooks.
+mod lookup;
+
+// Support.
+pub mod error;
+mod ids;
+pub mod redact;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tls;
-pub mod trigger;
-pub mod verify;
-mod wait_table;
 
 pub use action::PendingWait;
 pub use auth::Auth;
@@ -60,7 +97,8 @@ pub use ids::SubscriptionId;
 pub use lifecycle::{ResumeReport, OPERATION_NAME_HEADER, TRACKING_ID_HEADER};
 pub use registry::{Connection, HandlerError, TriggerOptions};
 pub use store::{
-    Durability, HookLookup, SqliteStore, Store, SubscriptionRecord, SubscriptionState,
+    Durability, HookLookup, Lease, SqliteStore, Store, StoreError, SubscriptionRecord,
+    SubscriptionState, WaitOutcome,
 };
 #[cfg(feature = "postgres")]
 pub use store::{PostgresOptions, PostgresStore};

@@ -11,13 +11,13 @@ use tracing::Instrument;
 
 use crate::dispatch::{DispatchQueue, Job};
 use crate::error::{Error, Result};
+use crate::handler::{erase_handler, parser_for, HandlerError};
 use crate::headers::DeliveryHeaders;
-use crate::host::{Host, HostInner};
+use crate::host::Host;
 use crate::http_client::{resolve_url, SendError};
 use crate::redact::redact_url;
-use crate::registry::{
-    erase_handler, parser_for, Connection, HandlerError, Registration, TriggerOptions,
-};
+use crate::registry::{Connection, Registration, TriggerOptions};
+use crate::runtime::HostInner;
 use crate::store::{HookLookup, Intent, SubscriptionKind, SubscriptionRecord, SubscriptionState};
 use crate::{Callback, RequestSpec, SubscriptionId, UnsubscribeRoute, WebhookTrigger};
 
@@ -211,7 +211,7 @@ impl HostInner {
         record.subscribe_status = None;
         record.subscribe_body = None;
         record.last_error = None;
-        self.save(record).await?;
+        self.subscriptions.save(record).await?;
 
         let target = resolve_url(&connection.base_url, &spec.url, &spec.query)
             .map(|u| redact_url(u.as_str()))
@@ -256,7 +256,7 @@ impl HostInner {
                     tracing::warn!(parent: &span, %error, "subscribe failed");
                     record.state = SubscriptionState::Failed;
                     record.last_error = Some(format!("subscribe failed: {error}"));
-                    self.save(record).await?;
+                    self.subscriptions.save(record).await?;
                     return Err(error);
                 }
             }
@@ -267,7 +267,7 @@ impl HostInner {
             tracing::warn!(parent: &span, status = answer.status, "subscribe rejected");
             record.state = SubscriptionState::Failed;
             record.last_error = Some(format!("subscribe answered {}", answer.status));
-            self.save(record).await?;
+            self.subscriptions.save(record).await?;
             return Err(Error::SubscribeRejected {
                 status: answer.status,
                 body: truncate(&answer.body),
@@ -306,11 +306,11 @@ impl HostInner {
         }
         // A callback may already have finished an action wait while the subscribe was in
         // flight; keep that intent rather than overwrite it.
-        if let Some(cached) = self.cached(&record.id) {
+        if let Some(cached) = self.subscriptions.cached(&record.id) {
             record.intent = cached.intent;
         }
         record.state = SubscriptionState::Active;
-        self.save(record).await?;
+        self.subscriptions.save(record).await?;
         tracing::info!(
             parent: &span,
             status = answer.status,
@@ -360,7 +360,7 @@ impl HostInner {
             if self.unsubscribe_locked(record).await.is_ok() {
                 record.state = SubscriptionState::Subscribing;
                 record.last_error = Some(format!("subscribe answer lost ({reason}); retrying"));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 return Ok(());
             }
         }
@@ -390,7 +390,7 @@ impl HostInner {
         why: &str,
     ) -> Result<bool> {
         record.intent = Intent::Deleted;
-        record.outcome = Some("failed".into());
+        record.outcome = Some(crate::store::WaitOutcome::Failed);
         let cleanup = (record.unsubscribe.is_some() || record.lookup.is_some())
             && record.state != SubscriptionState::Gone;
         if cleanup {
@@ -400,7 +400,7 @@ impl HostInner {
             record.state = SubscriptionState::Failed;
             record.last_error = Some(format!("{why}; a hook may be orphaned at the API"));
         }
-        self.save(record).await?;
+        self.subscriptions.save(record).await?;
         Ok(cleanup)
     }
 
@@ -419,11 +419,11 @@ impl HostInner {
             tracing::warn!(subscription = %record.id, "unmanaged subscription: nothing to send; remove the hook at the API by hand");
             record.state = SubscriptionState::Gone;
             record.last_error = Some("unmanaged: no unsubscribe request was known".into());
-            return self.save(record).await;
+            return self.subscriptions.save(record).await;
         };
         if record.state != SubscriptionState::Unsubscribing {
             record.state = SubscriptionState::Unsubscribing;
-            self.save(record).await?;
+            self.subscriptions.save(record).await?;
         }
         let registration = self
             .registration(&record.trigger)
@@ -455,12 +455,12 @@ impl HostInner {
                 tracing::info!(parent: &span, status = answer.status, "unsubscribed");
                 record.state = SubscriptionState::Gone;
                 record.last_error = None;
-                self.save(record).await
+                self.subscriptions.save(record).await
             }
             Ok(answer) => {
                 tracing::warn!(parent: &span, status = answer.status, "unsubscribe rejected; will retry");
                 record.last_error = Some(format!("unsubscribe answered {}", answer.status));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 Err(Error::UnsubscribeRejected {
                     status: answer.status,
                     body: truncate(&answer.body),
@@ -471,7 +471,7 @@ impl HostInner {
             Err(SendError::Transport(reason) | SendError::OutcomeUnknown { reason, .. }) => {
                 tracing::warn!(parent: &span, %reason, "unsubscribe unreachable; will retry");
                 record.last_error = Some(format!("unsubscribe failed: {reason}"));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 Err(Error::Transport {
                     operation: "unsubscribe",
                     reason,
@@ -480,7 +480,7 @@ impl HostInner {
             Err(SendError::Url { url, reason }) => {
                 record.state = SubscriptionState::Failed;
                 record.last_error = Some(format!("unsubscribe URL invalid: {reason}"));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 Err(Error::Url { url, reason })
             }
         }
@@ -495,7 +495,7 @@ impl HostInner {
     ) -> Result<()> {
         if record.state != SubscriptionState::Unsubscribing {
             record.state = SubscriptionState::Unsubscribing;
-            self.save(record).await?;
+            self.subscriptions.save(record).await?;
         }
         let registration = self
             .registration(&record.trigger)
@@ -516,37 +516,29 @@ impl HostInner {
                 tracing::info!(parent: &span, removed = count, "unsubscribed by listing");
                 record.state = SubscriptionState::Gone;
                 record.last_error = None;
-                self.save(record).await
+                self.subscriptions.save(record).await
             }
             Err(error @ Error::HookLookup { .. }) => {
                 // Retrying cannot help: say so and stop.
                 tracing::warn!(parent: &span, %error, "cannot remove the hook; remove it at the API by hand");
                 record.state = SubscriptionState::Failed;
                 record.last_error = Some(format!("{error}; a hook may be orphaned at the API"));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 Err(error)
             }
             Err(error) => {
                 tracing::warn!(parent: &span, %error, "listing or removing hooks failed; will retry");
                 record.last_error = Some(format!("unsubscribe by listing failed: {error}"));
-                self.save(record).await?;
+                self.subscriptions.save(record).await?;
                 Err(error)
             }
         }
     }
 
-    /// Load a record or fail with `UnknownSubscription`.
-    pub(crate) async fn load(&self, id: &SubscriptionId) -> Result<SubscriptionRecord> {
-        self.store
-            .subscription(id)
-            .await?
-            .ok_or_else(|| Error::UnknownSubscription(id.clone()))
-    }
-
     /// Set the intent and unsubscribe, under the subscription's lock.
     pub(crate) async fn stop(&self, id: &SubscriptionId, intent: Intent) -> Result<()> {
-        let _lock = self.lock_subscription(id).await;
-        let mut record = self.load(id).await?;
+        let _lock = self.subscriptions.lock(id).await?;
+        let mut record = self.subscriptions.load(id).await?;
         if record.kind == SubscriptionKind::Action {
             // A wait ends by its callback, its deadline or its cancel future; ending it from
             // here would leave its waiter hanging.
@@ -558,26 +550,21 @@ impl HostInner {
         }
         if record.intent != intent && record.intent != Intent::Deleted {
             record.intent = intent;
-            self.save(&mut record).await?;
+            self.subscriptions.save(&mut record).await?;
         }
         self.unsubscribe_locked(&mut record).await
     }
 
     /// Retry pending unsubscribes whose lock is free.
     pub(crate) async fn sweep(&self) {
-        let pending: Vec<SubscriptionId> = match self.subscriptions.read() {
-            Ok(cache) => cache
-                .iter()
-                .filter(|(_, c)| c.state == SubscriptionState::Unsubscribing)
-                .map(|(id, _)| id.clone())
-                .collect(),
-            Err(_) => return,
-        };
+        let pending = self
+            .subscriptions
+            .in_state(SubscriptionState::Unsubscribing);
         for id in pending {
-            let Some(_lock) = self.try_lock_subscription(&id) else {
+            let Some(_lock) = self.subscriptions.try_lock(&id).await else {
                 continue;
             };
-            match self.load(&id).await {
+            match self.subscriptions.load(&id).await {
                 Ok(mut record) if record.state == SubscriptionState::Unsubscribing => {
                     if let Err(error) = self.unsubscribe_locked(&mut record).await {
                         tracing::debug!(subscription = %id, %error, "pending unsubscribe still failing");
@@ -621,16 +608,13 @@ impl HostInner {
         let mut queued = 0usize;
         let mut unregistered = std::collections::BTreeSet::new();
         loop {
-            let page = self
-                .store
-                .pending_deliveries(after, REDELIVERY_PAGE)
-                .await?;
+            let page = self.inbox.claim(after, REDELIVERY_PAGE).await?;
             let Some(last) = page.last() else {
                 break;
             };
             after = last.id;
             for row in page {
-                let Some(cached) = self.cached(&row.subscription) else {
+                let Some(cached) = self.subscriptions.cached(&row.subscription) else {
                     continue;
                 };
                 if cached.kind == SubscriptionKind::Action {
@@ -645,7 +629,7 @@ impl HostInner {
                     unregistered.insert(cached.trigger.to_string());
                     continue;
                 };
-                if !self.in_flight.claim(row.id) {
+                if !self.inbox.hold(row.id) {
                     continue;
                 }
                 let job = Job {
@@ -657,7 +641,7 @@ impl HostInner {
                 if queue.send(job).await {
                     queued += 1;
                 } else {
-                    self.in_flight.release(row.id);
+                    self.inbox.release(row.id);
                 }
             }
         }
@@ -696,12 +680,10 @@ impl Host {
         let parse = parser_for(trigger);
         let queue = DispatchQueue::start(
             name.clone(),
-            &options,
+            options.queue_settings(),
             parse.clone(),
             erase_handler(handler),
-            self.inner.store.clone(),
-            self.inner.in_flight.clone(),
-            self.inner.done_marks.clone(),
+            self.inner.inbox.clone(),
         );
         let registration = Registration {
             type_id: TypeId::of::<T::Notification>(),
@@ -789,7 +771,7 @@ impl Host {
             return Err(Error::NotRegistered(trigger.name().to_owned()));
         }
         let id = SubscriptionId::generate();
-        let _lock = self.inner.lock_subscription(&id).await;
+        let _lock = self.inner.subscriptions.lock(&id).await?;
         let mut record =
             SubscriptionRecord::new(id.clone(), trigger.name(), SubscriptionKind::Trigger);
         self.inner
@@ -815,8 +797,8 @@ impl Host {
     /// the same id (so the callback URL stays the same).
     pub async fn update<T: WebhookTrigger>(&self, id: &SubscriptionId, trigger: &T) -> Result<()> {
         let registration = self.registration_for(trigger)?;
-        let _lock = self.inner.lock_subscription(id).await;
-        let mut record = self.inner.load(id).await?;
+        let _lock = self.inner.subscriptions.lock(id).await?;
+        let mut record = self.inner.subscriptions.load(id).await?;
         if record.intent != Intent::Enabled || record.kind != SubscriptionKind::Trigger {
             return Err(Error::invalid_state(id, record.intent.as_str(), "update"));
         }
@@ -901,8 +883,14 @@ impl Host {
     pub(crate) fn spawn_unsubscribe(&self, id: SubscriptionId) {
         let inner = self.inner.clone();
         tokio::spawn(async move {
-            let _lock = inner.lock_subscription(&id).await;
-            match inner.load(&id).await {
+            let _lock = match inner.subscriptions.lock(&id).await {
+                Ok(lock) => lock,
+                Err(error) => {
+                    tracing::warn!(subscription = %id, %error, "background unsubscribe cannot lock");
+                    return;
+                }
+            };
+            match inner.subscriptions.load(&id).await {
                 Ok(mut record) => {
                     if let Err(error) = inner.unsubscribe_locked(&mut record).await {
                         tracing::warn!(subscription = %id, %error, "background unsubscribe failed; the sweeper retries");

@@ -11,7 +11,6 @@ use serde_json::Value;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::host::HostInner;
 use crate::http_client::resolve_url;
 use crate::lifecycle::{
     id_in, is_removed, is_success, route_request, send_error_to_error, truncate,
@@ -19,6 +18,7 @@ use crate::lifecycle::{
 };
 use crate::redact::redact_url;
 use crate::registry::Connection;
+use crate::runtime::HostInner;
 use crate::store::{HookLookup, Intent, SubscriptionRecord, SubscriptionState};
 use crate::{RequestSpec, SubscriptionId};
 
@@ -303,10 +303,10 @@ impl HostInner {
             Err(_) => return,
         };
         for id in watched {
-            let Some(_lock) = self.try_lock_subscription(&id) else {
+            let Some(_lock) = self.subscriptions.try_lock(&id).await else {
                 continue;
             };
-            let Ok(record) = self.load(&id).await else {
+            let Ok(record) = self.subscriptions.load(&id).await else {
                 continue;
             };
             let Some(lookup) = record.lookup.clone() else {

@@ -90,7 +90,10 @@ async fn action_cancel_and_timeout_unsubscribe_and_say_which() {
     assert!(api.hooks().is_empty());
     assert_eq!(api.requests_to("DELETE", "/hooks/").len(), 2);
     let record = host.subscription(&id).await.unwrap().unwrap();
-    assert_eq!(record.outcome.as_deref(), Some("timed_out"));
+    assert_eq!(
+        record.outcome,
+        Some(connector_runtime::WaitOutcome::TimedOut)
+    );
     assert_eq!(record.state, SubscriptionState::Gone);
     assert_eq!(
         post_callback(&host.callback_url(&id), &event(1), &[])
@@ -188,7 +191,10 @@ async fn a_deadline_survives_a_restart() {
         "{outcome:?}"
     );
     let record = second.subscription(&id).await.unwrap().unwrap();
-    assert_eq!(record.outcome.as_deref(), Some("timed_out"));
+    assert_eq!(
+        record.outcome,
+        Some(connector_runtime::WaitOutcome::TimedOut)
+    );
     second.shutdown().await;
 }
 

@@ -42,7 +42,7 @@ async fn replicas_starting_together_migrate_once_and_a_newer_schema_is_refused()
     }
     assert_eq!(
         cluster.sql("SELECT version FROM schema_version").unwrap(),
-        connector_runtime::store::POSTGRES_SCHEMA_VERSION.to_string()
+        PostgresStore::SCHEMA_VERSION.to_string()
     );
 
     cluster

@@ -141,6 +141,67 @@ async fn every_refusal_stores_and_dispatches_nothing() {
     host.shutdown().await;
 }
 
+/// Headers are stored with each delivery: a request whose headers together pass the limit is
+/// answered 431 and nothing is stored, even a correctly signed one. One 200 KB header used to
+/// be accepted (hyper allows ~400 KB).
+#[tokio::test]
+async fn oversized_headers_are_refused_with_431() {
+    let api = MockApi::start().await.unwrap();
+    let host = Host::builder()
+        .with_sqlite(":memory:")
+        .with_signing_key(KEY.to_vec())
+        .with_retry_policy(fast_policy())
+        .build()
+        .await
+        .unwrap();
+    let trigger = MockTrigger::new("headers");
+    let mut counting =
+        register_counting(&host, &trigger, &api.base_url(), TriggerOptions::default());
+    let id = host.enable(&trigger).await.unwrap();
+    let url = host.callback_url(&id);
+    let body = event(1);
+    let huge = "x".repeat(200 * 1024);
+    assert_eq!(
+        post_callback(&url, &body, &[("x-padding", &huge)])
+            .await
+            .unwrap(),
+        431
+    );
+    // Many small headers count together.
+    let medium = "y".repeat(1024);
+    let names: Vec<String> = (0..20).map(|n| format!("x-pad-{n}")).collect();
+    let many: Vec<(&str, &str)> = names
+        .iter()
+        .map(|n| (n.as_str(), medium.as_str()))
+        .collect();
+    assert_eq!(post_callback(&url, &body, &many).await.unwrap(), 431);
+    assert_eq!(rows(&host, &id).await, 0, "nothing stored");
+    // Under the default 16 KiB: accepted.
+    assert_eq!(post_callback(&url, &body, &many[..10]).await.unwrap(), 202);
+    assert_eq!(counting.seen.recv().await, Some(1));
+    host.shutdown().await;
+
+    // The limit is configurable.
+    let small = Host::builder()
+        .with_sqlite(":memory:")
+        .with_signing_key(KEY.to_vec())
+        .with_header_limit(512)
+        .build()
+        .await
+        .unwrap();
+    let _counting = register_counting(&small, &trigger, &api.base_url(), TriggerOptions::default());
+    let id = small.enable(&trigger).await.unwrap();
+    let url = small.callback_url(&id);
+    assert_eq!(
+        post_callback(&url, &body, &[("x-padding", &medium)])
+            .await
+            .unwrap(),
+        431
+    );
+    assert_eq!(post_callback(&url, &body, &[]).await.unwrap(), 202);
+    small.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_full_queue_answers_429_with_retry_after_and_stores_nothing() {
     let api = MockApi::start().await.unwrap();

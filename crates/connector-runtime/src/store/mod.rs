@@ -3,18 +3,21 @@
 //! [`Store`] is the seam for other backends (a PostgreSQL store for several replicas can
 //! implement it); [`SqliteStore`] is the embedded default.
 
+#[cfg(feature = "testing")]
+pub mod conformance;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod rows;
 mod sqlite;
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "postgres")]
-pub use postgres::{
-    redact_database_url, PostgresOptions, PostgresStore, SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION,
-};
+pub use postgres::{redact_database_url, PostgresOptions, PostgresStore};
 pub use sqlite::{Durability, SqliteStore};
 
 use crate::trigger::HookListRoute;
@@ -48,16 +51,17 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
-    /// The database was migrated by a newer binary: this one refuses to touch it.
+    /// The database was migrated by a newer version of the runtime: this binary does not know
+    /// its schema and refuses to touch it (run the newer binary, or restore a backup).
     #[error(
-        "store: the database schema is version {found}, newer than this binary's {supported}; \
-         upgrade the binary"
+        "store: the database has schema version {found}, newer than the {supported} this \
+         binary supports"
     )]
     SchemaTooNew {
         /// The version recorded in the database.
-        found: i64,
+        found: u32,
         /// The newest version this binary knows.
-        supported: i64,
+        supported: u32,
     },
 }
 
@@ -116,6 +120,50 @@ impl SubscriptionState {
 }
 
 impl std::fmt::Display for SubscriptionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a webhook action wait ended. Set once per wait ([`Store::complete_wait`]): the first of
+/// callback, cancel and deadline wins, across every process sharing the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitOutcome {
+    /// Its callback arrived (and is stored in the inbox).
+    Completed,
+    /// The caller cancelled it.
+    Cancelled,
+    /// The deadline passed first.
+    TimedOut,
+    /// It never started waiting: the subscribe failed or its outcome is unknown.
+    Failed,
+}
+
+impl WaitOutcome {
+    /// Stable text form used in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaitOutcome::Completed => "completed",
+            WaitOutcome::Cancelled => "cancelled",
+            WaitOutcome::TimedOut => "timed_out",
+            WaitOutcome::Failed => "failed",
+        }
+    }
+
+    /// Parse the text form.
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "completed" => WaitOutcome::Completed,
+            "cancelled" => WaitOutcome::Cancelled,
+            "timed_out" => WaitOutcome::TimedOut,
+            "failed" => WaitOutcome::Failed,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for WaitOutcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -213,8 +261,9 @@ pub struct SubscriptionRecord {
     pub subscribe_body: Option<String>,
     /// Actions: when the wait times out (ms since the Unix epoch).
     pub deadline_ms: Option<i64>,
-    /// Actions: how the wait ended (`completed`, `cancelled`, `timed_out`); triggers: unused.
-    pub outcome: Option<String>,
+    /// Actions: how the wait ended; triggers: [`WaitOutcome::Failed`] after a subscribe whose
+    /// outcome was unknown, else unused. Once set, [`Store::put_subscription`] keeps it.
+    pub outcome: Option<WaitOutcome>,
     /// The last error met (subscribe, unsubscribe, crash recovery).
     pub last_error: Option<String>,
     /// Creation time, ms since the Unix epoch.
@@ -271,6 +320,18 @@ pub struct NewDelivery {
     pub headers_json: String,
     /// The raw body, shared with the dispatcher rather than copied.
     pub body: Bytes,
+    /// Lease the new row to this owner at once: the receiving process dispatches it itself,
+    /// so no other process claims it meanwhile. `None`: claimable by anyone.
+    pub lease: Option<Lease>,
+}
+
+/// A claim on an inbox row (or a deadline) by one live host process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// Who holds it: the host's instance id (see `HostBuilder::with_instance_id`).
+    pub owner: Arc<str>,
+    /// How long it holds without renewal, from the moment the store writes it.
+    pub duration: Duration,
 }
 
 impl NewDelivery {
@@ -286,7 +347,14 @@ impl NewDelivery {
             delivery_id,
             headers_json: headers_to_json(headers),
             body: body.into(),
+            lease: None,
         }
+    }
+
+    /// Lease the row to `lease.owner` as it is stored.
+    pub fn with_lease(mut self, lease: Lease) -> Self {
+        self.lease = Some(lease);
+        self
     }
 }
 
@@ -350,21 +418,34 @@ pub enum SubscriptionChange {
     Unknown,
 }
 
-/// Durable storage behind the host.
+/// Durable storage behind the host, shared by every host process (replica) that uses it.
 ///
 /// Implementations must make every completed call durable before returning (the host answers
-/// 202 only after `insert_delivery` returns).
+/// 202 only after `insert_delivery` returns), and each call atomic.
+///
+/// **Owners and leases.** What one process holds for a while — an inbox row it dispatches, a
+/// subscription it changes, a deadline it fires — is a lease: an `owner` (the host's instance
+/// id, one live process at a time) and an expiry written by the store (`now + duration`, on the
+/// store's clock). A lease held by the *same* owner counts as the caller's own (a process
+/// restarted under the same instance id takes its leases back at once); a lease whose expiry
+/// passed counts as free (its owner died). No call holds a transaction or row lock beyond
+/// its own return, so nothing is locked while a handler or an HTTP request runs.
+///
+/// `store::conformance` (feature `testing`) checks an implementation against this contract.
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Insert or replace a subscription record.
+    /// Insert or replace a subscription record. An outcome already set (see
+    /// [`Store::complete_wait`]) is kept, whatever `record.outcome` says: a stale copy must not
+    /// undo another process's decision.
     async fn put_subscription(&self, record: &SubscriptionRecord) -> StoreResult<()>;
     /// One subscription record.
     async fn subscription(&self, id: &SubscriptionId) -> StoreResult<Option<SubscriptionRecord>>;
     /// All subscription records, oldest first.
     async fn subscriptions(&self) -> StoreResult<Vec<SubscriptionRecord>>;
-    /// Append a callback to the inbox, deduplicated by (subscription, delivery id).
+    /// Append a callback to the inbox, deduplicated by (subscription, delivery id); leased to
+    /// [`NewDelivery::lease`] when given.
     async fn insert_delivery(&self, delivery: NewDelivery) -> StoreResult<InsertOutcome>;
-    /// The handler succeeded for this row.
+    /// The handler succeeded for this row; its lease is cleared.
     async fn mark_delivered(&self, id: i64) -> StoreResult<()>;
     /// The handler succeeded for each of these rows: one durable write for all of them (the
     /// dispatcher coalesces done-marks). Default: [`Store::mark_delivered`] for each.
@@ -374,7 +455,8 @@ pub trait Store: Send + Sync + 'static {
         }
         Ok(())
     }
-    /// Count one failed handler attempt; `give_up` marks the row failed for good.
+    /// Count one failed handler attempt; `give_up` marks the row failed for good and clears its
+    /// lease (otherwise the lease stays: the owner retries).
     async fn record_failure(&self, id: i64, error: &str, give_up: bool) -> StoreResult<()>;
     /// Pending rows with id greater than `after`, oldest first, at most `limit`.
     async fn pending_deliveries(
@@ -391,11 +473,71 @@ pub trait Store: Send + Sync + 'static {
         None
     }
     /// Delete up to `limit` handled rows received before `before_ms` (ms since the Unix
-    /// epoch); returns how many went. Their delivery ids no longer dedupe. Default: keep all.
-    async fn prune_delivered(&self, before_ms: i64, limit: usize) -> StoreResult<usize> {
-        let _ = (before_ms, limit);
-        Ok(0)
-    }
+    /// epoch); returns how many went. Their delivery ids no longer dedupe.
+    async fn prune_delivered(&self, before_ms: i64, limit: usize) -> StoreResult<usize>;
+
+    /// Delete up to `limit` finished subscriptions (state `gone` or `failed`) last changed
+    /// before `before_ms`, with every inbox row they still have; returns how many
+    /// subscriptions went. Their callbacks then get 404 instead of 410.
+    async fn prune_finished_subscriptions(
+        &self,
+        before_ms: i64,
+        limit: usize,
+    ) -> StoreResult<usize>;
+
+    /// Claim up to `limit` pending inbox rows with id greater than `after`, oldest first, that
+    /// no live owner holds: never leased, leased by `owner` itself, or whose lease expired.
+    /// Each returned row is leased to `owner` for `lease`. A row taken over from an expired
+    /// lease counts one more attempt (its earlier owner may have run the handler before it
+    /// died), so redeliveries show in [`StoredDelivery::attempts`]. Page with `after` = the
+    /// last id returned.
+    async fn claim_deliveries(
+        &self,
+        owner: &str,
+        lease: Duration,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<StoredDelivery>>;
+
+    /// Extend `owner`'s leases on these pending rows to `now + lease` (the live owner's
+    /// heartbeat); rows leased by someone else or no longer pending are left alone. Returns
+    /// how many were extended.
+    async fn renew_deliveries(
+        &self,
+        owner: &str,
+        ids: &[i64],
+        lease: Duration,
+    ) -> StoreResult<usize>;
+
+    /// Take the cluster-wide lock of subscription `id` (which need not be stored yet) for
+    /// `ttl`: `true` when it was free, expired or already `owner`'s (then its expiry moves
+    /// to `now + ttl`, so holders renew by calling again); `false` when another live owner
+    /// holds it.
+    async fn try_lock_subscription(
+        &self,
+        id: &SubscriptionId,
+        owner: &str,
+        ttl: Duration,
+    ) -> StoreResult<bool>;
+
+    /// Release `owner`'s lock of subscription `id` (no-op when someone else holds it).
+    async fn unlock_subscription(&self, id: &SubscriptionId, owner: &str) -> StoreResult<()>;
+
+    /// Set the outcome of wait `id` if none is set yet; `true` when this call set it (won),
+    /// `false` when another outcome was there first or there is no such subscription.
+    async fn complete_wait(&self, id: &SubscriptionId, outcome: WaitOutcome) -> StoreResult<bool>;
+
+    /// Claim up to `limit` action waits whose deadline is at or before `now_ms` and that have
+    /// no outcome, unless another live owner claimed them: each is leased to `owner` for
+    /// `lease`, so exactly one process fires it (by [`Store::complete_wait`]); if that process
+    /// dies first, another claims it once the lease expires.
+    async fn claim_due_deadlines(
+        &self,
+        now_ms: i64,
+        owner: &str,
+        lease: Duration,
+        limit: usize,
+    ) -> StoreResult<Vec<SubscriptionId>>;
 }
 
 /// Milliseconds since the Unix epoch.

@@ -26,7 +26,7 @@ use tokio_postgres::{AsyncMessage, NoTls, Row};
 use super::rows::{corrupt, encode_json, validate_delivery, RawDelivery, RawSubscription};
 use super::{
     now_ms, InsertOutcome, NewDelivery, StoreError, StoreResult, StoredDelivery,
-    SubscriptionChange, SubscriptionRecord,
+    SubscriptionChange, SubscriptionRecord, WaitOutcome,
 };
 use crate::SubscriptionId;
 
@@ -74,6 +74,20 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE UNIQUE INDEX inbox_dedupe ON inbox (subscription_id, delivery_id);
     CREATE INDEX inbox_pending ON inbox (id) WHERE state = 0;
+    -- What one process holds for a while is a lease: an owner and an expiry on the
+    -- database's clock (every replica agrees on it).
+    ALTER TABLE inbox ADD COLUMN lease_owner TEXT, ADD COLUMN lease_until_ms BIGINT;
+    ALTER TABLE subscriptions ADD COLUMN deadline_owner TEXT,
+        ADD COLUMN deadline_until_ms BIGINT;
+    CREATE TABLE subscription_locks (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        until_ms BIGINT NOT NULL
+    );
+    CREATE INDEX subscriptions_due ON subscriptions (deadline_ms)
+        WHERE outcome IS NULL AND kind = 'action';
+    CREATE INDEX subscriptions_finished ON subscriptions (updated_ms)
+        WHERE state IN ('gone', 'failed');
     -- Every replica caches the live subscriptions; a change made by one is announced to all
     -- (delivered at commit) so they refresh their copy.
     CREATE FUNCTION connector_subscription_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -97,7 +111,16 @@ const CHANGES_CHANNEL: &str = "connector_subscriptions";
 const LISTEN_RETRY_MAX: Duration = Duration::from_secs(5);
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The database's clock in ms since the Unix epoch: lease expiries are written and compared
+/// on it, so replicas whose clocks differ still agree on when a lease ran out.
+const DB_NOW_MS: &str = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
+/// A lease length as the bigint milliseconds the SQL adds to [`DB_NOW_MS`].
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
 
 /// One statement for a batch of callbacks. Ids are drawn in arrival order before the insert
 /// (the CTE is materialised, so `nextval` runs once per row), which lets the answer say, for
@@ -105,13 +128,17 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// also for a duplicate within the same batch (the first one wins).
 const INSERT_BATCH: &str = "
 WITH input AS MATERIALIZED (
-    SELECT nextval('inbox_id_seq') AS id, t.n, t.sub, t.did, t.headers, t.body
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[])
-        WITH ORDINALITY AS t(sub, did, headers, body, n)
+    SELECT nextval('inbox_id_seq') AS id, t.n, t.sub, t.did, t.headers, t.body, t.owner,
+        t.lease_ms
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $6::text[], $7::bigint[])
+        WITH ORDINALITY AS t(sub, did, headers, body, owner, lease_ms, n)
     ORDER BY t.n
 ), inserted AS (
-    INSERT INTO inbox (id, subscription_id, delivery_id, received_ms, headers, body)
-    SELECT id, sub, did, $5, headers, body FROM input ORDER BY n
+    INSERT INTO inbox (id, subscription_id, delivery_id, received_ms, headers, body,
+        lease_owner, lease_until_ms)
+    SELECT id, sub, did, $5, headers, body, owner,
+        CASE WHEN owner IS NULL THEN NULL ELSE (extract(epoch FROM clock_timestamp()) * 1000)::bigint + lease_ms END
+    FROM input ORDER BY n
     ON CONFLICT (subscription_id, delivery_id) DO NOTHING
     RETURNING id
 )
@@ -122,6 +149,10 @@ const SUBSCRIPTION_COLUMNS: &str = "id, trigger, kind, state, intent, location, 
     subscribe_status, subscribe_body, deadline_ms, outcome, last_error, created_ms, updated_ms, lookup";
 
 const DELIVERY_COLUMNS: &str = "id, subscription_id, delivery_id, headers, body, attempts, state";
+
+/// [`DELIVERY_COLUMNS`] where another table in the statement also has an `id`.
+const RETURNED_DELIVERY_COLUMNS: &str = "inbox.id, inbox.subscription_id, inbox.delivery_id, \
+    inbox.headers, inbox.body, inbox.attempts, inbox.state";
 
 /// Connection pool settings of a [`PostgresStore`].
 #[derive(Debug, Clone)]
@@ -185,6 +216,10 @@ struct InsertJob {
 }
 
 impl PostgresStore {
+    /// The newest schema version this binary knows (recorded in the `schema_version` table);
+    /// a database with a newer one is refused with [`StoreError::SchemaTooNew`].
+    pub const SCHEMA_VERSION: u32 = SCHEMA_VERSION;
+
     /// Connect with default [`PostgresOptions`] and bring the schema up to date.
     ///
     /// `url` is a libpq-style URL (`postgres://user:password@host:port/database`, a Unix
@@ -361,12 +396,12 @@ async fn migrate(client: &mut Object) -> StoreResult<()> {
         .batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
         .await
         .map_err(classify)?;
-    let found: Option<i64> = transaction
+    let recorded: Option<i64> = transaction
         .query_one("SELECT max(version) FROM schema_version", &[])
         .await
         .and_then(|row| row.try_get(0))
         .map_err(classify)?;
-    let found = found.unwrap_or(0);
+    let found = u32::try_from(recorded.unwrap_or(0).max(0)).unwrap_or(u32::MAX);
     if found > SCHEMA_VERSION {
         // Dropping the transaction rolls it back (and releases the lock).
         return Err(StoreError::SchemaTooNew {
@@ -388,7 +423,7 @@ async fn migrate(client: &mut Object) -> StoreResult<()> {
         transaction
             .execute(
                 "INSERT INTO schema_version (version) VALUES ($1)",
-                &[&SCHEMA_VERSION],
+                &[&i64::from(SCHEMA_VERSION)],
             )
             .await
             .map_err(classify)?;
@@ -453,10 +488,31 @@ async fn run_insert_batch(pool: &Pool, batch: &[InsertJob]) -> StoreResult<Vec<I
         .map(|job| job.delivery.headers_json.as_str())
         .collect();
     let bodies: Vec<&[u8]> = batch.iter().map(|job| &job.delivery.body[..]).collect();
+    let owners: Vec<Option<&str>> = batch
+        .iter()
+        .map(|job| job.delivery.lease.as_ref().map(|lease| &*lease.owner))
+        .collect();
+    let lease_ms: Vec<Option<i64>> = batch
+        .iter()
+        .map(|job| {
+            job.delivery
+                .lease
+                .as_ref()
+                .map(|lease| millis(lease.duration))
+        })
+        .collect();
     let rows = client
         .query(
             &statement,
-            &[&subscriptions, &delivery_ids, &headers, &bodies, &now_ms()],
+            &[
+                &subscriptions,
+                &delivery_ids,
+                &headers,
+                &bodies,
+                &now_ms(),
+                &owners,
+                &lease_ms,
+            ],
         )
         .await
         .map_err(classify)?;
@@ -662,7 +718,8 @@ impl super::Store for PostgresStore {
                  location = EXCLUDED.location, unsubscribe = EXCLUDED.unsubscribe, \
                  subscribe_status = EXCLUDED.subscribe_status, \
                  subscribe_body = EXCLUDED.subscribe_body, deadline_ms = EXCLUDED.deadline_ms, \
-                 outcome = EXCLUDED.outcome, last_error = EXCLUDED.last_error, \
+                 outcome = COALESCE(subscriptions.outcome, EXCLUDED.outcome), \
+                 last_error = EXCLUDED.last_error, \
                  created_ms = EXCLUDED.created_ms, updated_ms = EXCLUDED.updated_ms, \
                  lookup = EXCLUDED.lookup"
             ),
@@ -677,7 +734,7 @@ impl super::Store for PostgresStore {
                 &record.subscribe_status.map(i64::from),
                 &record.subscribe_body,
                 &record.deadline_ms,
-                &record.outcome,
+                &record.outcome.map(WaitOutcome::as_str),
                 &record.last_error,
                 &record.created_ms,
                 &record.updated_ms,
@@ -726,7 +783,8 @@ impl super::Store for PostgresStore {
 
     async fn mark_delivered_many(&self, ids: &[i64]) -> StoreResult<()> {
         self.execute(
-            "UPDATE inbox SET state = 1, attempts = attempts + 1 WHERE id = ANY($1)",
+            "UPDATE inbox SET state = 1, attempts = attempts + 1, lease_owner = NULL, \
+             lease_until_ms = NULL WHERE id = ANY($1)",
             &[&ids],
         )
         .await?;
@@ -736,7 +794,9 @@ impl super::Store for PostgresStore {
     async fn record_failure(&self, id: i64, error: &str, give_up: bool) -> StoreResult<()> {
         self.execute(
             "UPDATE inbox SET attempts = attempts + 1, last_error = $2, \
-             state = CASE WHEN $3 THEN 2 ELSE state END WHERE id = $1",
+             state = CASE WHEN $3 THEN 2 ELSE state END, \
+             lease_owner = CASE WHEN $3 THEN NULL ELSE lease_owner END, \
+             lease_until_ms = CASE WHEN $3 THEN NULL ELSE lease_until_ms END WHERE id = $1",
             &[&id, &error, &give_up],
         )
         .await?;
@@ -757,6 +817,159 @@ impl super::Store for PostgresStore {
             &[&after, &limit],
         )
         .await
+    }
+
+    async fn prune_finished_subscriptions(
+        &self,
+        before_ms: i64,
+        limit: usize,
+    ) -> StoreResult<usize> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // One statement: the inbox rows and lock of each finished subscription go with it.
+        // Data-modifying CTEs run whether or not they are referenced.
+        let deleted = self
+            .execute(
+                "WITH doomed AS (SELECT id FROM subscriptions \
+                   WHERE state IN ('gone', 'failed') AND updated_ms < $1 \
+                   ORDER BY updated_ms LIMIT $2 FOR UPDATE SKIP LOCKED), \
+                 rows AS (DELETE FROM inbox WHERE subscription_id IN (SELECT id FROM doomed)), \
+                 locks AS (DELETE FROM subscription_locks WHERE id IN (SELECT id FROM doomed)) \
+                 DELETE FROM subscriptions WHERE id IN (SELECT id FROM doomed)",
+                &[&before_ms, &limit],
+            )
+            .await?;
+        Ok(usize::try_from(deleted).unwrap_or(usize::MAX))
+    }
+
+    async fn claim_deliveries(
+        &self,
+        owner: &str,
+        lease: Duration,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<StoredDelivery>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // SKIP LOCKED: replicas claiming at the same moment take different rows instead of
+        // queueing behind each other's row locks, which last only this statement.
+        let mut rows = self
+            .deliveries(
+                &format!(
+                    "WITH picked AS (SELECT id, \
+                       (lease_owner IS NOT NULL AND lease_until_ms <= {DB_NOW_MS}) AS taken_over \
+                       FROM inbox WHERE state = 0 AND id > $2 \
+                       AND (lease_owner IS NULL OR lease_owner = $1 \
+                            OR lease_until_ms <= {DB_NOW_MS}) \
+                       ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                     UPDATE inbox SET attempts = attempts + picked.taken_over::int, \
+                       lease_owner = $1, lease_until_ms = {DB_NOW_MS} + $3 \
+                     FROM picked WHERE inbox.id = picked.id \
+                     RETURNING {RETURNED_DELIVERY_COLUMNS}"
+                ),
+                &[&owner, &after, &millis(lease), &limit],
+            )
+            .await?;
+        rows.sort_by_key(|row| row.id);
+        Ok(rows)
+    }
+
+    async fn renew_deliveries(
+        &self,
+        owner: &str,
+        ids: &[i64],
+        lease: Duration,
+    ) -> StoreResult<usize> {
+        let renewed = self
+            .execute(
+                &format!(
+                    "UPDATE inbox SET lease_until_ms = {DB_NOW_MS} + $3 \
+                     WHERE id = ANY($2) AND lease_owner = $1 AND state = 0"
+                ),
+                &[&owner, &ids, &millis(lease)],
+            )
+            .await?;
+        Ok(usize::try_from(renewed).unwrap_or(usize::MAX))
+    }
+
+    async fn try_lock_subscription(
+        &self,
+        id: &SubscriptionId,
+        owner: &str,
+        ttl: Duration,
+    ) -> StoreResult<bool> {
+        // The upsert is atomic: of two replicas racing for a free lock, one inserts and the
+        // other finds the row and its condition false.
+        let changed = self
+            .execute(
+                &format!(
+                    "INSERT INTO subscription_locks (id, owner, until_ms) \
+                     VALUES ($1, $2, {DB_NOW_MS} + $3) \
+                     ON CONFLICT (id) DO UPDATE SET owner = EXCLUDED.owner, \
+                     until_ms = EXCLUDED.until_ms \
+                     WHERE subscription_locks.owner = EXCLUDED.owner \
+                     OR subscription_locks.until_ms <= {DB_NOW_MS}"
+                ),
+                &[&id.as_str(), &owner, &millis(ttl)],
+            )
+            .await?;
+        Ok(changed > 0)
+    }
+
+    async fn unlock_subscription(&self, id: &SubscriptionId, owner: &str) -> StoreResult<()> {
+        self.execute(
+            "DELETE FROM subscription_locks WHERE id = $1 AND owner = $2",
+            &[&id.as_str(), &owner],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn complete_wait(&self, id: &SubscriptionId, outcome: WaitOutcome) -> StoreResult<bool> {
+        // A racing second UPDATE waits for the first to commit, then re-checks
+        // `outcome IS NULL` on the new row version: exactly one wins.
+        let changed = self
+            .execute(
+                "UPDATE subscriptions SET outcome = $2, updated_ms = $3 \
+                 WHERE id = $1 AND outcome IS NULL",
+                &[&id.as_str(), &outcome.as_str(), &now_ms()],
+            )
+            .await?;
+        Ok(changed > 0)
+    }
+
+    async fn claim_due_deadlines(
+        &self,
+        now_ms: i64,
+        owner: &str,
+        lease: Duration,
+        limit: usize,
+    ) -> StoreResult<Vec<SubscriptionId>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self
+            .query(
+                &format!(
+                    "WITH picked AS (SELECT id FROM subscriptions \
+                       WHERE outcome IS NULL AND kind = 'action' AND deadline_ms <= $1 \
+                       AND (deadline_owner IS NULL OR deadline_owner = $2 \
+                            OR deadline_until_ms <= {DB_NOW_MS}) \
+                       ORDER BY deadline_ms LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                     UPDATE subscriptions SET deadline_owner = $2, \
+                       deadline_until_ms = {DB_NOW_MS} + $3 \
+                     FROM picked WHERE subscriptions.id = picked.id \
+                     RETURNING subscriptions.id, subscriptions.deadline_ms"
+                ),
+                &[&now_ms, &owner, &millis(lease), &limit],
+            )
+            .await?;
+        let mut due = Vec::with_capacity(rows.len());
+        for row in rows {
+            let text: String = row.try_get(0).map_err(classify)?;
+            let deadline: Option<i64> = row.try_get(1).map_err(classify)?;
+            let id = SubscriptionId::parse(&text)
+                .ok_or_else(|| corrupt(format!("subscription id {text:?}")))?;
+            due.push((deadline, id));
+        }
+        due.sort();
+        Ok(due.into_iter().map(|(_, id)| id).collect())
     }
 
     async fn deliveries_of(&self, id: &SubscriptionId) -> StoreResult<Vec<StoredDelivery>> {

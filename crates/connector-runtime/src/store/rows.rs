@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{
     DeliveryState, HookLookup, Intent, StoreError, StoreResult, StoredDelivery, SubscriptionKind,
-    SubscriptionRecord, SubscriptionState,
+    SubscriptionRecord, SubscriptionState, WaitOutcome,
 };
 use crate::{RequestSpec, SubscriptionId};
 
@@ -56,6 +56,13 @@ impl RawSubscription {
             ),
             None => None,
         };
+        let outcome = match self.outcome {
+            Some(text) => Some(
+                WaitOutcome::parse(&text)
+                    .ok_or_else(|| corrupt(format!("outcome {text:?} of {id}")))?,
+            ),
+            None => None,
+        };
         let lookup = match self.lookup {
             Some(text) => Some(
                 serde_json::from_str::<HookLookup>(&text)
@@ -75,7 +82,7 @@ impl RawSubscription {
             subscribe_status: self.subscribe_status.and_then(|s| u16::try_from(s).ok()),
             subscribe_body: self.subscribe_body,
             deadline_ms: self.deadline_ms,
-            outcome: self.outcome,
+            outcome,
             last_error: self.last_error,
             created_ms: self.created_ms,
             updated_ms: self.updated_ms,

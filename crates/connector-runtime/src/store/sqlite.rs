@@ -8,13 +8,15 @@
 
 use std::path::Path;
 use std::sync::mpsc;
+use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tokio::sync::oneshot;
 
-use super::rows::{encode_json, validate_delivery, RawDelivery, RawSubscription};
+use super::rows::{corrupt, encode_json, validate_delivery, RawDelivery, RawSubscription};
 use super::{
     InsertOutcome, NewDelivery, StoreError, StoreResult, StoredDelivery, SubscriptionRecord,
+    WaitOutcome,
 };
 use crate::SubscriptionId;
 
@@ -48,7 +50,9 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
-const SCHEMA: &str = "
+/// Version 1: the schema from before versioning (the `lookup` column included; files made
+/// before it get the column in [`migrate_to_1`]).
+const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS subscriptions (
     id TEXT PRIMARY KEY,
     trigger TEXT NOT NULL,
@@ -81,7 +85,32 @@ CREATE UNIQUE INDEX IF NOT EXISTS inbox_dedupe ON inbox(subscription_id, deliver
 CREATE INDEX IF NOT EXISTS inbox_pending ON inbox(id) WHERE state = 0;
 ";
 
+/// Version 2: what several processes share moves into the store — inbox leases, subscription
+/// locks and deadline claims.
+const SCHEMA_V2: &str = "
+ALTER TABLE inbox ADD COLUMN lease_owner TEXT;
+ALTER TABLE inbox ADD COLUMN lease_until_ms INTEGER;
+ALTER TABLE subscriptions ADD COLUMN deadline_owner TEXT;
+ALTER TABLE subscriptions ADD COLUMN deadline_until_ms INTEGER;
+CREATE TABLE subscription_locks (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    until_ms INTEGER NOT NULL
+);
+CREATE INDEX subscriptions_due ON subscriptions(deadline_ms)
+    WHERE outcome IS NULL AND kind = 'action';
+CREATE INDEX subscriptions_finished ON subscriptions(updated_ms)
+    WHERE state IN ('gone', 'failed');
+";
+
+/// The newest schema version this binary knows. Migrations are numbered 1..=this.
+const SCHEMA_VERSION: u32 = 2;
+
 impl SqliteStore {
+    /// The newest schema version this binary knows (recorded in the `schema_version` table);
+    /// a database with a newer one is refused with [`StoreError::SchemaTooNew`].
+    pub const SCHEMA_VERSION: u32 = SCHEMA_VERSION;
+
     /// Open (or create) the database file at `path`, with [`Durability::Full`].
     pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
         Self::open_with(path, Durability::Full)
@@ -107,7 +136,6 @@ impl SqliteStore {
             Durability::Normal => "NORMAL",
         };
         conn.execute_batch(&format!("PRAGMA synchronous={sync};"))?;
-        conn.execute_batch(SCHEMA)?;
         migrate(&conn)?;
         let (jobs, receiver) = mpsc::channel::<Job>();
         std::thread::Builder::new()
@@ -173,9 +201,55 @@ fn writer_loop(conn: Connection, receiver: mpsc::Receiver<Job>) {
     }
 }
 
-/// Bring a store made by an earlier version up to [`SCHEMA`]: columns added since are added
-/// here (empty for existing rows).
+/// Bring the database to [`SCHEMA_VERSION`] in one transaction: apply each numbered migration
+/// past the recorded version, or refuse a database a newer binary migrated. A file from
+/// before versioning (no `schema_version` table) is version 0.
 fn migrate(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let migrated = apply_migrations(conn);
+    match migrated {
+        Ok(()) => conn.execute_batch("COMMIT")?,
+        Err(_) => {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+    }
+    migrated
+}
+
+fn apply_migrations(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);")?;
+    let found: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+        [],
+        |row| row.get(0),
+    )?;
+    let found = u32::try_from(found).map_err(|_| corrupt(format!("schema version {found}")))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if found < 1 {
+        migrate_to_1(conn)?;
+    }
+    if found < 2 {
+        conn.execute_batch(SCHEMA_V2)?;
+    }
+    if found < SCHEMA_VERSION {
+        conn.execute("DELETE FROM schema_version", [])?;
+        conn.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            [SCHEMA_VERSION],
+        )?;
+    }
+    Ok(())
+}
+
+/// Version 1: create the tables, or bring a file from before versioning up to them (the
+/// `lookup` column was added then without a version).
+fn migrate_to_1(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch(SCHEMA_V1)?;
     let has_lookup: bool = conn.query_row(
         "SELECT COUNT(*) FROM pragma_table_info('subscriptions') WHERE name = 'lookup'",
         [],
@@ -191,6 +265,11 @@ fn migrate(conn: &Connection) -> StoreResult<()> {
 fn run_cached(conn: &Connection, sql: &str) -> StoreResult<()> {
     conn.prepare_cached(sql)?.execute([])?;
     Ok(())
+}
+
+/// `now` plus `duration`, in ms since the Unix epoch.
+fn until(now: i64, duration: Duration) -> i64 {
+    now.saturating_add(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX))
 }
 
 fn read_subscription(row: &Row<'_>) -> rusqlite::Result<RawSubscription> {
@@ -237,9 +316,19 @@ impl super::Store for SqliteStore {
         let unsubscribe = encode_json(record.unsubscribe.as_ref())?;
         let lookup = encode_json(record.lookup.as_ref())?;
         self.call(move |conn| {
+            // An upsert rather than a replace: the lease columns stay, and an outcome already
+            // set stays (another process may have decided it since this record was read).
             conn.prepare_cached(&format!(
-                "INSERT OR REPLACE INTO subscriptions ({SUBSCRIPTION_COLUMNS}) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+                 ON CONFLICT (id) DO UPDATE SET trigger = excluded.trigger, \
+                 kind = excluded.kind, state = excluded.state, intent = excluded.intent, \
+                 location = excluded.location, unsubscribe = excluded.unsubscribe, \
+                 subscribe_status = excluded.subscribe_status, \
+                 subscribe_body = excluded.subscribe_body, deadline_ms = excluded.deadline_ms, \
+                 outcome = COALESCE(subscriptions.outcome, excluded.outcome), \
+                 last_error = excluded.last_error, created_ms = excluded.created_ms, \
+                 updated_ms = excluded.updated_ms, lookup = excluded.lookup"
             ))?
             .execute(params![
                 record.id.as_str(),
@@ -252,7 +341,7 @@ impl super::Store for SqliteStore {
                 record.subscribe_status.map(i64::from),
                 record.subscribe_body,
                 record.deadline_ms,
-                record.outcome,
+                record.outcome.map(WaitOutcome::as_str),
                 record.last_error,
                 record.created_ms,
                 record.updated_ms,
@@ -294,17 +383,25 @@ impl super::Store for SqliteStore {
 
     async fn insert_delivery(&self, delivery: NewDelivery) -> StoreResult<InsertOutcome> {
         self.call(move |conn| {
+            let now = super::now_ms();
+            let (lease_owner, lease_until) = match &delivery.lease {
+                Some(lease) => (Some(&*lease.owner), Some(until(now, lease.duration))),
+                None => (None, None),
+            };
             let changed = conn
                 .prepare_cached(
-                    "INSERT INTO inbox (subscription_id, delivery_id, received_ms, headers, body) \
-                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+                    "INSERT INTO inbox (subscription_id, delivery_id, received_ms, headers, body, \
+                     lease_owner, lease_until_ms) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
                 )?
                 .execute(params![
                     delivery.subscription.as_str(),
                     delivery.delivery_id,
-                    super::now_ms(),
+                    now,
                     delivery.headers_json,
                     &delivery.body[..],
+                    lease_owner,
+                    lease_until,
                 ])?;
             Ok(if changed == 0 {
                 InsertOutcome::Duplicate
@@ -318,7 +415,8 @@ impl super::Store for SqliteStore {
     async fn mark_delivered(&self, id: i64) -> StoreResult<()> {
         self.call(move |conn| {
             conn.prepare_cached(
-                "UPDATE inbox SET state = 1, attempts = attempts + 1 WHERE id = ?1",
+                "UPDATE inbox SET state = 1, attempts = attempts + 1, lease_owner = NULL, \
+                 lease_until_ms = NULL WHERE id = ?1",
             )?
             .execute([id])?;
             Ok(())
@@ -330,7 +428,8 @@ impl super::Store for SqliteStore {
         let ids = ids.to_vec();
         self.call(move |conn| {
             let mut statement = conn.prepare_cached(
-                "UPDATE inbox SET state = 1, attempts = attempts + 1 WHERE id = ?1",
+                "UPDATE inbox SET state = 1, attempts = attempts + 1, lease_owner = NULL, \
+                 lease_until_ms = NULL WHERE id = ?1",
             )?;
             for id in ids {
                 statement.execute([id])?;
@@ -345,7 +444,9 @@ impl super::Store for SqliteStore {
         self.call(move |conn| {
             conn.prepare_cached(
                 "UPDATE inbox SET attempts = attempts + 1, last_error = ?2, \
-                 state = CASE WHEN ?3 THEN 2 ELSE state END WHERE id = ?1",
+                 state = CASE WHEN ?3 THEN 2 ELSE state END, \
+                 lease_owner = CASE WHEN ?3 THEN NULL ELSE lease_owner END, \
+                 lease_until_ms = CASE WHEN ?3 THEN NULL ELSE lease_until_ms END WHERE id = ?1",
             )?
             .execute(params![id, error, give_up])?;
             Ok(())
@@ -385,6 +486,176 @@ impl super::Store for SqliteStore {
                 )?
                 .execute(params![before_ms, limit])?;
             Ok(deleted)
+        })
+        .await
+    }
+
+    async fn prune_finished_subscriptions(
+        &self,
+        before_ms: i64,
+        limit: usize,
+    ) -> StoreResult<usize> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.call(move |conn| {
+            let ids: Vec<String> = conn
+                .prepare_cached(
+                    "SELECT id FROM subscriptions WHERE state IN ('gone', 'failed') \
+                     AND updated_ms < ?1 ORDER BY updated_ms LIMIT ?2",
+                )?
+                .query_map(params![before_ms, limit], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in &ids {
+                conn.prepare_cached("DELETE FROM inbox WHERE subscription_id = ?1")?
+                    .execute([id])?;
+                conn.prepare_cached("DELETE FROM subscription_locks WHERE id = ?1")?
+                    .execute([id])?;
+                conn.prepare_cached("DELETE FROM subscriptions WHERE id = ?1")?
+                    .execute([id])?;
+            }
+            Ok(ids.len())
+        })
+        .await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        owner: &str,
+        lease: Duration,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<StoredDelivery>> {
+        let owner = owner.to_owned();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.call(move |conn| {
+            let now = super::now_ms();
+            let mut statement = conn.prepare_cached(&format!(
+                "UPDATE inbox SET \
+                 attempts = attempts + (lease_owner IS NOT NULL AND lease_until_ms <= ?3), \
+                 lease_owner = ?1, lease_until_ms = ?4 \
+                 WHERE id IN (SELECT id FROM inbox WHERE state = 0 AND id > ?2 \
+                   AND (lease_owner IS NULL OR lease_owner = ?1 OR lease_until_ms <= ?3) \
+                   ORDER BY id LIMIT ?5) \
+                 RETURNING {DELIVERY_COLUMNS}"
+            ))?;
+            let rows = statement.query_map(
+                params![owner, after, now, until(now, lease), limit],
+                read_delivery,
+            )?;
+            let mut out = Vec::new();
+            for row in rows {
+                out.push(validate_delivery(row?)?);
+            }
+            out.sort_by_key(|row| row.id);
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn renew_deliveries(
+        &self,
+        owner: &str,
+        ids: &[i64],
+        lease: Duration,
+    ) -> StoreResult<usize> {
+        let owner = owner.to_owned();
+        let ids = ids.to_vec();
+        self.call(move |conn| {
+            let lease_until = until(super::now_ms(), lease);
+            let mut statement = conn.prepare_cached(
+                "UPDATE inbox SET lease_until_ms = ?1 \
+                 WHERE id = ?2 AND lease_owner = ?3 AND state = 0",
+            )?;
+            let mut renewed = 0;
+            for id in ids {
+                renewed += statement.execute(params![lease_until, id, owner])?;
+            }
+            Ok(renewed)
+        })
+        .await
+    }
+
+    async fn try_lock_subscription(
+        &self,
+        id: &SubscriptionId,
+        owner: &str,
+        ttl: Duration,
+    ) -> StoreResult<bool> {
+        let id = id.clone();
+        let owner = owner.to_owned();
+        self.call(move |conn| {
+            let now = super::now_ms();
+            let changed = conn
+                .prepare_cached(
+                    "INSERT INTO subscription_locks (id, owner, until_ms) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, \
+                     until_ms = excluded.until_ms \
+                     WHERE subscription_locks.owner = excluded.owner \
+                     OR subscription_locks.until_ms <= ?4",
+                )?
+                .execute(params![id.as_str(), owner, until(now, ttl), now])?;
+            Ok(changed > 0)
+        })
+        .await
+    }
+
+    async fn unlock_subscription(&self, id: &SubscriptionId, owner: &str) -> StoreResult<()> {
+        let id = id.clone();
+        let owner = owner.to_owned();
+        self.call(move |conn| {
+            conn.prepare_cached("DELETE FROM subscription_locks WHERE id = ?1 AND owner = ?2")?
+                .execute(params![id.as_str(), owner])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn complete_wait(&self, id: &SubscriptionId, outcome: WaitOutcome) -> StoreResult<bool> {
+        let id = id.clone();
+        self.call(move |conn| {
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE subscriptions SET outcome = ?2, updated_ms = ?3 \
+                     WHERE id = ?1 AND outcome IS NULL",
+                )?
+                .execute(params![id.as_str(), outcome.as_str(), super::now_ms()])?;
+            Ok(changed > 0)
+        })
+        .await
+    }
+
+    async fn claim_due_deadlines(
+        &self,
+        now_ms: i64,
+        owner: &str,
+        lease: Duration,
+        limit: usize,
+    ) -> StoreResult<Vec<SubscriptionId>> {
+        let owner = owner.to_owned();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.call(move |conn| {
+            let now = super::now_ms();
+            let mut statement = conn.prepare_cached(
+                "UPDATE subscriptions SET deadline_owner = ?2, deadline_until_ms = ?4 \
+                 WHERE id IN (SELECT id FROM subscriptions \
+                   WHERE outcome IS NULL AND kind = 'action' AND deadline_ms <= ?1 \
+                   AND (deadline_owner IS NULL OR deadline_owner = ?2 \
+                        OR deadline_until_ms <= ?3) \
+                   ORDER BY deadline_ms LIMIT ?5) \
+                 RETURNING id",
+            )?;
+            let rows = statement.query_map(
+                params![now_ms, owner, now, until(now, lease), limit],
+                |row| row.get::<_, String>(0),
+            )?;
+            let mut out = Vec::new();
+            for row in rows {
+                let text = row?;
+                out.push(
+                    SubscriptionId::parse(&text)
+                        .ok_or_else(|| corrupt(format!("subscription id {text:?}")))?,
+                );
+            }
+            Ok(out)
         })
         .await
     }
@@ -452,7 +723,7 @@ mod tests {
         let path = dir.path().join("old.db");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(&SCHEMA.replace("    lookup TEXT,\n", ""))
+            conn.execute_batch(&SCHEMA_V1.replace("    lookup TEXT,\n", ""))
                 .unwrap();
             conn.execute(
                 "INSERT INTO subscriptions (id, trigger, kind, state, intent, created_ms, \

@@ -3,24 +3,24 @@
 //! Each trigger has a bounded queue. A callback reserves a slot *before* it is stored (a full
 //! queue answers 429 and stores nothing), is written to the inbox, and then takes the slot.
 //! `concurrency` runner tasks take jobs from the queue, one at a time each; a row is marked
-//! done only after its handler returned `Ok` (in batches, see [`crate::done_marks`]), so a
-//! crash in between means the row is redelivered on the next start.
+//! done only after its handler returned `Ok` (in batches, see [`inbox`]), so a crash in
+//! between means the row is delivered again.
 
-use std::collections::HashSet;
+pub(crate) mod inbox;
+
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
-use crate::done_marks::DoneMarks;
+use crate::handler::{HandlerFn, Item, ParseFn};
 use crate::headers::DeliveryHeaders;
-use crate::registry::{HandlerFn, Item, ParseFn, TriggerOptions};
-use crate::store::Store;
+use inbox::Inbox;
 
 /// One stored delivery on its way to the handler.
 pub(crate) struct Job {
@@ -32,30 +32,17 @@ pub(crate) struct Job {
     pub items: Option<Vec<Item>>,
 }
 
-/// Inbox rows queued or running in this process, so a redelivery sweep never doubles them.
-#[derive(Default)]
-pub(crate) struct InFlight(Mutex<HashSet<i64>>);
-
-impl InFlight {
-    /// Claim a row; false when it is already queued or running.
-    pub fn claim(&self, id: i64) -> bool {
-        self.0.lock().map(|mut set| set.insert(id)).unwrap_or(false)
-    }
-
-    pub fn release(&self, id: i64) {
-        if let Ok(mut set) = self.0.lock() {
-            set.remove(&id);
-        }
-    }
-
-    /// Release several rows under one lock.
-    pub fn release_all(&self, ids: &[i64]) {
-        if let Ok(mut set) = self.0.lock() {
-            for id in ids {
-                set.remove(id);
-            }
-        }
-    }
+/// What a trigger's queue takes from its options.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct QueueSettings {
+    /// Deliveries waiting for a runner before callbacks get 429.
+    pub capacity: usize,
+    /// Runners, i.e. handler runs at once.
+    pub concurrency: usize,
+    /// Handler attempts per delivery before it is marked failed.
+    pub max_attempts: u32,
+    /// First wait between attempts (doubling, at most 60 s).
+    pub backoff: Duration,
 }
 
 /// The sending side of a trigger's queue.
@@ -68,27 +55,23 @@ impl DispatchQueue {
     /// Start the worker for one trigger and return its queue.
     pub fn start(
         name: String,
-        options: &TriggerOptions,
+        settings: QueueSettings,
         parse: ParseFn,
         handler: HandlerFn,
-        store: Arc<dyn Store>,
-        in_flight: Arc<InFlight>,
-        done: DoneMarks,
+        inbox: Arc<Inbox>,
     ) -> Self {
-        let (sender, receiver) = mpsc::channel(options.queue_capacity);
+        let (sender, receiver) = mpsc::channel(settings.capacity);
         let worker = Worker {
             name,
             parse,
             handler,
-            store,
-            in_flight,
-            done,
-            max_attempts: options.max_attempts,
-            backoff: options.retry_backoff,
+            inbox,
+            max_attempts: settings.max_attempts,
+            backoff: settings.backoff,
         };
         let worker = Arc::new(worker);
         let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
-        for _ in 0..options.concurrency {
+        for _ in 0..settings.concurrency {
             tokio::spawn(worker.clone().run(receiver.clone()));
         }
         DispatchQueue { sender }
@@ -109,9 +92,7 @@ struct Worker {
     name: String,
     parse: ParseFn,
     handler: HandlerFn,
-    store: Arc<dyn Store>,
-    in_flight: Arc<InFlight>,
-    done: DoneMarks,
+    inbox: Arc<Inbox>,
     max_attempts: u32,
     backoff: Duration,
 }
@@ -144,15 +125,17 @@ impl Worker {
             let outcome = self.attempt(&job.headers, &job.body, items.take()).await;
             match outcome {
                 Ok(()) => {
-                    // Written with the next batch of marks; the row stays claimed until then.
-                    self.done.mark(id);
+                    // Written with the next batch of marks; the row stays held until then.
+                    self.inbox.mark_done(id);
                     tracing::debug!(parent: &span, attempt, "handled");
                     return;
                 }
                 Err(error) => {
                     let give_up = attempt >= self.max_attempts;
                     tracing::warn!(parent: &span, attempt, give_up, %error, "handler failed");
-                    if let Err(store_error) = self.store.record_failure(id, &error, give_up).await {
+                    if let Err(store_error) =
+                        self.inbox.store().record_failure(id, &error, give_up).await
+                    {
                         tracing::error!(parent: &span, %store_error, "cannot record the failure");
                     }
                     if give_up {
@@ -167,7 +150,7 @@ impl Worker {
                 }
             }
         }
-        self.in_flight.release(id);
+        self.inbox.release(id);
     }
 
     async fn attempt(

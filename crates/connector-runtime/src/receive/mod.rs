@@ -1,7 +1,7 @@
 //! The callback endpoint: `POST /callbacks/{id}?sig=…`.
 //!
 //! Checks run cheapest first and nothing is stored or dispatched unless every one passes:
-//! token (401), subscription known (404) and live (410), size (413), media type (415),
+//! header size (431), token (401), subscription known (404) and live (410), size (413), media type (415),
 //! inbound signature (401), body parses (400), queue room (429). Then the delivery is written
 //! to the inbox, and only after the write is durable does the sender get 202.
 
@@ -13,23 +13,27 @@ use std::time::SystemTime;
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
 use tokio::sync::mpsc;
 
-use crate::action::{Claim, ReceivedCallback, WaitEvent};
-use crate::dispatch::{InFlight, Job};
+use crate::dispatch::inbox::Inbox;
+use crate::dispatch::Job;
+use crate::handler::Item;
 use crate::headers::{headers_json, DeliveryHeaders};
-use crate::host::HostInner;
 use crate::redact::is_secret_header;
-use crate::registry::Item;
+use crate::runtime::HostInner;
 use crate::store::{
     InsertOutcome, Intent, NewDelivery, StoreError, StoreResult, SubscriptionKind,
-    SubscriptionState,
+    SubscriptionState, WaitOutcome,
 };
+use crate::waits::{Claim, ReceivedCallback, WaitEvent};
 use crate::SubscriptionId;
+use rejection::{Acknowledged, Answer, Rejection};
+
+mod rejection;
 
 /// Headers whose value is the sender's delivery id (the dedupe key), in order of preference.
 const DELIVERY_ID_HEADERS: &[&str] = &[
@@ -46,16 +50,18 @@ fn sig_param(query: Option<&str>) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-fn answer(status: StatusCode, message: &'static str) -> Response {
-    (status, message).into_response()
-}
-
-fn retry_later(status: StatusCode, seconds: u64, message: &'static str) -> Response {
-    let mut response = answer(status, message);
-    if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
+/// The request's headers over `limit` bytes in total (names, values and the `: ` and CRLF
+/// each line costs on the wire)? They are stored with the delivery, so they are capped like
+/// the body.
+fn headers_over(headers: &HeaderMap, limit: usize) -> bool {
+    let mut total = 0usize;
+    for (name, value) in headers {
+        total = total.saturating_add(name.as_str().len() + value.len() + 4);
+        if total > limit {
+            return true;
+        }
     }
-    response
+    false
 }
 
 /// How a callback body is encoded.
@@ -134,7 +140,7 @@ pub(crate) async fn callback(
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
     let Some(id) = SubscriptionId::parse(&raw_id) else {
-        return answer(StatusCode::NOT_FOUND, "unknown subscription");
+        return Rejection::UnknownSubscription.into_response();
     };
     let span = tracing::info_span!(
         "callback",
@@ -145,7 +151,8 @@ pub(crate) async fn callback(
     let sig = sig_param(query.as_deref());
     let response = receive(host, id, sig, headers, body)
         .instrument(span.clone())
-        .await;
+        .await
+        .into_response();
     span.record("status", response.status().as_u16());
     response
 }
@@ -156,22 +163,26 @@ async fn receive(
     sig: Option<String>,
     headers: HeaderMap,
     body: Body,
-) -> Response {
+) -> Answer {
+    if headers_over(&headers, host.header_limit) {
+        tracing::info!("request headers over the limit");
+        return Err(Rejection::HeadersTooLarge);
+    }
     let token_ok = sig
         .as_deref()
         .is_some_and(|sig| host.signer.verify(id.as_str(), sig));
     if !token_ok {
         tracing::info!("bad or missing callback token");
-        return answer(StatusCode::UNAUTHORIZED, "invalid callback token");
+        return Err(Rejection::BadToken);
     }
-    let Some(cached) = host.cached(&id) else {
+    let Some(cached) = host.subscriptions.cached(&id) else {
         // Only live subscriptions are cached; a finished one is still in the store.
         return match host.store.subscription(&id).await {
-            Ok(Some(_)) => answer(StatusCode::GONE, "subscription disabled or deleted"),
-            Ok(None) => answer(StatusCode::NOT_FOUND, "unknown subscription"),
+            Ok(Some(_)) => Err(Rejection::Disabled),
+            Ok(None) => Err(Rejection::UnknownSubscription),
             Err(error) => {
                 tracing::error!(%error, "cannot look the subscription up");
-                retry_later(StatusCode::SERVICE_UNAVAILABLE, 5, "store unavailable")
+                Err(Rejection::StoreUnavailable)
             }
         };
     };
@@ -181,16 +192,12 @@ async fn receive(
             SubscriptionState::Subscribing | SubscriptionState::Active
         );
     if !live || host.is_shut_down() {
-        return answer(StatusCode::GONE, "subscription disabled or deleted");
+        return Err(Rejection::Disabled);
     }
     let Some(registration) = host.registration(&cached.trigger) else {
         // Stored before a restart, but its trigger is not registered yet: ask to come back.
         tracing::warn!(trigger = %cached.trigger, "callback for an unregistered trigger");
-        return retry_later(
-            StatusCode::SERVICE_UNAVAILABLE,
-            5,
-            "trigger not registered yet",
-        );
+        return Err(Rejection::NotRegistered);
     };
 
     let declared_length = headers
@@ -198,15 +205,15 @@ async fn receive(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared_length.is_some_and(|len| len > host.body_limit as u64) {
-        return answer(StatusCode::PAYLOAD_TOO_LARGE, "body over the limit");
+        return Err(Rejection::BodyTooLarge);
     }
     let media = media_kind(&headers);
     if media == MediaKind::Unsupported {
-        return answer(StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected a JSON body");
+        return Err(Rejection::UnsupportedMediaType);
     }
     let bytes = match to_bytes(body, host.body_limit).await {
         Ok(bytes) => bytes,
-        Err(_) => return answer(StatusCode::PAYLOAD_TOO_LARGE, "body over the limit"),
+        Err(_) => return Err(Rejection::BodyTooLarge),
     };
     let lookup = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Err(error) = registration
@@ -215,14 +222,14 @@ async fn receive(
         .verify(lookup, &bytes, SystemTime::now())
     {
         tracing::info!(%error, "inbound signature refused");
-        return answer(StatusCode::UNAUTHORIZED, "invalid signature");
+        return Err(Rejection::BadSignature);
     }
     // The signature covers the raw body; from here on only the JSON matters, and that is
     // what the inbox keeps (so redelivery parses it the same way).
     let bytes = match media {
         MediaKind::FormPayload => match form_payload(&bytes) {
             Some(json) => Bytes::from(json),
-            None => return answer(StatusCode::BAD_REQUEST, "form body without a payload field"),
+            None => return Err(Rejection::FormWithoutPayload),
         },
         MediaKind::Json | MediaKind::Unsupported => bytes,
     };
@@ -233,14 +240,11 @@ async fn receive(
         // one that cannot is acknowledged without storing, so the sender never sees the hook
         // as failing. Either way the signature was checked above.
         Err(_) if lookup("x-github-event").is_some_and(|e| e.eq_ignore_ascii_case("ping")) => {
-            return answer(StatusCode::OK, "pong");
+            return Ok(Acknowledged::Pong);
         }
         Err(error) => {
             tracing::info!(%error, "unparseable callback body");
-            return answer(
-                StatusCode::BAD_REQUEST,
-                "body does not match the notification schema",
-            );
+            return Err(Rejection::BodyMismatch);
         }
     };
     let delivery = delivery_id(&headers);
@@ -266,20 +270,21 @@ async fn receive(
         delivery_id: delivery,
         headers_json: headers_json(&headers),
         body: bytes.clone(),
+        // A trigger delivery is dispatched by this process: leased to it from the start, so
+        // no other process claims it meanwhile. An action's callback is handed over at once.
+        lease: (cached.kind == SubscriptionKind::Trigger).then(|| host.inbox.lease()),
     };
 
     match cached.kind {
         SubscriptionKind::Trigger => {
             let Some(queue) = &registration.dispatch else {
-                return answer(StatusCode::GONE, "no handler for this subscription");
+                return Err(Rejection::NoHandler);
             };
             let Some(permit) = queue.try_reserve() else {
                 tracing::warn!("handler queue full");
-                return retry_later(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    host.busy_retry_after.as_secs(),
-                    "handler queue full",
-                );
+                return Err(Rejection::QueueFull {
+                    retry_after: host.busy_retry_after,
+                });
             };
             let store = host.store.clone();
             let stored = InsertThenQueue {
@@ -288,25 +293,21 @@ async fn receive(
                 })),
                 handoff: Some(Handoff {
                     permit,
-                    in_flight: host.in_flight.clone(),
+                    inbox: host.inbox.clone(),
                     headers: DeliveryHeaders::Received(headers),
                     body: bytes,
                     items,
                 }),
             };
             match stored.await {
-                Ok(InsertOutcome::Inserted(_)) => answer(StatusCode::ACCEPTED, "accepted"),
+                Ok(InsertOutcome::Inserted(_)) => Ok(Acknowledged::Accepted),
                 Ok(InsertOutcome::Duplicate) => {
                     tracing::info!("duplicate delivery; not dispatched again");
-                    answer(StatusCode::OK, "duplicate delivery")
+                    Ok(Acknowledged::Duplicate)
                 }
                 Err(error) => {
                     tracing::error!(%error, "cannot store the delivery");
-                    retry_later(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        5,
-                        "cannot store the delivery",
-                    )
+                    Err(Rejection::StoreUnavailable)
                 }
             }
         }
@@ -317,11 +318,7 @@ async fn receive(
             let persist = receive_action_callback(host, id, new_delivery, pairs, bytes);
             match tokio::spawn(persist.instrument(tracing::Span::current())).await {
                 Ok(response) => response,
-                Err(_) => retry_later(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    5,
-                    "cannot store the delivery",
-                ),
+                Err(_) => Err(Rejection::StoreUnavailable),
             }
         }
     }
@@ -333,43 +330,63 @@ async fn receive_action_callback(
     new_delivery: NewDelivery,
     headers: Vec<(String, String)>,
     body: Bytes,
-) -> Response {
-    let Claim::Won(slot) = host.claim_wait(&id) else {
-        return answer(StatusCode::GONE, "the wait has ended");
+) -> Answer {
+    let Claim::Won(slot) = host.waits.claim(&id) else {
+        return Err(Rejection::WaitEnded);
     };
-    match host.store.insert_delivery(new_delivery).await {
-        Ok(InsertOutcome::Inserted(inbox_id)) => {
-            if let Err(error) = host.store.mark_delivered(inbox_id).await {
-                tracing::warn!(%error, "cannot mark the action's callback done");
-            }
-            let event = WaitEvent::Callback(Box::new(ReceivedCallback { headers, body }));
-            let handed_over = match slot.and_then(|slot| slot.sender) {
-                Some(sender) => sender.send(event).is_ok(),
-                None => false,
-            };
-            if !handed_over {
-                // Nobody is waiting in this process (e.g. after a restart): finish here;
-                // `rejoin_wait` reads the stored callback.
-                let inner = host.clone();
-                tokio::spawn(async move { inner.finish_wait(&id, "completed").await });
-            }
-            answer(StatusCode::ACCEPTED, "accepted")
-        }
-        Ok(InsertOutcome::Duplicate) => {
-            // Already stored for this wait: leave the wait as it was.
-            host.unclaim_wait(&id, slot);
-            answer(StatusCode::OK, "duplicate delivery")
-        }
+    let stored = match host.store.insert_delivery(new_delivery).await {
+        Ok(stored) => stored,
         Err(error) => {
             tracing::error!(%error, "cannot store the action's callback");
-            host.unclaim_wait(&id, slot);
-            retry_later(
-                StatusCode::SERVICE_UNAVAILABLE,
-                5,
-                "cannot store the callback",
-            )
+            host.waits.unclaim(&id, slot);
+            return Err(Rejection::StoreUnavailable);
+        }
+    };
+    let inbox_id = match stored {
+        InsertOutcome::Inserted(inbox_id) => Some(inbox_id),
+        InsertOutcome::Duplicate => None,
+    };
+    if let Some(inbox_id) = inbox_id {
+        if let Err(error) = host.store.mark_delivered(inbox_id).await {
+            tracing::warn!(%error, "cannot mark the action's callback done");
         }
     }
+    // Stored (now or by an earlier attempt whose answer was lost): the callback ends the
+    // wait unless a deadline or cancel, here or in another process, got there first.
+    match host.waits.complete(&id, WaitOutcome::Completed).await {
+        Ok(true) => {}
+        Ok(false) => {
+            if let Ok(Some(record)) = host.store.subscription(&id).await {
+                if let Some(outcome) = record.outcome {
+                    host.waits.hand_over_stored(&id, slot, outcome).await;
+                }
+            }
+            return match inbox_id {
+                Some(_) => Err(Rejection::WaitEnded),
+                None => Ok(Acknowledged::Duplicate),
+            };
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot record the action's callback");
+            host.waits.unclaim(&id, slot);
+            return Err(Rejection::StoreUnavailable);
+        }
+    }
+    let event = WaitEvent::Callback(Box::new(ReceivedCallback { headers, body }));
+    let handed_over = match slot.and_then(|slot| slot.sender) {
+        Some(sender) => sender.send(event).is_ok(),
+        None => false,
+    };
+    if !handed_over {
+        // Nobody is waiting in this process (e.g. after a restart): finish here;
+        // `rejoin_wait` reads the stored callback.
+        let inner = host.clone();
+        tokio::spawn(async move { inner.finish_wait(&id, WaitOutcome::Completed).await });
+    }
+    Ok(match inbox_id {
+        Some(_) => Acknowledged::Accepted,
+        None => Acknowledged::Duplicate,
+    })
 }
 
 type InsertFuture = Pin<Box<dyn Future<Output = StoreResult<InsertOutcome>> + Send>>;
@@ -378,7 +395,7 @@ type InsertFuture = Pin<Box<dyn Future<Output = StoreResult<InsertOutcome>> + Se
 struct Handoff {
     /// The queue slot reserved before storing (a full queue is a 429 with nothing stored).
     permit: mpsc::OwnedPermit<Job>,
-    in_flight: Arc<InFlight>,
+    inbox: Arc<Inbox>,
     headers: DeliveryHeaders,
     body: Bytes,
     items: Vec<Item>,
@@ -386,7 +403,7 @@ struct Handoff {
 
 impl Handoff {
     fn queue(self, inbox_id: i64) {
-        self.in_flight.claim(inbox_id);
+        self.inbox.hold(inbox_id);
         self.permit.send(Job {
             inbox_id,
             headers: self.headers,
@@ -493,7 +510,8 @@ mod tests {
     async fn a_dropped_request_still_queues_what_it_stored() {
         let (queue, mut jobs) = mpsc::channel::<Job>(1);
         let permit = queue.reserve_owned().await.unwrap();
-        let in_flight = Arc::new(InFlight::default());
+        let store = Arc::new(crate::store::SqliteStore::in_memory().unwrap());
+        let inbox = Inbox::start(store, Arc::from("test"), std::time::Duration::from_secs(30));
         let (commit, committed) = tokio::sync::oneshot::channel::<i64>();
         let stored = InsertThenQueue {
             insert: Some(Box::pin(async move {
@@ -502,7 +520,7 @@ mod tests {
             })),
             handoff: Some(Handoff {
                 permit,
-                in_flight: in_flight.clone(),
+                inbox: inbox.clone(),
                 headers: DeliveryHeaders::Received(HeaderMap::new()),
                 body: Bytes::from_static(b"{}"),
                 items: Vec::new(),
@@ -515,7 +533,7 @@ mod tests {
         let job = jobs.recv().await.expect("queued after the drop");
         assert_eq!(job.inbox_id, 7);
         assert_eq!(&job.body[..], b"{}");
-        assert!(!in_flight.claim(7), "claimed for dispatch");
+        assert!(!inbox.hold(7), "held for dispatch");
     }
 
     async fn futures_poll_once<F: Future + Unpin>(mut future: F) -> Poll<F::Output> {
