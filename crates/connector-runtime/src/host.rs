@@ -14,7 +14,9 @@ use crate::dispatch::inbox::Inbox;
 use crate::error::{Error, Result};
 use crate::http_client::{Outbound, RetryPolicy};
 use crate::runtime::HostInner;
-use crate::store::{Durability, SqliteStore, Store, SubscriptionRecord, WaitOutcome};
+use crate::store::{
+    Durability, SqliteStore, Store, SubscriptionChange, SubscriptionRecord, WaitOutcome,
+};
 use crate::subscriptions::Subscriptions;
 use crate::verify::CallbackSigner;
 use crate::waits::Waits;
@@ -53,6 +55,7 @@ pub struct HostBuilder {
     inbox_retention: Duration,
     late_hook_window: Duration,
     instance_id: Option<String>,
+    delivery_lease: Duration,
 }
 
 /// A fresh instance id for a host whose builder named none.
@@ -79,6 +82,7 @@ impl Default for HostBuilder {
             busy_retry_after: Duration::from_secs(1),
             inbox_retention: Duration::from_secs(7 * 24 * 3600),
             late_hook_window: Duration::from_secs(300),
+            delivery_lease: DELIVERY_LEASE,
             instance_id: None,
         }
     }
@@ -214,6 +218,14 @@ impl HostBuilder {
         self
     }
 
+    /// How long an inbox row this host stored or claimed stays its own without renewal (a
+    /// heartbeat renews it while the handler runs). Once a host dies, its rows wait this long
+    /// before another host sharing the store redelivers them (default 30 s).
+    pub fn with_delivery_lease(mut self, lease: Duration) -> Self {
+        self.delivery_lease = lease;
+        self
+    }
+
     /// How long handled inbox rows are kept (their delivery ids dedupe that long); older ones
     /// are pruned by the background sweeper (default 7 days).
     pub fn with_inbox_retention(mut self, retention: Duration) -> Self {
@@ -299,7 +311,7 @@ impl HostBuilder {
         let owner: Arc<str> = Arc::from(instance_id);
         let subscriptions = Arc::new(Subscriptions::load_all(store.clone(), owner.clone()).await?);
 
-        let inbox = Inbox::start(store.clone(), owner.clone(), DELIVERY_LEASE);
+        let inbox = Inbox::start(store.clone(), owner.clone(), self.delivery_lease);
         let waits = Arc::new(Waits::new(
             store.clone(),
             owner.clone(),
@@ -370,10 +382,57 @@ impl HostBuilder {
                 }
             }),
         );
+        if let Some(changes) = inner.store.subscription_changes() {
+            tokio::spawn(follow_changes(
+                Arc::downgrade(&inner),
+                changes,
+                inner.shutdown.subscribe(),
+            ));
+        }
         let host = Host { inner };
         host.start_sweeper();
         tracing::info!(%local_addr, public_url = %host.inner.public_url, "host started");
         Ok(host)
+    }
+}
+
+/// Follow the changes other processes sharing the store make (enable, disable, a wait ended
+/// by a callback they received): the subscription cache mirrors them, and a waiter here whose
+/// wait ended elsewhere learns how at once. Missed changes (the store says so, or this task
+/// fell behind) reload every record.
+async fn follow_changes(
+    weak: std::sync::Weak<HostInner>,
+    mut changes: tokio::sync::broadcast::Receiver<SubscriptionChange>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        let change = tokio::select! {
+            change = changes.recv() => change,
+            _ = shutdown.changed() => return,
+        };
+        let Some(inner) = weak.upgrade() else {
+            return;
+        };
+        let records = match change {
+            Ok(SubscriptionChange::Changed(id)) => inner
+                .subscriptions
+                .refresh(&id)
+                .await
+                .map(|r| r.into_iter().collect()),
+            Ok(SubscriptionChange::Unknown) | Err(RecvError::Lagged(_)) => {
+                inner.subscriptions.refresh_all().await
+            }
+            Err(RecvError::Closed) => return,
+        };
+        match records {
+            Ok(records) => {
+                for record in &records {
+                    inner.waits.follow(record).await;
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot follow a subscription change"),
+        }
     }
 }
 
@@ -432,6 +491,7 @@ impl Host {
     /// stay subscribed, so a host started later on the same store continues.
     pub async fn shutdown(&self) {
         let _ = self.inner.shutdown.send(true);
+        self.inner.inbox.stop_renewing();
         self.inner
             .server
             .graceful_shutdown(Some(Duration::from_secs(1)));
