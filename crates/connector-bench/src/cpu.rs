@@ -26,7 +26,11 @@ pub fn process_tree_cpu_ns(roots: &[u32]) -> Option<u64> {
     let processes = std::fs::read_dir("/proc").ok()?;
     let mut total = 0u64;
     for process in processes.flatten() {
-        let Some(pid) = process.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+        let Some(pid) = process
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
             continue;
         };
         let Ok(stat) = std::fs::read_to_string(process.path().join("stat")) else {

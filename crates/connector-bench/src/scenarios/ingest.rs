@@ -447,9 +447,12 @@ async fn serve_trigger(
         options = options.with_concurrency(concurrency);
     }
     for host in hosts {
-        host.register_with(trigger, trigger.connection(), options.clone(), |_callback| async {
-            Ok(())
-        })?;
+        host.register_with(
+            trigger,
+            trigger.connection(),
+            options.clone(),
+            |_callback| async { Ok(()) },
+        )?;
         host.resume().await?;
     }
     let first = hosts
