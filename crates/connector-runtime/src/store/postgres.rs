@@ -14,19 +14,26 @@
 //! lock, so replicas starting together migrate once; a database migrated by a newer binary is
 //! refused with [`StoreError::SchemaTooNew`].
 
+mod history;
+mod polling;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{
-    Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime,
+    GenericClient, Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime,
 };
 use tokio::sync::{broadcast, mpsc, oneshot, Semaphore};
 use tokio_postgres::{AsyncMessage, NoTls, Row};
 
+use super::history::{
+    AttemptOutcome, AttemptRecord, AuditRecord, DeliveryEntry, DeliveryQuery, ListQuery, Page,
+    RequeueTarget, StoreCounts, SubscriptionEntry, SubscriptionQuery,
+};
 use super::rows::{corrupt, encode_json, validate_delivery, RawDelivery, RawSubscription};
 use super::{
-    now_ms, InsertOutcome, NewDelivery, StoreError, StoreResult, StoredDelivery,
-    SubscriptionChange, SubscriptionRecord, WaitOutcome,
+    now_ms, InsertOutcome, NewDelivery, PollCommit, PollCommitOutcome, PollState, StoreError,
+    StoreResult, StoredDelivery, SubscriptionChange, SubscriptionRecord, WaitOutcome,
 };
 use crate::SubscriptionId;
 
@@ -102,6 +109,10 @@ const MIGRATIONS: &[&str] = &[
             OR OLD.intent IS DISTINCT FROM NEW.intent
             OR OLD.outcome IS DISTINCT FROM NEW.outcome)
         EXECUTE FUNCTION connector_subscription_changed();",
+    // 3: the run history (attempt and audit logs, the inbox's trigger column, indexes).
+    history::MIGRATION_3,
+    // 4: polling triggers' cursors.
+    polling::MIGRATION_4,
 ];
 
 /// The channel subscription changes are announced on.
@@ -122,23 +133,33 @@ fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// One statement for a batch of callbacks. Ids are drawn in arrival order before the insert
-/// (the CTE is materialised, so `nextval` runs once per row), which lets the answer say, for
-/// each callback by its position, under which id it was stored or that it was a duplicate —
-/// also for a duplicate within the same batch (the first one wins).
+/// One statement for a batch of callbacks (or a poll's items). Ids are drawn in arrival
+/// order before the insert (the CTE is materialised, so `nextval` runs once per row), which
+/// lets the answer say, for each callback by its position, under which id it was stored or
+/// that it was a duplicate — also for a duplicate within the same batch (the first one wins).
+///
+/// The receive time is the statement's start on the database clock, never below the newest
+/// row's (as SQLite keeps it), so receive times follow ids closely enough for the history's
+/// time filters to become id ranges (see `history::id_bounds`). The trigger is copied from
+/// the subscription so history filters by trigger need no join.
 const INSERT_BATCH: &str = "
 WITH input AS MATERIALIZED (
     SELECT nextval('inbox_id_seq') AS id, t.n, t.sub, t.did, t.headers, t.body, t.owner,
         t.lease_ms
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $6::text[], $7::bigint[])
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::bigint[])
         WITH ORDINALITY AS t(sub, did, headers, body, owner, lease_ms, n)
     ORDER BY t.n
+), received AS MATERIALIZED (
+    SELECT GREATEST((extract(epoch FROM statement_timestamp()) * 1000)::bigint,
+        COALESCE((SELECT received_ms FROM inbox ORDER BY id DESC LIMIT 1), 0)) AS ms
 ), inserted AS (
     INSERT INTO inbox (id, subscription_id, delivery_id, received_ms, headers, body,
-        lease_owner, lease_until_ms)
-    SELECT id, sub, did, $5, headers, body, owner,
-        CASE WHEN owner IS NULL THEN NULL ELSE (extract(epoch FROM clock_timestamp()) * 1000)::bigint + lease_ms END
-    FROM input ORDER BY n
+        lease_owner, lease_until_ms, trigger)
+    SELECT input.id, input.sub, input.did, received.ms, input.headers, input.body, input.owner,
+        CASE WHEN input.owner IS NULL THEN NULL
+            ELSE (extract(epoch FROM clock_timestamp()) * 1000)::bigint + input.lease_ms END,
+        (SELECT s.trigger FROM subscriptions s WHERE s.id = input.sub)
+    FROM input CROSS JOIN received ORDER BY input.n
     ON CONFLICT (subscription_id, delivery_id) DO NOTHING
     RETURNING id
 )
@@ -184,7 +205,8 @@ impl PostgresOptions {
         self
     }
 
-    /// Connect, checkout and statement timeout.
+    /// Connect, checkout and statement timeout (at least 1 s for statements: no statement
+    /// of the store runs longer, so none holds a row lock longer either).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -200,6 +222,9 @@ pub struct PostgresStore {
     listener: tokio::task::JoinHandle<()>,
     /// The database URL without its password, for messages.
     url: String,
+    /// How far a row's receive time may lag one with a smaller id, plus slack: the
+    /// session's `statement_timeout` + 1 s (see `history::id_bounds`).
+    receive_margin_ms: i64,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -246,6 +271,15 @@ impl PostgresStore {
         if config.get_application_name().is_none() {
             config.application_name("connector-runtime");
         }
+        // Every session gets the statement timeout: no statement outlives it, which bounds
+        // how far receive times can run behind ids (the history's time filters rely on it).
+        let statement_timeout = millis(options.timeout.max(Duration::from_secs(1)));
+        let session = format!("-c statement_timeout={statement_timeout}");
+        let session = match config.get_options() {
+            Some(given) if !given.trim().is_empty() => format!("{given} {session}"),
+            _ => session,
+        };
+        config.options(&session);
         let manager = Manager::from_config(
             config.clone(),
             NoTls,
@@ -281,6 +315,7 @@ impl PostgresStore {
             changes,
             listener,
             url: shown,
+            receive_margin_ms: statement_timeout.saturating_add(1000),
         })
     }
 
@@ -392,6 +427,12 @@ async fn migrate(client: &mut Object) -> StoreResult<()> {
         .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await
         .map_err(classify)?;
+    // Building an index over a large inbox may take longer than the sessions' statement
+    // timeout; this transaction alone goes without.
+    transaction
+        .batch_execute("SET LOCAL statement_timeout = 0")
+        .await
+        .map_err(classify)?;
     transaction
         .batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
         .await
@@ -471,35 +512,43 @@ async fn insert_batch(pool: &Pool, batch: Vec<InsertJob>) {
 
 async fn run_insert_batch(pool: &Pool, batch: &[InsertJob]) -> StoreResult<Vec<InsertOutcome>> {
     let client = pool.get().await.map_err(pool_error)?;
+    let deliveries: Vec<&NewDelivery> = batch.iter().map(|job| &job.delivery).collect();
+    insert_rows(&client, &deliveries).await
+}
+
+/// Insert `deliveries` with [`INSERT_BATCH`] on `client` (a pooled connection, or the
+/// transaction of a poll's commit); for each, in order, its row id or that it was a duplicate.
+async fn insert_rows<C: GenericClient>(
+    client: &C,
+    deliveries: &[&NewDelivery],
+) -> StoreResult<Vec<InsertOutcome>> {
     let statement = client
         .prepare_cached(INSERT_BATCH)
         .await
         .map_err(classify)?;
-    let subscriptions: Vec<&str> = batch
+    let subscriptions: Vec<&str> = deliveries
         .iter()
-        .map(|job| job.delivery.subscription.as_str())
+        .map(|delivery| delivery.subscription.as_str())
         .collect();
-    let delivery_ids: Vec<Option<&str>> = batch
+    let delivery_ids: Vec<Option<&str>> = deliveries
         .iter()
-        .map(|job| job.delivery.delivery_id.as_deref())
+        .map(|delivery| delivery.delivery_id.as_deref())
         .collect();
-    let headers: Vec<&str> = batch
+    let headers: Vec<&str> = deliveries
         .iter()
-        .map(|job| job.delivery.headers_json.as_str())
+        .map(|delivery| delivery.headers_json.as_str())
         .collect();
-    let bodies: Vec<&[u8]> = batch.iter().map(|job| &job.delivery.body[..]).collect();
-    let owners: Vec<Option<&str>> = batch
+    let bodies: Vec<&[u8]> = deliveries
         .iter()
-        .map(|job| job.delivery.lease.as_ref().map(|lease| &*lease.owner))
+        .map(|delivery| &delivery.body[..])
         .collect();
-    let lease_ms: Vec<Option<i64>> = batch
+    let owners: Vec<Option<&str>> = deliveries
         .iter()
-        .map(|job| {
-            job.delivery
-                .lease
-                .as_ref()
-                .map(|lease| millis(lease.duration))
-        })
+        .map(|delivery| delivery.lease.as_ref().map(|lease| &*lease.owner))
+        .collect();
+    let lease_ms: Vec<Option<i64>> = deliveries
+        .iter()
+        .map(|delivery| delivery.lease.as_ref().map(|lease| millis(lease.duration)))
         .collect();
     let rows = client
         .query(
@@ -509,14 +558,13 @@ async fn run_insert_batch(pool: &Pool, batch: &[InsertJob]) -> StoreResult<Vec<I
                 &delivery_ids,
                 &headers,
                 &bodies,
-                &now_ms(),
                 &owners,
                 &lease_ms,
             ],
         )
         .await
         .map_err(classify)?;
-    let mut outcomes: Vec<Option<InsertOutcome>> = vec![None; batch.len()];
+    let mut outcomes: Vec<Option<InsertOutcome>> = vec![None; deliveries.len()];
     for row in rows {
         let position: i64 = row.try_get(0).map_err(classify)?;
         let id: i64 = row.try_get(1).map_err(classify)?;
@@ -997,6 +1045,78 @@ impl super::Store for PostgresStore {
             )
             .await?;
         Ok(usize::try_from(deleted).unwrap_or(usize::MAX))
+    }
+
+    async fn list_subscriptions(
+        &self,
+        query: &SubscriptionQuery,
+    ) -> StoreResult<Page<SubscriptionEntry>> {
+        self.history_list_subscriptions(query).await
+    }
+
+    async fn list_deliveries(&self, query: &DeliveryQuery) -> StoreResult<Page<DeliveryEntry>> {
+        self.history_list_deliveries(query).await
+    }
+
+    async fn delivery(&self, id: i64, with_body: bool) -> StoreResult<Option<DeliveryEntry>> {
+        self.history_delivery(id, with_body).await
+    }
+
+    async fn requeue_failed(&self, target: &RequeueTarget) -> StoreResult<Vec<StoredDelivery>> {
+        self.history_requeue_failed(target).await
+    }
+
+    async fn record_attempt(&self, attempt: &AttemptRecord) -> StoreResult<()> {
+        self.history_record_attempt(attempt).await
+    }
+
+    async fn list_attempts(
+        &self,
+        query: &ListQuery<AttemptOutcome>,
+    ) -> StoreResult<Page<AttemptRecord>> {
+        self.history_list_attempts(query).await
+    }
+
+    async fn record_audit(&self, entry: &AuditRecord) -> StoreResult<()> {
+        self.history_record_audit(entry).await
+    }
+
+    async fn list_audit(&self, query: &ListQuery<String>) -> StoreResult<Page<AuditRecord>> {
+        self.history_list_audit(query).await
+    }
+
+    async fn counts(&self) -> StoreResult<StoreCounts> {
+        self.history_counts().await
+    }
+
+    async fn put_poll_state(&self, state: &PollState) -> StoreResult<()> {
+        self.polling_put(state).await
+    }
+
+    async fn poll_state(&self, id: &SubscriptionId) -> StoreResult<Option<PollState>> {
+        self.polling_get(id).await
+    }
+
+    async fn poll_states(&self) -> StoreResult<Vec<PollState>> {
+        self.polling_all().await
+    }
+
+    async fn claim_poll_lease(
+        &self,
+        id: &SubscriptionId,
+        owner: &str,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<Option<PollState>> {
+        self.polling_claim(id, owner, now_ms, until_ms).await
+    }
+
+    async fn commit_poll(&self, commit: PollCommit) -> StoreResult<PollCommitOutcome> {
+        self.polling_commit(commit).await
+    }
+
+    async fn delete_poll_state(&self, id: &SubscriptionId) -> StoreResult<()> {
+        self.polling_delete(id).await
     }
 }
 
