@@ -474,6 +474,9 @@ async fn follow_changes(
             Ok(records) => {
                 for record in &records {
                     inner.waits.follow(record).await;
+                    if let Err(error) = inner.follow_poller(record).await {
+                        tracing::warn!(subscription = %record.id, %error, "cannot follow a poller");
+                    }
                 }
             }
             Err(error) => tracing::warn!(%error, "cannot follow a subscription change"),
