@@ -41,11 +41,11 @@ use crate::pollers::{millis, PollShape, PollStats};
 use crate::redact::redact_url;
 use crate::registry::{Connection, Registration, TriggerOptions};
 use crate::runtime::HostInner;
-use crate::subscriptions::CachedSubscription;
 use crate::store::{
     headers_to_json, now_ms, Intent, NewDelivery, PollCommit, PollCommitOutcome, PollState,
     SubscriptionKind, SubscriptionRecord, SubscriptionState,
 };
+use crate::subscriptions::CachedSubscription;
 use crate::{PollingTrigger, RequestSpec, SubscriptionId};
 
 /// Pages followed within one poll at most, so a link cycle cannot hold a poll forever. A poll

@@ -96,7 +96,10 @@ async fn two_replicas_polling_one_subscription_make_one_poller() {
     let c = polling_replica(&url, "c").await;
     register(&c, &trigger, &api);
     let report = c.resume().await.unwrap();
-    assert_eq!(report.pollers, 1, "a replica resumed later runs the poller too");
+    assert_eq!(
+        report.pollers, 1,
+        "a replica resumed later runs the poller too"
+    );
     c.shutdown().await;
 
     let ids = api.add_events(4);
@@ -126,7 +129,11 @@ async fn two_replicas_polling_one_subscription_make_one_poller() {
     poller.shutdown().await;
     let more = api.add_events(3);
     let seen = drain(&mut survivor_items, Duration::from_secs(3)).await;
-    assert_eq!(seen, once_each(&more), "the survivor polls on from the stored state");
+    assert_eq!(
+        seen,
+        once_each(&more),
+        "the survivor polls on from the stored state"
+    );
     survivor.shutdown().await;
 }
 

@@ -110,4 +110,3 @@ pub(super) fn validate(
 pub(super) fn request_json(request: &RequestSpec) -> StoreResult<String> {
     serde_json::to_string(request).map_err(|e| StoreError::Database(e.to_string()))
 }
-

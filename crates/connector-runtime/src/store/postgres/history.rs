@@ -4,7 +4,8 @@
 //!
 //! Listings are newest first by row id, so a page is a backward index range scan that stops
 //! after `limit + 1` rows: the primary key with no filter, the small partial indexes for
-//! pending and failed rows, `(subscription_id, id)` and `(trigger, id)` for those filters.
+//! pending and failed rows (failed ones also by subscription and by trigger),
+//! `(subscription_id, id)` and `(trigger, id)` for those filters.
 //! A time range is narrowed to an id range first (see [`PostgresStore::id_bounds`]), so an
 //! old window does not walk every newer row.
 
@@ -12,8 +13,8 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
 use super::{
-    corrupt, describe, read_delivery, read_subscription, PostgresStore,
-    RETURNED_DELIVERY_COLUMNS, SUBSCRIPTION_COLUMNS,
+    corrupt, describe, read_delivery, read_subscription, PostgresStore, RETURNED_DELIVERY_COLUMNS,
+    SUBSCRIPTION_COLUMNS,
 };
 use crate::store::history::{
     AttemptOperation, AttemptOutcome, AttemptRecord, AuditRecord, Cursor, DeliveryEntry,
@@ -52,6 +53,10 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_subscription ON audit (subscription_id, id);
 CREATE INDEX inbox_failed ON inbox (id) WHERE state = 2;
+-- Failed rows are few, so these cost little; without them a subscription's newest failures
+-- are searched for among every subscription's.
+CREATE INDEX inbox_failed_subscription ON inbox (subscription_id, id) WHERE state = 2;
+CREATE INDEX inbox_failed_trigger ON inbox (trigger, id) WHERE state = 2;
 CREATE INDEX inbox_subscription ON inbox (subscription_id, id);
 CREATE INDEX inbox_trigger ON inbox (trigger, id);
 CREATE INDEX inbox_received ON inbox (received_ms);
@@ -302,7 +307,11 @@ impl PostgresStore {
         filter.before_row(list.after.as_ref());
         let page = list.page_size();
         let limit = filter.limit(page);
-        let body = if query.with_body { "body" } else { "NULL::bytea" };
+        let body = if query.with_body {
+            "body"
+        } else {
+            "NULL::bytea"
+        };
         let sql = format!(
             "SELECT {ENTRY_COLUMNS}, {body} FROM inbox {} ORDER BY id DESC {limit}",
             filter.sql()

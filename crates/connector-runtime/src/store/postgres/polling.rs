@@ -121,7 +121,10 @@ impl PostgresStore {
     /// Advance the cursor (if the version and the lease match) and insert the items through
     /// the callbacks' insert statement, in one transaction: the cursor's row lock is held
     /// only for these two statements, never while a handler or a poll runs.
-    pub(super) async fn polling_commit(&self, commit: PollCommit) -> StoreResult<PollCommitOutcome> {
+    pub(super) async fn polling_commit(
+        &self,
+        commit: PollCommit,
+    ) -> StoreResult<PollCommitOutcome> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await.map_err(classify)?;
         let advance = transaction
