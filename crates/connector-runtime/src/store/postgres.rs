@@ -423,14 +423,15 @@ async fn listen_loop(
 /// Apply the migrations this database lacks, in one transaction under the migration lock.
 async fn migrate(client: &mut Object) -> StoreResult<()> {
     let transaction = client.transaction().await.map_err(classify)?;
-    transaction
-        .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-        .await
-        .map_err(classify)?;
     // Building an index over a large inbox may take longer than the sessions' statement
-    // timeout; this transaction alone goes without.
+    // timeout, and so may waiting for another replica doing it: this transaction alone goes
+    // without.
     transaction
         .batch_execute("SET LOCAL statement_timeout = 0")
+        .await
+        .map_err(classify)?;
+    transaction
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await
         .map_err(classify)?;
     transaction
