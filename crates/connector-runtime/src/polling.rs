@@ -457,9 +457,16 @@ impl HostInner {
                 return;
             }
         };
-        if !self.pollers.remove(id) {
+        if !self.pollers.contains(id) {
             return;
         }
+        // Recorded before the poller leaves the table, so a host without the poller shows
+        // the subscription failed (the lock keeps other changes out meanwhile).
+        self.record_poller_failure(id, status, body).await;
+        self.pollers.remove(id);
+    }
+
+    async fn record_poller_failure(&self, id: &SubscriptionId, status: u16, body: &str) {
         tracing::warn!(subscription = %id, status, "poll refused; the subscription is failed");
         match self.subscriptions.load(id).await {
             Ok(mut record) => {
@@ -510,14 +517,17 @@ impl HostInner {
 
     /// A subscription changed in the store (perhaps on another replica sharing it): once
     /// resumed, poll it here too when it is an active poller this host does not run yet, so
-    /// a replica takes over the polling of another that stopped. The poll lease keeps it to
-    /// one poller at a time.
+    /// a replica takes over the polling of another that stopped (the poll lease keeps it to
+    /// one poller at a time); stop polling it here when it was disabled, deleted or failed.
     pub(crate) async fn follow_poller(&self, record: &SubscriptionRecord) -> Result<()> {
+        let live = record.state == SubscriptionState::Active && record.intent == Intent::Enabled;
+        if !live {
+            self.pollers.remove(&record.id);
+            return Ok(());
+        }
         let resumed = self.resumed.load(std::sync::atomic::Ordering::SeqCst);
         if !resumed
             || record.kind != SubscriptionKind::Trigger
-            || record.state != SubscriptionState::Active
-            || record.intent != Intent::Enabled
             || !self.is_poller(&record.trigger)
             || self.pollers.contains(&record.id)
         {
@@ -533,13 +543,15 @@ impl HostInner {
         Ok(())
     }
 
-    /// Schedule the poller of a stored cursor if it is active and not scheduled here yet.
+    /// Schedule the poller of a stored cursor if it is active and not scheduled here yet;
+    /// whether this host now runs it (scheduled here or a moment before, by a change heard
+    /// from the store).
     fn schedule_stored_poller(&self, state: &PollState, cached: &CachedSubscription) -> bool {
         if cached.state != SubscriptionState::Active || cached.intent != Intent::Enabled {
             return false;
         }
         if self.pollers.contains(&state.subscription) {
-            return false;
+            return true;
         }
         let interval = self.pollers.interval_ms(state);
         let due = self.pollers.spread_start(state.next_poll_ms, interval);

@@ -26,6 +26,9 @@ async fn polling_replica(url: &str, name: &str) -> Host {
         .with_instance_id(name)
         .with_signing_key(KEY.to_vec())
         .with_retry_policy(fast_policy())
+        // A poll in flight when its host shuts down may still store items, leased to that
+        // host: another replica redelivers them once this lease runs out.
+        .with_delivery_lease(Duration::from_secs(1))
         .with_polling(
             PollingOptions::default()
                 .with_start_spread(Duration::from_millis(20))
@@ -84,7 +87,7 @@ async fn two_replicas_polling_one_subscription_make_one_poller() {
     b.resume().await.unwrap();
     // Enabled on `a` after `b` resumed: `b` hears of it through the store's change
     // announcements and runs a poller too; the poll lease lets only one of them poll.
-    a.enable(&trigger).await.unwrap();
+    let id = a.enable(&trigger).await.unwrap();
     assert!(
         eventually(Duration::from_secs(5), || api
             .polls()
@@ -127,13 +130,29 @@ async fn two_replicas_polling_one_subscription_make_one_poller() {
     // The replica that polled stops; the other takes the lease over once it runs out and
     // carries on from the stored cursor: nothing lost, nothing twice.
     poller.shutdown().await;
+    let polls_before = api.polls().len();
     let more = api.add_events(3);
-    let seen = drain(&mut survivor_items, Duration::from_secs(3)).await;
+    let seen = drain(&mut survivor_items, Duration::from_secs(4)).await;
     assert_eq!(
         seen,
         once_each(&more),
-        "the survivor polls on from the stored state"
+        "the survivor polls on from the stored state (it runs {} pollers; {} polls since)",
+        survivor.active_pollers(),
+        api.polls().len() - polls_before
     );
+
+    // Disabled on one replica: every replica stops its poller.
+    let d = polling_replica(&url, "d").await;
+    register(&d, &trigger, &api);
+    assert_eq!(d.resume().await.unwrap().pollers, 1);
+    survivor.disable(&id).await.unwrap();
+    assert!(
+        eventually(Duration::from_secs(5), || d.active_pollers() == 0
+            && survivor.active_pollers() == 0)
+        .await,
+        "a disable on one replica stops the pollers of all"
+    );
+    d.shutdown().await;
     survivor.shutdown().await;
 }
 

@@ -12,7 +12,9 @@
 //!
 //! The schema is versioned: migrations run at start in one transaction under an advisory
 //! lock, so replicas starting together migrate once; a database migrated by a newer binary is
-//! refused with [`StoreError::SchemaTooNew`].
+//! refused with [`StoreError::SchemaTooNew`]. Versions follow SQLite's: 1 and 2 the inbox,
+//! subscriptions, leases and locks, 3 the run history (`postgres/history.rs`), 4 polling
+//! cursors (`postgres/polling.rs`).
 
 mod history;
 mod polling;
