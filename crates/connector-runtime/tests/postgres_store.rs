@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use connector_runtime::store::{
-    DeliveryState, InsertOutcome, NewDelivery, PostgresStore, StoreError, SubscriptionChange,
-    SubscriptionKind, SubscriptionRecord,
+    DeliveryQuery, DeliveryState, InsertOutcome, ListQuery, NewDelivery, PostgresStore, StoreError,
+    SubscriptionChange, SubscriptionKind, SubscriptionRecord,
 };
 use connector_runtime::testing::postgres::TestCluster;
 use connector_runtime::testing::{MockApi, MockTrigger};
@@ -58,6 +58,56 @@ async fn replicas_starting_together_migrate_once_and_a_newer_schema_is_refused()
         cluster.sql("SELECT count(*) FROM schema_version").unwrap(),
         "1"
     );
+}
+
+#[tokio::test]
+async fn a_version_1_database_with_rows_is_migrated_to_the_history_and_polling_schema() {
+    let cluster = cluster();
+    let url = cluster.create_database("old").unwrap();
+    assert_eq!(
+        PostgresStore::SCHEMA_VERSION,
+        4,
+        "numbered as SQLite's versions"
+    );
+    // Version 1 as the first PostgreSQL release left it: today's schema without what
+    // versions 3 and 4 add, holding a subscription and two callbacks.
+    drop(PostgresStore::connect(&url).await.unwrap());
+    cluster
+        .sql_in(
+            "old",
+            "DROP TABLE attempts, audit, poll_state; \
+             DROP INDEX inbox_failed, inbox_failed_subscription, inbox_subscription, \
+               inbox_received, subscriptions_created, subscriptions_trigger; \
+             ALTER TABLE inbox DROP COLUMN trigger; \
+             UPDATE schema_version SET version = 1; \
+             INSERT INTO subscriptions (id, trigger, kind, state, intent, created_ms, updated_ms) \
+               VALUES ('s-old', 'on_push', 'trigger', 'active', 'enabled', 1, 1); \
+             INSERT INTO inbox (subscription_id, delivery_id, received_ms, headers, body, state) \
+               VALUES ('s-old', 'd1', 10, '[]', '\\x7b7d', 1), \
+                      ('s-old', 'd2', 20, '[]', '\\x7b7d', 2)",
+        )
+        .unwrap();
+    let store = PostgresStore::connect(&url).await.expect("migrated");
+    assert_eq!(
+        cluster
+            .sql_in("old", "SELECT version FROM schema_version")
+            .unwrap(),
+        "4"
+    );
+    let query = DeliveryQuery {
+        list: ListQuery {
+            trigger: Some("on_push".to_owned()),
+            ..ListQuery::default()
+        },
+        with_body: true,
+    };
+    let rows = store.list_deliveries(&query).await.unwrap();
+    let ids: Vec<_> = rows.items.iter().map(|d| d.delivery_id.clone()).collect();
+    assert_eq!(ids, [Some("d2".to_owned()), Some("d1".to_owned())]);
+    assert_eq!(rows.items[0].state, DeliveryState::Failed);
+    assert_eq!(rows.items[0].body.as_deref(), Some(&b"{}"[..]));
+    assert_eq!(store.counts().await.unwrap().failed_deliveries, 1);
+    assert!(store.poll_states().await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -12,9 +12,9 @@
 //!
 //! The schema is versioned: migrations run at start in one transaction under an advisory
 //! lock, so replicas starting together migrate once; a database migrated by a newer binary is
-//! refused with [`StoreError::SchemaTooNew`]. Versions follow SQLite's: 1 and 2 the inbox,
-//! subscriptions, leases and locks, 3 the run history (`postgres/history.rs`), 4 polling
-//! cursors (`postgres/polling.rs`).
+//! refused with [`StoreError::SchemaTooNew`]. Versions are numbered as SQLite's: 1 the inbox,
+//! subscriptions, leases and locks (2 is empty: SQLite's version 2 is part of 1 here), 3 the
+//! run history (`postgres/history.rs`), 4 polling cursors (`postgres/polling.rs`).
 
 mod history;
 mod polling;
@@ -111,6 +111,9 @@ const MIGRATIONS: &[&str] = &[
             OR OLD.intent IS DISTINCT FROM NEW.intent
             OR OLD.outcome IS DISTINCT FROM NEW.outcome)
         EXECUTE FUNCTION connector_subscription_changed();",
+    // 2: nothing. Version 1 already holds what SQLite's version 2 added (leases, locks,
+    // deadline claims); the number is kept so both backends count their versions alike.
+    "SELECT 1",
     // 3: the run history (attempt and audit logs, the inbox's trigger column, indexes).
     history::MIGRATION_3,
     // 4: polling triggers' cursors.
