@@ -19,6 +19,44 @@ pub fn process_cpu_ns() -> Option<u64> {
     Some(total)
 }
 
+/// Nanoseconds the processes `roots` and their direct children have run so far (a database
+/// server: its postmaster and the backends it forked). `None` where `/proc` is unavailable.
+/// Backends are single-threaded, so each process's `schedstat` is its whole CPU time.
+pub fn process_tree_cpu_ns(roots: &[u32]) -> Option<u64> {
+    let processes = std::fs::read_dir("/proc").ok()?;
+    let mut total = 0u64;
+    for process in processes.flatten() {
+        let Some(pid) = process
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(process.path().join("stat")) else {
+            continue;
+        };
+        let in_tree = roots.contains(&pid) || parent_pid(&stat).is_some_and(|p| roots.contains(&p));
+        if !in_tree {
+            continue;
+        }
+        if let Some(ns) = std::fs::read_to_string(process.path().join("schedstat"))
+            .ok()
+            .and_then(|text| parse_schedstat(&text))
+        {
+            total = total.saturating_add(ns);
+        }
+    }
+    Some(total)
+}
+
+/// The parent pid in a `/proc/<pid>/stat` line (the field after the state, which follows the
+/// parenthesised command name — itself possibly holding spaces or parentheses).
+fn parent_pid(stat: &str) -> Option<u32> {
+    let after_name = stat.get(stat.rfind(')')? + 1..)?;
+    after_name.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// The first field of a `schedstat` line: time spent on the CPU, in nanoseconds.
 fn parse_schedstat(text: &str) -> Option<u64> {
     text.split_whitespace().next()?.parse().ok()
@@ -27,6 +65,12 @@ fn parse_schedstat(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parent_pids_are_read_past_odd_command_names() {
+        assert_eq!(parent_pid("42 (postgres: a) b) S 7 42 42 0"), Some(7));
+        assert_eq!(parent_pid("garbage"), None);
+    }
 
     #[test]
     fn schedstat_lines_are_parsed() {

@@ -21,10 +21,14 @@ use crate::stats::Latency;
 pub type RequestFn = Arc<dyn Fn(u64) -> Vec<u8> + Send + Sync>;
 
 /// How hard and how long to push.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LoadConfig {
-    /// Server address.
-    pub addr: SocketAddr,
+    /// Server addresses (replicas); sender `i` talks to `addrs[i % len]`, so senders are
+    /// spread round-robin over them.
+    pub addrs: Vec<SocketAddr>,
+    /// Other processes whose CPU time counts as the server's (a database server: these pids
+    /// and their children).
+    pub server_pids: Vec<u32>,
     /// Concurrent senders (one connection each).
     pub concurrency: usize,
     /// Time sent but not measured, to fill caches and pools.
@@ -63,11 +67,14 @@ pub async fn run(config: LoadConfig, request: RequestFn) -> LoadResult {
     let end = measure_from + config.duration;
     let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let mut tasks = Vec::new();
-    for _ in 0..config.concurrency.max(1) {
+    for index in 0..config.concurrency.max(1) {
+        let Some(addr) = config.addrs.get(index % config.addrs.len().max(1)).copied() else {
+            break;
+        };
         let request = request.clone();
         let counter = counter.clone();
         tasks.push(tokio::spawn(sender(
-            config.addr,
+            addr,
             request,
             counter,
             measure_from,
@@ -75,11 +82,19 @@ pub async fn run(config: LoadConfig, request: RequestFn) -> LoadResult {
         )));
     }
     // Read the process's CPU time at the edges of the measured window.
+    let server_pids = config.server_pids.clone();
     let cpu = tokio::spawn(async move {
+        let read = || {
+            let own = crate::cpu::process_cpu_ns()?;
+            if server_pids.is_empty() {
+                return Some(own);
+            }
+            Some(own + crate::cpu::process_tree_cpu_ns(&server_pids)?)
+        };
         tokio::time::sleep_until(measure_from.into()).await;
-        let first = crate::cpu::process_cpu_ns()?;
+        let first = read()?;
         tokio::time::sleep_until(end.into()).await;
-        crate::cpu::process_cpu_ns()?.checked_sub(first)
+        read()?.checked_sub(first)
     });
     let mut samples = Vec::new();
     let mut statuses = BTreeMap::new();

@@ -128,6 +128,13 @@ struct IngestCli {
     /// Handler runs in flight per trigger (default: the runtime's default).
     #[arg(long)]
     handler_concurrency: Option<usize>,
+    /// `postgres`: also run the runtime on a throwaway PostgreSQL server (next to SQLite, in
+    /// the same run); `sqlite` (default): SQLite only.
+    #[arg(long, default_value = "sqlite")]
+    store: String,
+    /// Runtime replicas on the PostgreSQL store (with `--store postgres`).
+    #[arg(long, default_value_t = 1)]
+    replicas: usize,
 }
 
 #[derive(Args)]
@@ -190,15 +197,25 @@ enum MeasureCli {
     },
 }
 
-fn ingest_config(cli: &IngestCli, durable: bool) -> IngestConfig {
-    IngestConfig {
+fn ingest_config(cli: &IngestCli, durable: bool) -> Result<IngestConfig> {
+    let postgres_replicas = match cli.store.as_str() {
+        "sqlite" => None,
+        "postgres" => Some(cli.replicas.max(1)),
+        other => {
+            return Err(connector_bench::Error::Invalid(format!(
+                "--store {other:?}: expected sqlite or postgres"
+            )))
+        }
+    };
+    Ok(IngestConfig {
         concurrency: cli.concurrency,
         warmup: Duration::from_secs_f64(cli.warmup.max(0.0)),
         duration: Duration::from_secs_f64(cli.seconds.max(0.1)),
         rounds: cli.rounds,
         durable,
         handler_concurrency: cli.handler_concurrency,
-    }
+        postgres_replicas,
+    })
 }
 
 fn polling_config(pollers: usize, interval_ms: u64, seconds: f64) -> PollingConfig {
@@ -258,8 +275,8 @@ async fn dispatch(cli: Cli) -> Result<()> {
                 .await
                 .map_err(|e| connector_bench::Error::Child(e.to_string()))??
         }
-        Command::Ingest(args) => scenarios::ingest::run(ingest_config(&args, false)).await?,
-        Command::IngestDurable(args) => scenarios::ingest::run(ingest_config(&args, true)).await?,
+        Command::Ingest(args) => scenarios::ingest::run(ingest_config(&args, false)?).await?,
+        Command::IngestDurable(args) => scenarios::ingest::run(ingest_config(&args, true)?).await?,
         Command::Waits {
             waits,
             resumed,

@@ -32,12 +32,19 @@ async fn durable_ingest_answers_every_signed_notification_with_202() {
         rounds: 1,
         durable: true,
         handler_concurrency: None,
+        // Two replicas on a throwaway PostgreSQL server, next to SQLite.
+        postgres_replicas: Some(2),
     })
     .await
     .unwrap();
     let figures = &outcome.figures;
-    for target in ["bare_axum", "verifying_axum", "runtime"] {
-        let statuses = figures[target]["statuses"].as_object().unwrap();
+    for target in ["bare_axum", "verifying_axum", "runtime", "postgres"] {
+        let answers = if target == "postgres" {
+            &figures[target]["runtime"]
+        } else {
+            &figures[target]
+        };
+        let statuses = answers["statuses"].as_object().unwrap();
         assert!(statuses.get("202").is_some(), "{target}: {figures}");
         assert_eq!(
             statuses.len(),

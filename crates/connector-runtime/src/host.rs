@@ -14,7 +14,9 @@ use crate::dispatch::inbox::Inbox;
 use crate::error::{Error, Result};
 use crate::http_client::{Outbound, RetryPolicy};
 use crate::runtime::HostInner;
-use crate::store::{Durability, SqliteStore, Store, SubscriptionRecord, WaitOutcome};
+use crate::store::{
+    Durability, SqliteStore, Store, SubscriptionChange, SubscriptionRecord, WaitOutcome,
+};
 use crate::subscriptions::Subscriptions;
 use crate::verify::CallbackSigner;
 use crate::waits::Waits;
@@ -31,6 +33,8 @@ pub const DEFAULT_HEADER_LIMIT: usize = 16 * 1024;
 
 enum StoreChoice {
     Sqlite(PathBuf, Durability),
+    #[cfg(feature = "postgres")]
+    Postgres(String, crate::store::PostgresOptions),
     Custom(Arc<dyn Store>),
 }
 
@@ -53,6 +57,7 @@ pub struct HostBuilder {
     admin: crate::admin::AdminConfig,
     instance_id: Option<String>,
     polling: crate::pollers::PollingOptions,
+    delivery_lease: Duration,
 }
 
 /// A fresh instance id for a host whose builder named none.
@@ -80,6 +85,7 @@ impl Default for HostBuilder {
             inbox_retention: Duration::from_secs(7 * 24 * 3600),
             late_hook_window: Duration::from_secs(300),
             admin: crate::admin::AdminConfig::default(),
+            delivery_lease: DELIVERY_LEASE,
             instance_id: None,
             polling: crate::pollers::PollingOptions::default(),
         }
@@ -122,6 +128,26 @@ impl HostBuilder {
         durability: Durability,
     ) -> Self {
         self.store = StoreChoice::Sqlite(path.into(), durability);
+        self
+    }
+
+    /// Keep state in PostgreSQL (cargo feature `postgres`), shared by every replica given the
+    /// same URL: `postgres://user:password@host:port/database`. The schema is created or
+    /// migrated at [`HostBuilder::build`]; a URL that does not work fails the build with an
+    /// error naming it without its password.
+    #[cfg(feature = "postgres")]
+    pub fn with_postgres(self, url: impl Into<String>) -> Self {
+        self.with_postgres_options(url, crate::store::PostgresOptions::default())
+    }
+
+    /// Like [`HostBuilder::with_postgres`] with pool settings (size, timeouts).
+    #[cfg(feature = "postgres")]
+    pub fn with_postgres_options(
+        mut self,
+        url: impl Into<String>,
+        options: crate::store::PostgresOptions,
+    ) -> Self {
+        self.store = StoreChoice::Postgres(url.into(), options);
         self
     }
 
@@ -196,6 +222,14 @@ impl HostBuilder {
         self
     }
 
+    /// How long an inbox row this host stored or claimed stays its own without renewal (a
+    /// heartbeat renews it while the handler runs). Once a host dies, its rows wait this long
+    /// before another host sharing the store redelivers them (default 30 s).
+    pub fn with_delivery_lease(mut self, lease: Duration) -> Self {
+        self.delivery_lease = lease;
+        self
+    }
+
     /// How long handled inbox rows are kept (their delivery ids dedupe that long); older ones
     /// are pruned by the background sweeper (default 7 days).
     pub fn with_inbox_retention(mut self, retention: Duration) -> Self {
@@ -242,9 +276,15 @@ impl HostBuilder {
             (Some(id), _) => id,
             (None, StoreChoice::Sqlite(..)) => "local".to_owned(),
             (None, StoreChoice::Custom(_)) => random_instance_id(),
+            #[cfg(feature = "postgres")]
+            (None, StoreChoice::Postgres(..)) => random_instance_id(),
         };
         let store: Arc<dyn Store> = match self.store {
             StoreChoice::Custom(store) => store,
+            #[cfg(feature = "postgres")]
+            StoreChoice::Postgres(url, options) => {
+                Arc::new(crate::store::PostgresStore::connect_with(&url, options).await?)
+            }
             StoreChoice::Sqlite(path, durability) => {
                 let opened = tokio::task::spawn_blocking(move || {
                     if path.as_os_str() == ":memory:" {
@@ -303,7 +343,7 @@ impl HostBuilder {
         let owner: Arc<str> = Arc::from(instance_id);
         let subscriptions = Arc::new(Subscriptions::load_all(store.clone(), owner.clone()).await?);
 
-        let inbox = Inbox::start(store.clone(), owner.clone(), DELIVERY_LEASE);
+        let inbox = Inbox::start(store.clone(), owner.clone(), self.delivery_lease);
         let waits = Arc::new(Waits::new(
             store.clone(),
             owner.clone(),
@@ -384,6 +424,13 @@ impl HostBuilder {
             inner.pollers.changed.clone(),
             |inner| inner.start_due_polls(),
         );
+        if let Some(changes) = inner.store.subscription_changes() {
+            tokio::spawn(follow_changes(
+                Arc::downgrade(&inner),
+                changes,
+                inner.shutdown.subscribe(),
+            ));
+        }
         let host = Host { inner };
         host.start_sweeper();
         if let Some(admin) = crate::admin::start(self.admin, host.clone(), local_addr).await? {
@@ -391,6 +438,49 @@ impl HostBuilder {
         }
         tracing::info!(%local_addr, public_url = %host.inner.public_url, "host started");
         Ok(host)
+    }
+}
+
+/// Follow the changes other processes sharing the store make (enable, disable, a wait ended
+/// by a callback they received): the subscription cache mirrors them, and a waiter here whose
+/// wait ended elsewhere learns how at once. Missed changes (the store says so, or this task
+/// fell behind) reload every record.
+async fn follow_changes(
+    weak: std::sync::Weak<HostInner>,
+    mut changes: tokio::sync::broadcast::Receiver<SubscriptionChange>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        let change = tokio::select! {
+            change = changes.recv() => change,
+            _ = shutdown.changed() => return,
+        };
+        let Some(inner) = weak.upgrade() else {
+            return;
+        };
+        let records = match change {
+            Ok(SubscriptionChange::Changed(id)) => inner
+                .subscriptions
+                .refresh(&id)
+                .await
+                .map(|r| r.into_iter().collect()),
+            Ok(SubscriptionChange::Unknown) | Err(RecvError::Lagged(_)) => {
+                inner.subscriptions.refresh_all().await
+            }
+            Err(RecvError::Closed) => return,
+        };
+        match records {
+            Ok(records) => {
+                for record in &records {
+                    inner.waits.follow(record).await;
+                    if let Err(error) = inner.follow_poller(record).await {
+                        tracing::warn!(subscription = %record.id, %error, "cannot follow a poller");
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot follow a subscription change"),
+        }
     }
 }
 
@@ -454,6 +544,7 @@ impl Host {
     /// stay subscribed, so a host started later on the same store continues.
     pub async fn shutdown(&self) {
         let _ = self.inner.shutdown.send(true);
+        self.inner.inbox.stop_renewing();
         self.inner
             .server
             .graceful_shutdown(Some(Duration::from_secs(1)));

@@ -125,6 +125,8 @@ pub use store::{
     Durability, HookLookup, Lease, PollState, SqliteStore, Store, StoreError, SubscriptionRecord,
     SubscriptionState, WaitOutcome,
 };
+#[cfg(feature = "postgres")]
+pub use store::{PostgresOptions, PostgresStore};
 pub use trigger::{
     set_pointer, Callback, HookListRoute, ReceiveOnlyTrigger, RequestSpec, TriggerError,
     UnsubscribeRoute, WebhookTrigger,

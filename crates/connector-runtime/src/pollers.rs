@@ -210,6 +210,11 @@ impl Pollers {
         }
     }
 
+    /// Whether this host has a poller for `id`.
+    pub(crate) fn contains(&self, id: &SubscriptionId) -> bool {
+        self.table.lock().map(|t| t.contains(id)).unwrap_or(false)
+    }
+
     pub(crate) fn remove(&self, id: &SubscriptionId) -> bool {
         self.table.lock().map(|mut t| t.remove(id)).unwrap_or(false)
     }

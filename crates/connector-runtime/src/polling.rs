@@ -45,6 +45,7 @@ use crate::store::{
     headers_to_json, now_ms, Intent, NewDelivery, PollCommit, PollCommitOutcome, PollState,
     SubscriptionKind, SubscriptionRecord, SubscriptionState,
 };
+use crate::subscriptions::CachedSubscription;
 use crate::{PollingTrigger, RequestSpec, SubscriptionId};
 
 /// Pages followed within one poll at most, so a link cycle cannot hold a poll forever. A poll
@@ -456,9 +457,16 @@ impl HostInner {
                 return;
             }
         };
-        if !self.pollers.remove(id) {
+        if !self.pollers.contains(id) {
             return;
         }
+        // Recorded before the poller leaves the table, so a host without the poller shows
+        // the subscription failed (the lock keeps other changes out meanwhile).
+        self.record_poller_failure(id, status, body).await;
+        self.pollers.remove(id);
+    }
+
+    async fn record_poller_failure(&self, id: &SubscriptionId, status: u16, body: &str) {
         tracing::warn!(subscription = %id, status, "poll refused; the subscription is failed");
         match self.subscriptions.load(id).await {
             Ok(mut record) => {
@@ -495,28 +503,61 @@ impl HostInner {
     pub(crate) async fn resume_pollers(&self) -> Result<usize> {
         let mut resumed = 0;
         for state in self.store.poll_states().await? {
-            let Some(cached) = self.subscriptions.cached(&state.subscription) else {
+            // From the store when this host has not cached it yet: another replica sharing
+            // the store may have enabled it a moment ago.
+            let Some(cached) = self.subscriptions.find(&state.subscription).await? else {
                 continue;
             };
-            if cached.state != SubscriptionState::Active || cached.intent != Intent::Enabled {
-                continue;
+            if self.schedule_stored_poller(&state, &cached) {
+                resumed += 1;
             }
-            let already = self
-                .pollers
-                .table
-                .lock()
-                .map(|t| t.contains(&state.subscription))
-                .unwrap_or(false);
-            if already {
-                continue;
-            }
-            let interval = self.pollers.interval_ms(&state);
-            let due = self.pollers.spread_start(state.next_poll_ms, interval);
-            self.pollers
-                .schedule(state.subscription.clone(), cached.trigger.clone(), due);
-            resumed += 1;
         }
         Ok(resumed)
+    }
+
+    /// A subscription changed in the store (perhaps on another replica sharing it): once
+    /// resumed, poll it here too when it is an active poller this host does not run yet, so
+    /// a replica takes over the polling of another that stopped (the poll lease keeps it to
+    /// one poller at a time); stop polling it here when it was disabled, deleted or failed.
+    pub(crate) async fn follow_poller(&self, record: &SubscriptionRecord) -> Result<()> {
+        let live = record.state == SubscriptionState::Active && record.intent == Intent::Enabled;
+        if !live {
+            self.pollers.remove(&record.id);
+            return Ok(());
+        }
+        let resumed = self.resumed.load(std::sync::atomic::Ordering::SeqCst);
+        if !resumed
+            || record.kind != SubscriptionKind::Trigger
+            || !self.is_poller(&record.trigger)
+            || self.pollers.contains(&record.id)
+        {
+            return Ok(());
+        }
+        let (Some(state), Some(cached)) = (
+            self.store.poll_state(&record.id).await?,
+            self.subscriptions.cached(&record.id),
+        ) else {
+            return Ok(());
+        };
+        self.schedule_stored_poller(&state, &cached);
+        Ok(())
+    }
+
+    /// Schedule the poller of a stored cursor if it is active and not scheduled here yet;
+    /// whether this host now runs it (scheduled here or a moment before, by a change heard
+    /// from the store).
+    fn schedule_stored_poller(&self, state: &PollState, cached: &CachedSubscription) -> bool {
+        if cached.state != SubscriptionState::Active || cached.intent != Intent::Enabled {
+            return false;
+        }
+        if self.pollers.contains(&state.subscription) {
+            return true;
+        }
+        let interval = self.pollers.interval_ms(state);
+        let due = self.pollers.spread_start(state.next_poll_ms, interval);
+        self.pollers
+            .schedule(state.subscription.clone(), cached.trigger.clone(), due);
+        true
     }
 }
 

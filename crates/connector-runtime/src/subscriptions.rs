@@ -88,6 +88,65 @@ impl Subscriptions {
         self.cache.read().ok()?.get(id).cloned()
     }
 
+    /// The cached entry, or else the stored record as one (cached when it is live): another
+    /// process sharing the store may have made it. `None` when the store has no such record.
+    pub async fn find(&self, id: &SubscriptionId) -> StoreResult<Option<CachedSubscription>> {
+        if let Some(cached) = self.cached(id) {
+            return Ok(Some(cached));
+        }
+        let Some(record) = self.store.subscription(id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(self.mirror(&record)))
+    }
+
+    /// Follow a change another process (or this one) made to a stored record.
+    pub async fn refresh(&self, id: &SubscriptionId) -> StoreResult<Option<SubscriptionRecord>> {
+        let record = self.store.subscription(id).await?;
+        match &record {
+            Some(record) => {
+                self.mirror(record);
+            }
+            None => {
+                if let Ok(mut cache) = self.cache.write() {
+                    cache.remove(id);
+                }
+            }
+        }
+        Ok(record)
+    }
+
+    /// Follow changes that may have been missed: mirror every stored record.
+    pub async fn refresh_all(&self) -> StoreResult<Vec<SubscriptionRecord>> {
+        let records = self.store.subscriptions().await?;
+        for record in &records {
+            self.mirror(record);
+        }
+        Ok(records)
+    }
+
+    /// Mirror a stored record in the cache (live ones in, finished ones out) and return it as
+    /// a cache entry. A wait this process already claimed stays claimed here: the store only
+    /// learns how it ended once the claimer recorded it.
+    fn mirror(&self, record: &SubscriptionRecord) -> CachedSubscription {
+        let trigger = self.trigger_name(&record.trigger);
+        let mut entry = CachedSubscription::new(record, trigger);
+        if let Ok(mut cache) = self.cache.write() {
+            if record.state.is_terminal() {
+                cache.remove(&record.id);
+            } else {
+                let claimed_here = cache.get(&record.id).is_some_and(|old| {
+                    old.kind == SubscriptionKind::Action && old.intent == Intent::Deleted
+                });
+                if claimed_here {
+                    entry.intent = Intent::Deleted;
+                }
+                cache.insert(record.id.clone(), entry.clone());
+            }
+        }
+        entry
+    }
+
     /// Ids of cached subscriptions in `state`.
     pub fn in_state(&self, state: SubscriptionState) -> Vec<SubscriptionId> {
         match self.cache.read() {

@@ -29,6 +29,8 @@ use serde_json::{json, Value};
 
 use crate::{HookListRoute, RequestSpec, TriggerError, UnsubscribeRoute, WebhookTrigger};
 
+pub mod postgres;
+
 /// One request the mock received.
 #[derive(Debug, Clone)]
 pub struct RecordedRequest {

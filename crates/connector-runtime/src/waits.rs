@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::sync::{oneshot, watch, Notify};
 
-use crate::store::{now_ms, Store, StoreResult, WaitOutcome};
+use crate::store::{now_ms, Store, StoreResult, SubscriptionRecord, WaitOutcome};
 use crate::subscriptions::Subscriptions;
 use crate::SubscriptionId;
 
@@ -324,6 +324,21 @@ impl Waits {
             }
         }
         next
+    }
+
+    /// A wait here whose record changed in the store (another process may have ended it):
+    /// if it has an outcome now, its waiter learns it at once instead of at its deadline.
+    pub async fn follow(&self, record: &SubscriptionRecord) {
+        let pending_here = self
+            .table
+            .lock()
+            .is_ok_and(|table| table.contains(&record.id));
+        let Some(outcome) = record.outcome.filter(|_| pending_here) else {
+            return;
+        };
+        if let Claim::Won(slot) = self.claim(&record.id) {
+            self.hand_over_stored(&record.id, slot, outcome).await;
+        }
     }
 
     /// Tell a waiter here how its wait ended elsewhere (`outcome`, as stored).

@@ -16,6 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
+use connector_runtime::testing::postgres::TestCluster;
 use connector_runtime::testing::MockApi;
 use connector_runtime::verify::{sign, CallbackSigner};
 use connector_runtime::{Host, SignatureCheck, TriggerOptions};
@@ -46,6 +47,9 @@ pub struct IngestConfig {
     /// Handler runs in flight (`TriggerOptions::with_concurrency`); `None` keeps the
     /// runtime's default.
     pub handler_concurrency: Option<usize>,
+    /// Also measure the runtime on a throwaway PostgreSQL server (`synchronous_commit = on`)
+    /// with this many replicas in this process, senders spread round-robin over them.
+    pub postgres_replicas: Option<usize>,
 }
 
 impl Default for IngestConfig {
@@ -57,6 +61,7 @@ impl Default for IngestConfig {
             rounds: 2,
             durable: false,
             handler_concurrency: None,
+            postgres_replicas: None,
         }
     }
 }
@@ -271,37 +276,36 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
         .build()
         .await?;
     let trigger = definition(&mock.base_url(), ApiStyle::Location)?;
-    let mut options = TriggerOptions::default()
-        .with_signature(SignatureCheck::github(SECRET.to_vec()))
-        .with_queue_capacity(4096);
-    if let Some(concurrency) = config.handler_concurrency {
-        options = options.with_concurrency(concurrency);
-    }
-    host.register_with(&trigger, trigger.connection(), options, |_callback| async {
-        Ok(())
-    })?;
-    host.resume().await?;
-    let id = host.enable(&trigger).await?;
-    let callback = host.callback_url(&id);
-    let path = callback
-        .strip_prefix(host.public_url())
-        .ok_or_else(|| Error::Invalid(format!("unexpected callback URL {callback}")))?
-        .to_owned();
-
+    let path = serve_trigger(std::slice::from_ref(&host), &trigger, &config).await?;
+    // The PostgreSQL replicas share one database and the signing key, so one callback URL
+    // (one subscription, enabled on the first) is good on every replica.
+    let postgres = match config.postgres_replicas {
+        Some(replicas) => Some(PostgresTarget::start(replicas.max(1), &trigger, &config).await?),
+        None => None,
+    };
     let bare = start_bare_axum().await?;
     let verifying = start_verifying_axum().await?;
     let bodies = Arc::new(signed_bodies(256));
     let runtime_requests = request_fn(host.local_addr().to_string(), path.clone(), bodies.clone());
+    let postgres_requests = postgres.as_ref().map(|target| {
+        request_fn(
+            target.addrs[0].to_string(),
+            target.path.clone(),
+            bodies.clone(),
+        )
+    });
     let bare_requests = request_fn(bare.to_string(), path.clone(), bodies.clone());
     let verify_requests = request_fn(verifying.to_string(), path, bodies);
 
     let mut bare_totals = Totals::default();
     let mut verify_totals = Totals::default();
     let mut runtime_totals = Totals::default();
+    let mut postgres_totals = Totals::default();
     let seconds = config.duration.as_secs_f64();
     for _ in 0..config.rounds.max(1) {
         let load = |addr| LoadConfig {
-            addr,
+            addrs: vec![addr],
+            server_pids: Vec::new(),
             concurrency: config.concurrency,
             warmup: config.warmup,
             duration: config.duration,
@@ -312,8 +316,21 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
         verify_totals.add(&result, seconds);
         let result = load::run(load(host.local_addr()), runtime_requests.clone()).await;
         runtime_totals.add(&result, seconds);
+        if let (Some(target), Some(requests)) = (&postgres, &postgres_requests) {
+            let mut config = load(target.addrs[0]);
+            config.addrs = target.addrs.clone();
+            // The database server's CPU counts as the runtime's: it does the durable work.
+            config.server_pids = target.cluster.server_pid().into_iter().collect();
+            let result = load::run(config, requests.clone()).await;
+            postgres_totals.add(&result, seconds);
+        }
     }
     host.shutdown().await;
+    if let Some(target) = &postgres {
+        for replica in &target.hosts {
+            replica.shutdown().await;
+        }
+    }
 
     let ratio_to = |baseline: &Totals| {
         if baseline.rate() > 0.0 {
@@ -344,7 +361,32 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
     } else {
         "in-memory SQLite"
     };
+    let postgres_json = postgres.as_ref().map(|target| {
+        json!({
+            "replicas": target.hosts.len(),
+            "store": "PostgreSQL, synchronous_commit=on, fsync=on, Unix socket; CPU includes the server's",
+            "runtime": postgres_totals.json(),
+            "ratio_to_sqlite": round2(if runtime_totals.rate() > 0.0 {
+                postgres_totals.rate() / runtime_totals.rate()
+            } else {
+                0.0
+            }),
+        })
+    });
+    let postgres_text = postgres.as_ref().map_or_else(String::new, |target| {
+        format!(
+            "  PostgreSQL ({} replica(s)): {:.0} req/s, p50 {} µs, p99 {} µs, {} (server's CPU \
+             included), answers {:?}\n",
+            target.hosts.len(),
+            postgres_totals.rate(),
+            Totals::worst(&postgres_totals.p50),
+            Totals::worst(&postgres_totals.p99),
+            postgres_totals.cpu_text(),
+            postgres_totals.statuses,
+        )
+    });
     let figures = json!({
+        "postgres": postgres_json,
         "scenario": name,
         "store": store_kind,
         "concurrency": config.concurrency,
@@ -387,8 +429,80 @@ pub async fn run(config: IngestConfig) -> Result<Outcome> {
         ratio_verify,
         ratio_text(cpu_ratio),
         ratio_text(cpu_ratio_verify),
-    );
+    ) + &postgres_text;
     Ok(Outcome { figures, text })
+}
+
+/// Register the no-op trigger on every host, resume them, enable one subscription on the
+/// first; the callback path (the same on every host sharing the signing key).
+async fn serve_trigger(
+    hosts: &[Host],
+    trigger: &connector_runtime::HttpWebhookDefinition,
+    config: &IngestConfig,
+) -> Result<String> {
+    let mut options = TriggerOptions::default()
+        .with_signature(SignatureCheck::github(SECRET.to_vec()))
+        .with_queue_capacity(4096);
+    if let Some(concurrency) = config.handler_concurrency {
+        options = options.with_concurrency(concurrency);
+    }
+    for host in hosts {
+        host.register_with(
+            trigger,
+            trigger.connection(),
+            options.clone(),
+            |_callback| async { Ok(()) },
+        )?;
+        host.resume().await?;
+    }
+    let first = hosts
+        .first()
+        .ok_or_else(|| Error::Invalid("no host to enable the trigger on".into()))?;
+    let id = first.enable(trigger).await?;
+    let callback = first.callback_url(&id);
+    callback
+        .strip_prefix(first.public_url())
+        .map(str::to_owned)
+        .ok_or_else(|| Error::Invalid(format!("unexpected callback URL {callback}")))
+}
+
+/// Replicas of the runtime on one throwaway PostgreSQL server.
+struct PostgresTarget {
+    // Dropped last: the hosts' pools close before the server goes.
+    hosts: Vec<Host>,
+    addrs: Vec<std::net::SocketAddr>,
+    path: String,
+    cluster: TestCluster,
+}
+
+impl PostgresTarget {
+    async fn start(
+        replicas: usize,
+        trigger: &connector_runtime::HttpWebhookDefinition,
+        config: &IngestConfig,
+    ) -> Result<Self> {
+        let cluster = tokio::task::spawn_blocking(TestCluster::start)
+            .await
+            .map_err(|e| Error::Invalid(format!("PostgreSQL start task: {e}")))?
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        let mut hosts = Vec::with_capacity(replicas);
+        for _ in 0..replicas {
+            hosts.push(
+                Host::builder()
+                    .with_postgres(cluster.url())
+                    .with_signing_key(SIGNING_KEY.to_vec())
+                    .build()
+                    .await?,
+            );
+        }
+        let path = serve_trigger(&hosts, trigger, config).await?;
+        Ok(PostgresTarget {
+            addrs: hosts.iter().map(Host::local_addr).collect(),
+            hosts,
+            path,
+            cluster,
+        })
+    }
 }
 
 fn ratio_text(ratio: Option<f64>) -> String {

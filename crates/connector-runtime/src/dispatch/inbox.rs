@@ -67,6 +67,10 @@ pub(crate) struct Inbox {
     lease: Duration,
     in_flight: Arc<InFlight>,
     marks: mpsc::UnboundedSender<Mark>,
+    /// Set at shutdown: this host no longer vouches for the rows it holds, so their leases
+    /// run out and another host sharing the store delivers them (handlers still running here
+    /// may finish too: at least once).
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 impl Inbox {
@@ -82,9 +86,16 @@ impl Inbox {
             lease,
             in_flight,
             marks,
+            stopped: std::sync::atomic::AtomicBool::new(false),
         });
         tokio::spawn(heartbeat(Arc::downgrade(&inbox), lease));
         inbox
+    }
+
+    /// Stop renewing leases (shutdown).
+    pub fn stop_renewing(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -173,6 +184,9 @@ async fn heartbeat(inbox: Weak<Inbox>, lease: Duration) {
         let Some(inbox) = inbox.upgrade() else {
             return;
         };
+        if inbox.stopped.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         for page in inbox.in_flight.snapshot().chunks(RENEW_PAGE) {
             if let Err(error) = inbox
                 .store

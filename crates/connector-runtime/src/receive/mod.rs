@@ -178,16 +178,15 @@ async fn receive(
         tracing::info!("bad or missing callback token");
         return Err(Rejection::BadToken);
     }
-    let Some(cached) = host.subscriptions.cached(&id) else {
-        // Only live subscriptions are cached; a finished one is still in the store.
-        return match host.store.subscription(&id).await {
-            Ok(Some(_)) => Err(Rejection::Disabled),
-            Ok(None) => Err(Rejection::UnknownSubscription),
-            Err(error) => {
-                tracing::error!(%error, "cannot look the subscription up");
-                Err(Rejection::StoreUnavailable)
-            }
-        };
+    // Only live subscriptions are cached; a finished one, or one another process sharing the
+    // store made, is read from the store.
+    let cached = match host.subscriptions.find(&id).await {
+        Ok(Some(cached)) => cached,
+        Ok(None) => return Err(Rejection::UnknownSubscription),
+        Err(error) => {
+            tracing::error!(%error, "cannot look the subscription up");
+            return Err(Rejection::StoreUnavailable);
+        }
     };
     let live = cached.intent == Intent::Enabled
         && matches!(

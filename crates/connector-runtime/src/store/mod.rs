@@ -7,6 +7,9 @@
 pub mod conformance;
 pub mod history;
 mod polling;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod rows;
 mod sqlite;
 mod sqlite_polling;
 
@@ -22,6 +25,8 @@ pub use history::{
     SubscriptionQuery,
 };
 pub use polling::{PollCommit, PollCommitOutcome, PollState};
+#[cfg(feature = "postgres")]
+pub use postgres::{redact_database_url, PostgresOptions, PostgresStore};
 pub use sqlite::{Durability, SqliteStore};
 
 use crate::trigger::HookListRoute;
@@ -42,6 +47,19 @@ pub enum StoreError {
     /// The store's worker is gone (the host is shutting down).
     #[error("store: closed")]
     Closed,
+    /// The database cannot be reached right now (connection refused or lost, server shutting
+    /// down, pool exhausted). Worth retrying later; callbacks are answered 503.
+    #[error("store: database unavailable: {0}")]
+    Unavailable(String),
+    /// The database cannot be opened at all at start (wrong URL, unreachable host, refused
+    /// credentials). `url` is the address given, without its password.
+    #[error("store: cannot connect to {url}: {reason}")]
+    Connect {
+        /// The database URL, password removed.
+        url: String,
+        /// Why.
+        reason: String,
+    },
     /// The database was migrated by a newer version of the runtime: this binary does not know
     /// its schema and refuses to touch it (run the newer binary, or restore a backup).
     #[error(
@@ -420,6 +438,17 @@ pub enum InsertOutcome {
     Duplicate,
 }
 
+/// A subscription record changed in the store, announced to every process sharing it
+/// ([`Store::subscription_changes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubscriptionChange {
+    /// This record's state, intent or outcome changed (or it was created).
+    Changed(SubscriptionId),
+    /// Changes may have been missed (the announcement channel was re-opened or a reader fell
+    /// behind): reload every record of interest.
+    Unknown,
+}
+
 /// Durable storage behind the host, shared by every host process (replica) that uses it.
 ///
 /// Implementations must make every completed call durable before returning (the host answers
@@ -468,6 +497,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<StoredDelivery>>;
     /// All rows of one subscription, oldest first (actions read their result here).
     async fn deliveries_of(&self, id: &SubscriptionId) -> StoreResult<Vec<StoredDelivery>>;
+    /// Announcements of subscription records changed by any process sharing the store (this
+    /// one included), so caches follow changes made elsewhere. `None` (the default): only
+    /// this process writes the store, so there is nothing to hear.
+    fn subscription_changes(&self) -> Option<tokio::sync::broadcast::Receiver<SubscriptionChange>> {
+        None
+    }
     /// Delete up to `limit` handled rows received before `before_ms` (ms since the Unix
     /// epoch); returns how many went. Their delivery ids no longer dedupe.
     async fn prune_delivered(&self, before_ms: i64, limit: usize) -> StoreResult<usize>;

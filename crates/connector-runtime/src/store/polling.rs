@@ -4,7 +4,7 @@
 
 use crate::{RequestSpec, SubscriptionId};
 
-use super::NewDelivery;
+use super::{NewDelivery, StoreError, StoreResult};
 
 /// One polling subscription's durable cursor.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,4 +81,32 @@ pub enum PollCommitOutcome {
     /// The stored version (or the cursor itself) is gone: another poller, an update or a
     /// disable got there first. Nothing was stored.
     Stale,
+}
+
+/// A cursor row as a backend reads it: subscription id, next request (JSON), version,
+/// interval, next poll, lease owner, lease end.
+pub(super) type RawPollState = (String, String, i64, i64, i64, Option<String>, i64);
+
+/// A cursor row validated into a [`PollState`], so the backends agree on what it means.
+pub(super) fn validate(
+    (id, request, version, interval_ms, next_poll_ms, lease_owner, lease_until_ms): RawPollState,
+) -> StoreResult<PollState> {
+    let subscription = SubscriptionId::parse(&id)
+        .ok_or_else(|| StoreError::Corrupt(format!("poll state: id {id:?}")))?;
+    let next_request = serde_json::from_str::<RequestSpec>(&request)
+        .map_err(|e| StoreError::Corrupt(format!("poll state of {subscription}: request: {e}")))?;
+    Ok(PollState {
+        subscription,
+        next_request,
+        version,
+        interval_ms,
+        next_poll_ms,
+        lease_owner,
+        lease_until_ms,
+    })
+}
+
+/// A request as the JSON text the cursor table holds.
+pub(super) fn request_json(request: &RequestSpec) -> StoreResult<String> {
+    serde_json::to_string(request).map_err(|e| StoreError::Database(e.to_string()))
 }

@@ -19,13 +19,13 @@ use super::history::{
     AttemptOutcome, AttemptRecord, AuditRecord, DeliveryEntry, DeliveryQuery, ListQuery, Page,
     RequeueTarget, StoreCounts, SubscriptionEntry, SubscriptionQuery,
 };
+use super::rows::{corrupt, encode_json, validate_delivery, RawDelivery, RawSubscription};
 use super::sqlite_polling;
 use super::{
-    DeliveryState, HookLookup, InsertOutcome, Intent, NewDelivery, PollCommit, PollCommitOutcome,
-    PollState, StoreError, StoreResult, StoredDelivery, SubscriptionKind, SubscriptionRecord,
-    SubscriptionState, WaitOutcome,
+    InsertOutcome, NewDelivery, PollCommit, PollCommitOutcome, PollState, StoreError, StoreResult,
+    StoredDelivery, SubscriptionRecord, WaitOutcome,
 };
-use crate::{RequestSpec, SubscriptionId};
+use crate::SubscriptionId;
 
 /// Most jobs one transaction takes, so a flood cannot starve the commit.
 const MAX_BATCH: usize = 1024;
@@ -287,10 +287,6 @@ fn until(now: i64, duration: Duration) -> i64 {
     now.saturating_add(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX))
 }
 
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(what.to_string())
-}
-
 fn read_subscription(row: &Row<'_>) -> rusqlite::Result<RawSubscription> {
     Ok(RawSubscription {
         id: row.get(0)?,
@@ -314,80 +310,7 @@ fn read_subscription(row: &Row<'_>) -> rusqlite::Result<RawSubscription> {
 const SUBSCRIPTION_COLUMNS: &str = "id, trigger, kind, state, intent, location, unsubscribe, \
     subscribe_status, subscribe_body, deadline_ms, outcome, last_error, created_ms, updated_ms, lookup";
 
-/// A row as SQLite returns it, before the text columns are validated.
-struct RawSubscription {
-    id: String,
-    trigger: String,
-    kind: String,
-    state: String,
-    intent: String,
-    location: Option<String>,
-    unsubscribe: Option<String>,
-    subscribe_status: Option<i64>,
-    subscribe_body: Option<String>,
-    deadline_ms: Option<i64>,
-    outcome: Option<String>,
-    last_error: Option<String>,
-    created_ms: i64,
-    updated_ms: i64,
-    lookup: Option<String>,
-}
-
-impl RawSubscription {
-    fn validate(self) -> StoreResult<SubscriptionRecord> {
-        let id =
-            SubscriptionId::parse(&self.id).ok_or_else(|| corrupt(format!("id {:?}", self.id)))?;
-        let kind = SubscriptionKind::parse(&self.kind)
-            .ok_or_else(|| corrupt(format!("kind {:?} of {id}", self.kind)))?;
-        let state = SubscriptionState::parse(&self.state)
-            .ok_or_else(|| corrupt(format!("state {:?} of {id}", self.state)))?;
-        let intent = Intent::parse(&self.intent)
-            .ok_or_else(|| corrupt(format!("intent {:?} of {id}", self.intent)))?;
-        let unsubscribe = match self.unsubscribe {
-            Some(text) => Some(
-                serde_json::from_str::<RequestSpec>(&text)
-                    .map_err(|e| corrupt(format!("unsubscribe of {id}: {e}")))?,
-            ),
-            None => None,
-        };
-        let outcome = match self.outcome {
-            Some(text) => Some(
-                WaitOutcome::parse(&text)
-                    .ok_or_else(|| corrupt(format!("outcome {text:?} of {id}")))?,
-            ),
-            None => None,
-        };
-        let lookup = match self.lookup {
-            Some(text) => Some(
-                serde_json::from_str::<HookLookup>(&text)
-                    .map_err(|e| corrupt(format!("lookup of {id}: {e}")))?,
-            ),
-            None => None,
-        };
-        Ok(SubscriptionRecord {
-            id,
-            trigger: self.trigger,
-            kind,
-            state,
-            intent,
-            location: self.location,
-            unsubscribe,
-            lookup,
-            subscribe_status: self.subscribe_status.and_then(|s| u16::try_from(s).ok()),
-            subscribe_body: self.subscribe_body,
-            deadline_ms: self.deadline_ms,
-            outcome,
-            last_error: self.last_error,
-            created_ms: self.created_ms,
-            updated_ms: self.updated_ms,
-        })
-    }
-}
-
 const DELIVERY_COLUMNS: &str = "id, subscription_id, delivery_id, headers, body, attempts, state";
-
-/// An inbox row as SQLite returns it: id, subscription, delivery id, headers, body, attempts, state.
-type RawDelivery = (i64, String, Option<String>, String, Vec<u8>, i64, i64);
 
 fn read_delivery(row: &Row<'_>) -> rusqlite::Result<RawDelivery> {
     Ok((
@@ -399,30 +322,6 @@ fn read_delivery(row: &Row<'_>) -> rusqlite::Result<RawDelivery> {
         row.get(5)?,
         row.get(6)?,
     ))
-}
-
-fn validate_delivery(
-    (id, subscription, delivery_id, headers, body, attempts, state): RawDelivery,
-) -> StoreResult<StoredDelivery> {
-    let subscription = SubscriptionId::parse(&subscription)
-        .ok_or_else(|| corrupt(format!("inbox row {id}: subscription {subscription:?}")))?;
-    let headers: Vec<(String, String)> = serde_json::from_str(&headers)
-        .map_err(|e| corrupt(format!("inbox row {id}: headers: {e}")))?;
-    let state = match state {
-        0 => DeliveryState::Pending,
-        1 => DeliveryState::Done,
-        2 => DeliveryState::Failed,
-        other => return Err(corrupt(format!("inbox row {id}: state {other}"))),
-    };
-    Ok(StoredDelivery {
-        id,
-        subscription,
-        delivery_id,
-        headers,
-        body,
-        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-        state,
-    })
 }
 
 /// Append one inbox row (leased when the delivery asks), deduplicated by (subscription,
@@ -464,18 +363,8 @@ pub(super) fn insert_inbox_row(
 impl super::Store for SqliteStore {
     async fn put_subscription(&self, record: &SubscriptionRecord) -> StoreResult<()> {
         let record = record.clone();
-        let unsubscribe = match &record.unsubscribe {
-            Some(spec) => {
-                Some(serde_json::to_string(spec).map_err(|e| StoreError::Database(e.to_string()))?)
-            }
-            None => None,
-        };
-        let lookup = match &record.lookup {
-            Some(lookup) => Some(
-                serde_json::to_string(lookup).map_err(|e| StoreError::Database(e.to_string()))?,
-            ),
-            None => None,
-        };
+        let unsubscribe = encode_json(record.unsubscribe.as_ref())?;
+        let lookup = encode_json(record.lookup.as_ref())?;
         self.call(move |conn| {
             // An upsert rather than a replace: the lease columns stay, and an outcome already
             // set stays (another process may have decided it since this record was read).
@@ -904,7 +793,8 @@ impl super::Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::store::{DeliveryState, HookLookup, Store, SubscriptionKind, SubscriptionState};
+    use crate::RequestSpec;
 
     fn delivery(sub: &SubscriptionId, id: Option<&str>) -> NewDelivery {
         NewDelivery::new(

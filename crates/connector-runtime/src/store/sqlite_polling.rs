@@ -3,8 +3,9 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{now_ms, PollCommit, PollCommitOutcome, PollState, StoreError, StoreResult};
-use crate::{RequestSpec, SubscriptionId};
+use super::polling::{request_json, validate, RawPollState};
+use super::{now_ms, PollCommit, PollCommitOutcome, PollState, StoreResult};
+use crate::SubscriptionId;
 
 /// The cursor table; inbox rows of a poll reference `subscription_id` like callbacks do.
 pub(super) const SCHEMA: &str = "
@@ -22,8 +23,6 @@ CREATE TABLE IF NOT EXISTS poll_state (
 const COLUMNS: &str =
     "subscription_id, next_request, version, interval_ms, next_poll_ms, lease_owner, lease_until_ms";
 
-type RawPollState = (String, String, i64, i64, i64, Option<String>, i64);
-
 fn read(row: &Row<'_>) -> rusqlite::Result<RawPollState> {
     Ok((
         row.get(0)?,
@@ -34,28 +33,6 @@ fn read(row: &Row<'_>) -> rusqlite::Result<RawPollState> {
         row.get(5)?,
         row.get(6)?,
     ))
-}
-
-fn validate(
-    (id, request, version, interval_ms, next_poll_ms, lease_owner, lease_until_ms): RawPollState,
-) -> StoreResult<PollState> {
-    let subscription = SubscriptionId::parse(&id)
-        .ok_or_else(|| StoreError::Corrupt(format!("poll state: id {id:?}")))?;
-    let next_request = serde_json::from_str::<RequestSpec>(&request)
-        .map_err(|e| StoreError::Corrupt(format!("poll state of {subscription}: request: {e}")))?;
-    Ok(PollState {
-        subscription,
-        next_request,
-        version,
-        interval_ms,
-        next_poll_ms,
-        lease_owner,
-        lease_until_ms,
-    })
-}
-
-fn request_json(request: &RequestSpec) -> StoreResult<String> {
-    serde_json::to_string(request).map_err(|e| StoreError::Database(e.to_string()))
 }
 
 pub(super) fn put(conn: &Connection, state: &PollState) -> StoreResult<()> {

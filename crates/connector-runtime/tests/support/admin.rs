@@ -41,8 +41,13 @@ pub fn admin_builder() -> HostBuilder {
 
 impl AdminFixture {
     pub async fn start() -> Self {
+        Self::start_with(admin_builder()).await
+    }
+
+    /// The fixture on a host from `builder` (e.g. [`admin_builder`] on another store).
+    pub async fn start_with(builder: HostBuilder) -> Self {
         let api = MockApi::start().await.unwrap();
-        let host = admin_builder().build().await.unwrap();
+        let host = builder.build().await.unwrap();
         let admin = format!("http://{}", host.admin_addr().expect("admin listener on"));
         let failing = Arc::new(AtomicBool::new(true));
         let trigger = MockTrigger::new("orders");
