@@ -3,9 +3,13 @@
 //! host settles, the mock's live hooks must equal the store's active subscriptions and every
 //! notification answered 2xx must have reached the handler.
 //!
+//! The same with three replica host processes on one throwaway PostgreSQL server: each cycle
+//! kills a random replica with SIGKILL and restarts it while the others keep serving, and the
+//! senders spread their notifications round-robin over the replicas.
+//!
 //! `CRASH_CYCLES` changes the number of cycles (default 10), `CRASH_SEED` replays a run.
 
-use connector_bench::crash::harness::{self, CrashConfig};
+use connector_bench::crash::harness::{self, CrashConfig, CrashReport, CrashStore};
 use connector_bench::crash::ApiStyle;
 
 fn config(style: ApiStyle) -> CrashConfig {
@@ -93,6 +97,43 @@ async fn sigkill_with_a_location_api_reports_every_orphan() {
         report.orphans, report.orphans_reported,
         "silent orphans: {report:?}"
     );
+    assert_eq!(
+        report.missing, 0,
+        "active subscriptions without a hook: {report:?}"
+    );
+    assert_eq!(
+        report.lost, 0,
+        "accepted notifications never handled: {report:?}"
+    );
+}
+
+/// Three replicas on one PostgreSQL server, callback-URL API then listable API: no accepted
+/// notification lost, no orphaned hook, every replica answered some notifications, and the
+/// redeliveries are counted (printed; at-least-once allows them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_of_postgres_replicas_loses_no_notification_and_orphans_no_hook() {
+    for style in [ApiStyle::Callback, ApiStyle::Listed] {
+        let config = config(style)
+            .with_store(CrashStore::Postgres { replicas: 3 })
+            .with_senders(6);
+        let report = harness::run(&config).await.unwrap();
+        println!("{} {}", style.as_str(), report.summary());
+        println!("{}", serde_json::to_string_pretty(&report).unwrap());
+        assert_replicas_kept_every_promise(&report);
+    }
+}
+
+fn assert_replicas_kept_every_promise(report: &CrashReport) {
+    assert_eq!(report.replicas, 3, "{report:?}");
+    assert!(
+        report.accepted_by_replica.iter().all(|&n| n > 0),
+        "a replica accepted nothing: {report:?}"
+    );
+    assert!(
+        report.subscribes > 0,
+        "no replica ever subscribed: {report:?}"
+    );
+    assert_eq!(report.orphans, 0, "orphaned hooks: {report:?}");
     assert_eq!(
         report.missing, 0,
         "active subscriptions without a hook: {report:?}"
