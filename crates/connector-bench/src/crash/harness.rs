@@ -154,6 +154,9 @@ pub struct CrashReport {
     /// Of the stranded rows (the first 100), those whose handler never ran: accepted ones
     /// are among `lost`.
     pub stranded_unhandled: usize,
+    /// Of the `lost` notifications, those whose inbox row is among the stranded rows (the
+    /// first 100): stored, answered 2xx, and left pending for good.
+    pub lost_stranded: usize,
     /// The first 100 stranded rows, with their subscription's state.
     pub stranded_rows: Vec<serde_json::Value>,
     /// Notifications answered 2xx.
@@ -741,9 +744,19 @@ pub async fn run(config: &CrashConfig) -> Result<CrashReport> {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
-    let lost = accepted
+    let stranded_ids: HashSet<&str> = stranded_rows
         .iter()
-        .filter(|n| !handled.contains_key(format!("d{n}").as_str()))
+        .filter_map(|row| row.get("delivery")?.as_str())
+        .collect();
+    let lost_ids: Vec<String> = accepted
+        .iter()
+        .map(|n| format!("d{n}"))
+        .filter(|id| !handled.contains_key(id.as_str()))
+        .collect();
+    let lost = lost_ids.len();
+    let lost_stranded = lost_ids
+        .iter()
+        .filter(|id| stranded_ids.contains(id.as_str()))
         .count();
     let answers = tally
         .answers
@@ -772,6 +785,7 @@ pub async fn run(config: &CrashConfig) -> Result<CrashReport> {
         store_extra_attempts,
         stranded,
         stranded_unhandled,
+        lost_stranded,
         stranded_rows,
         accepted: accepted.len(),
         answers,
