@@ -48,6 +48,10 @@ async fn sigkill_loses_no_notification_and_orphans_no_hook() {
         "active subscriptions without a hook: {report:?}"
     );
     assert_eq!(
+        report.unsettled, 0,
+        "subscriptions left between states: {report:?}"
+    );
+    assert_eq!(
         report.lost, 0,
         "accepted notifications never handled: {report:?}"
     );
@@ -75,6 +79,10 @@ async fn sigkill_with_a_listable_location_api_orphans_no_hook() {
         "active subscriptions without a hook: {report:?}"
     );
     assert_eq!(
+        report.unsettled, 0,
+        "subscriptions left between states: {report:?}"
+    );
+    assert_eq!(
         report.lost, 0,
         "accepted notifications never handled: {report:?}"
     );
@@ -100,6 +108,10 @@ async fn sigkill_with_a_location_api_reports_every_orphan() {
     assert_eq!(
         report.missing, 0,
         "active subscriptions without a hook: {report:?}"
+    );
+    assert_eq!(
+        report.unsettled, 0,
+        "subscriptions left between states: {report:?}"
     );
     assert_eq!(
         report.lost, 0,
@@ -175,6 +187,10 @@ fn assert_replicas_kept_every_promise_but_stranding(report: &CrashReport) {
     assert_eq!(
         report.missing, 0,
         "active subscriptions without a hook: {report:?}"
+    );
+    assert_eq!(
+        report.unsettled, 0,
+        "subscriptions left between states: {report:?}"
     );
     assert_eq!(
         report.lost, report.lost_stranded,

@@ -290,10 +290,36 @@ async fn settle(host: Host, timeout: Duration) -> Result<()> {
         }
         if started.elapsed() > timeout {
             let rows = pending_rows(&host, &records).await?;
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+                .unwrap_or(0);
+            let stuck: Vec<Value> = records
+                .iter()
+                .filter(|r| match r.state {
+                    SubscriptionState::Subscribing | SubscriptionState::Unsubscribing => true,
+                    SubscriptionState::Active => r.intent != Intent::Enabled,
+                    SubscriptionState::Gone | SubscriptionState::Failed => false,
+                })
+                .take(20)
+                .map(|r| {
+                    json!({
+                        "subscription": r.id.to_string(),
+                        "state": r.state.as_str(),
+                        "intent": format!("{:?}", r.intent),
+                        "location": r.location,
+                        "unsubscribe_known": r.unsubscribe.is_some(),
+                        "lookup_known": r.lookup.is_some(),
+                        "subscribe_status": r.subscribe_status,
+                        "last_error": r.last_error,
+                        "unchanged_ms": now_ms.saturating_sub(r.updated_ms),
+                    })
+                })
+                .collect();
             println!(
                 "UNSETTLED {}",
-                json!({"unsettled": unsettled, "pending_deliveries": pending,
-                       "pending_rows": rows})
+                json!({"unsettled": unsettled, "unsettled_records": stuck,
+                       "pending_deliveries": pending, "pending_rows": rows})
             );
             host.shutdown().await;
             return Err(Error::Child(format!(

@@ -50,7 +50,7 @@ pub async fn run(settings: &CrashSettings) -> Result<Outcome> {
         text.push_str(&format!(
             "crash ({} API{store}, seed {}):\n{}\n  accepted {}, handled {}, orphans reported by the runtime {}, \
              missing hooks {}, killed while starting {}, subscribe answers lost to kills {}, \
-             redelivered on resume {}, store extra attempts {}, stranded rows {} ({} never handled), {:.1} s\n",
+             redelivered on resume {}, store extra attempts {}, stranded rows {} ({} never handled), unsettled subscriptions {}, {:.1} s\n",
             style.as_str(),
             report.seed,
             report.summary(),
@@ -64,6 +64,7 @@ pub async fn run(settings: &CrashSettings) -> Result<Outcome> {
             report.store_extra_attempts,
             report.stranded,
             report.stranded_unhandled,
+            report.unsettled,
             report.elapsed_ms as f64 / 1000.0
         ));
         figures.insert(style.as_str().to_owned(), json!(report));
