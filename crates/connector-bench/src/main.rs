@@ -9,12 +9,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use connector_bench::crash::host::{self, HostArgs, HostMode};
+use connector_bench::crash::harness::CrashStore;
+use connector_bench::crash::host::{self, HostArgs, HostMode, HostStore};
 use connector_bench::crash::ApiStyle;
 use connector_bench::scenarios::polling::PollingConfig;
 use connector_bench::scenarios::{
-    self, admin_list::AdminListConfig, churn::ChurnConfig, generate, ingest::IngestConfig,
-    waits::WaitsConfig, Outcome,
+    self, admin_list::AdminListConfig, churn::ChurnConfig, crash::CrashSettings, generate,
+    ingest::IngestConfig, waits::WaitsConfig, Outcome,
 };
 use connector_bench::Result;
 
@@ -90,9 +91,21 @@ enum Command {
         /// Seed of the kill moments.
         #[arg(long)]
         seed: Option<u64>,
-        /// Crash polling triggers instead of webhooks (`--style` is then ignored).
+        /// Crash polling triggers instead of webhooks (`--style` and `--store` are then
+        /// ignored: one host on a SQLite file).
         #[arg(long)]
         polling: bool,
+        /// `sqlite` (default): one host on a SQLite file; `postgres`: `--replicas` hosts on
+        /// one throwaway PostgreSQL server, each cycle killing a random one.
+        #[arg(long, default_value = "sqlite")]
+        store: String,
+        /// Host processes on the PostgreSQL store (with `--store postgres`).
+        #[arg(long, default_value_t = 3)]
+        replicas: usize,
+        /// Concurrent notification senders, spread round-robin over the replicas (default 2,
+        /// or 2 per replica with `--store postgres`).
+        #[arg(long)]
+        senders: Option<usize>,
     },
     /// Filtered run-history pages over a large inbox (SQLite file).
     AdminList {
@@ -139,8 +152,22 @@ struct IngestCli {
 
 #[derive(Args)]
 struct HostCli {
+    /// SQLite file.
+    #[arg(
+        long,
+        required_unless_present = "postgres",
+        conflicts_with = "postgres"
+    )]
+    db: Option<PathBuf>,
+    /// PostgreSQL URL (shared by the replicas).
     #[arg(long)]
-    db: PathBuf,
+    postgres: Option<String>,
+    /// Instance id among the replicas sharing the store.
+    #[arg(long)]
+    instance_id: Option<String>,
+    /// Public base URL of the callback URLs (the same on every replica).
+    #[arg(long)]
+    public_url: Option<String>,
     #[arg(long)]
     api: String,
     #[arg(long)]
@@ -311,7 +338,35 @@ async fn dispatch(cli: Cli) -> Result<()> {
             style,
             seed,
             polling: false,
-        } => scenarios::crash::run(cycles, &styles(&style)?, seed).await?,
+            store,
+            replicas,
+            senders,
+        } => {
+            let store = match store.as_str() {
+                "sqlite" => CrashStore::Sqlite,
+                "postgres" => CrashStore::Postgres {
+                    replicas: replicas.max(1),
+                },
+                other => {
+                    return Err(connector_bench::Error::Invalid(format!(
+                        "--store {other:?}: expected sqlite or postgres"
+                    )))
+                }
+            };
+            let senders = match (senders, store) {
+                (Some(senders), _) => Some(senders),
+                (None, CrashStore::Sqlite) => None,
+                (None, CrashStore::Postgres { replicas }) => Some(2 * replicas),
+            };
+            scenarios::crash::run(&CrashSettings {
+                cycles,
+                styles: styles(&style)?,
+                seed,
+                store,
+                senders,
+            })
+            .await?
+        }
         Command::Host(args) => {
             let mode = match (args.churn_target, args.settle_timeout_ms) {
                 (_, Some(ms)) => HostMode::Settle {
@@ -321,8 +376,19 @@ async fn dispatch(cli: Cli) -> Result<()> {
                     target: target.unwrap_or(3),
                 },
             };
+            let store = match (args.db, args.postgres) {
+                (_, Some(url)) => HostStore::Postgres(url),
+                (Some(db), None) => HostStore::Sqlite(db),
+                (None, None) => {
+                    return Err(connector_bench::Error::Invalid(
+                        "host: --db or --postgres is required".into(),
+                    ))
+                }
+            };
             return host::run(HostArgs {
-                db: args.db,
+                store,
+                instance_id: args.instance_id,
+                public_url: args.public_url,
                 api: args.api,
                 port: args.port,
                 handled: args.handled,

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use connector_runtime::store::Intent;
+use connector_runtime::store::{Intent, SubscriptionRecord};
 use connector_runtime::{
     Callback, HandlerError, HookListRoute, Host, HttpWebhookDefinition, RetryPolicy,
     SubscriptionId, SubscriptionState, TriggerOptions,
@@ -29,19 +29,35 @@ pub enum HostMode {
         /// Active subscriptions to aim for.
         target: usize,
     },
-    /// Wait until every subscription is settled and every stored delivery handled, print
-    /// `SETTLED`, and exit; give up after `timeout`.
+    /// Wait until every subscription is settled and every stored delivery handled (or left
+    /// pending, unchanged, for 5 s: stranded, and counted in the line), print `SETTLED`, and
+    /// exit; give up after `timeout`.
     Settle {
         /// How long to wait at most.
         timeout: Duration,
     },
 }
 
+/// Where the host keeps its state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostStore {
+    /// A SQLite file (one host process per file).
+    Sqlite(PathBuf),
+    /// A PostgreSQL database (URL), shared by every replica.
+    Postgres(String),
+}
+
 /// The host's settings (its command line).
 #[derive(Debug, Clone)]
 pub struct HostArgs {
-    /// SQLite file.
-    pub db: PathBuf,
+    /// The store.
+    pub store: HostStore,
+    /// This replica's instance id among the processes sharing the store, stable across its
+    /// restarts (`None`: the runtime's default).
+    pub instance_id: Option<String>,
+    /// Public base URL put in callback URLs, the same on every replica (`None`:
+    /// `http://127.0.0.1:{port}`).
+    pub public_url: Option<String>,
     /// Base URL of the mock API.
     pub api: String,
     /// Port to serve callbacks on (fixed, so callback URLs survive restarts).
@@ -118,15 +134,23 @@ pub async fn run(args: HostArgs) -> Result<()> {
         .timeout(Duration::from_secs(2))
         .build()
         .map_err(|e| Error::Http(e.to_string()))?;
-    let host = Host::builder()
+    let mut builder = Host::builder()
         .with_bind(bind)
-        .with_sqlite(&args.db)
         .with_signing_key(args.key.as_bytes().to_vec())
         .with_retry_policy(fast_retry_policy())
         .with_http_client(client)
-        .with_sweep_interval(Duration::from_millis(100))
-        .build()
-        .await?;
+        .with_sweep_interval(Duration::from_millis(100));
+    builder = match &args.store {
+        HostStore::Sqlite(path) => builder.with_sqlite(path),
+        HostStore::Postgres(url) => builder.with_postgres(url.clone()),
+    };
+    if let Some(id) = &args.instance_id {
+        builder = builder.with_instance_id(id.clone());
+    }
+    if let Some(url) = &args.public_url {
+        builder = builder.with_public_url(url.clone());
+    }
+    let host = builder.build().await?;
     let handled = OpenOptions::new()
         .create(true)
         .append(true)
@@ -204,8 +228,35 @@ async fn churn(host: Host, trigger: HttpWebhookDefinition, target: usize) -> Res
     Ok(())
 }
 
+/// Pending inbox rows that have not moved for this long, with every subscription settled,
+/// are stranded: nothing in the runtime will hand them to the handler any more.
+const STRANDED_AFTER: Duration = Duration::from_secs(5);
+
+/// The first 100 pending rows with their subscription's state, for the record.
+async fn pending_rows(host: &Host, records: &[SubscriptionRecord]) -> Result<Vec<Value>> {
+    Ok(host
+        .store()
+        .pending_deliveries(0, 100)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let subscription = records.iter().find(|r| r.id == row.subscription);
+            json!({
+                "row": row.id,
+                "delivery": row.delivery_id,
+                "attempts": row.attempts,
+                "subscription": row.subscription.to_string(),
+                "state": subscription.map(|r| r.state.as_str()),
+                "intent": subscription.map(|r| format!("{:?}", r.intent)),
+            })
+        })
+        .collect())
+}
+
 async fn settle(host: Host, timeout: Duration) -> Result<()> {
     let started = Instant::now();
+    // Pending rows, and since when that count has not changed.
+    let mut last_pending = (usize::MAX, Instant::now());
     loop {
         let records = host.subscriptions().await?;
         let unsettled = records
@@ -216,24 +267,64 @@ async fn settle(host: Host, timeout: Duration) -> Result<()> {
                 SubscriptionState::Gone | SubscriptionState::Failed => false,
             })
             .count();
-        let pending = host.store().pending_deliveries(0, 1).await?.len();
-        if unsettled == 0 && pending == 0 {
+        let pending = host.store().pending_deliveries(0, 100_000).await?.len();
+        if pending != last_pending.0 {
+            last_pending = (pending, Instant::now());
+        }
+        // Rows that stay pending are not waited for forever: they are reported (and the
+        // harness counts their accepted notifications as lost).
+        let stranded = pending > 0 && last_pending.1.elapsed() >= STRANDED_AFTER;
+        if unsettled == 0 && (pending == 0 || stranded) {
             let active = records
                 .iter()
                 .filter(|r| r.state == SubscriptionState::Active)
                 .count();
+            let rows = if stranded {
+                pending_rows(&host, &records).await?
+            } else {
+                Vec::new()
+            };
             println!(
                 "SETTLED {}",
                 json!({"subscriptions": records.len(), "active": active,
+                       "stranded": pending, "stranded_rows": rows,
                        "settle_ms": started.elapsed().as_millis() as u64})
             );
             host.shutdown().await;
             return Ok(());
         }
         if started.elapsed() > timeout {
+            let rows = pending_rows(&host, &records).await?;
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+                .unwrap_or(0);
+            let stuck: Vec<Value> = records
+                .iter()
+                .filter(|r| match r.state {
+                    SubscriptionState::Subscribing | SubscriptionState::Unsubscribing => true,
+                    SubscriptionState::Active => r.intent != Intent::Enabled,
+                    SubscriptionState::Gone | SubscriptionState::Failed => false,
+                })
+                .take(20)
+                .map(|r| {
+                    json!({
+                        "subscription": r.id.to_string(),
+                        "state": r.state.as_str(),
+                        "intent": format!("{:?}", r.intent),
+                        "location": r.location,
+                        "unsubscribe_known": r.unsubscribe.is_some(),
+                        "lookup_known": r.lookup.is_some(),
+                        "subscribe_status": r.subscribe_status,
+                        "last_error": r.last_error,
+                        "unchanged_ms": now_ms.saturating_sub(r.updated_ms),
+                    })
+                })
+                .collect();
             println!(
                 "UNSETTLED {}",
-                json!({"unsettled": unsettled, "pending_deliveries": pending})
+                json!({"unsettled": unsettled, "unsettled_records": stuck,
+                       "pending_deliveries": pending, "pending_rows": rows})
             );
             host.shutdown().await;
             return Err(Error::Child(format!(

@@ -1,11 +1,13 @@
 //! The crash test: a runtime host in a child process, killed with SIGKILL at random moments.
 //!
-//! [`host`] is the child (`connector-bench host …`): it opens the SQLite file, registers one
-//! spec-less webhook trigger against the mock API, resumes, serves on a fixed port, churns
-//! subscriptions (enable/disable) and appends every handled notification's delivery id to a
-//! file. [`harness`] is the parent: it runs the mock API and the notification senders, kills and
-//! restarts the host, lets a last host settle, and then compares the mock's live hooks with the
-//! store's active subscriptions and the handled ids with the accepted ones.
+//! [`host`] is the child (`connector-bench host …`): it opens the store (a SQLite file, or a
+//! PostgreSQL database shared with other replicas), registers one spec-less webhook trigger
+//! against the mock API, resumes, serves on a fixed port, churns subscriptions
+//! (enable/disable) and appends every handled notification's delivery id to a file.
+//! [`harness`] is the parent: it runs the mock API and the notification senders (round-robin
+//! over the replicas), kills and restarts the host (or a random replica), lets the last hosts
+//! settle, and then compares the mock's live hooks with the store's active subscriptions and
+//! the handled ids with the accepted ones.
 
 pub mod harness;
 pub mod host;

@@ -29,9 +29,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::harness::{
-    free_port, kill_cycles, log_tail, spawn_host, wait_for_line, CrashConfig, Paths,
+    free_port, kill_cycles, log_tail, spawn_sqlite_host, wait_for_line, CrashConfig, Paths,
 };
-use super::host::{fast_retry_policy, HostArgs, HostMode};
+use super::host::{fast_retry_policy, HostArgs, HostMode, HostStore};
 use crate::{Error, Result};
 
 /// The pollers' paths (one trigger name each: `crash-poll-{path}`).
@@ -110,7 +110,7 @@ pub async fn run(config: &CrashConfig) -> Result<PollingCrashReport> {
 
     let settle_timeout = SETTLE_TIMEOUT.as_millis().to_string();
     let until = last.to_string();
-    let mut settler = spawn_host(
+    let mut settler = spawn_sqlite_host(
         config,
         &paths,
         &api.base_url(),
@@ -181,7 +181,7 @@ pub async fn run(config: &CrashConfig) -> Result<PollingCrashReport> {
     }
     let handled_runs: usize = handled.values().sum();
     Ok(PollingCrashReport {
-        cycles: config.cycles,
+        cycles: config.cycles(),
         events: last,
         expected,
         lost,
@@ -190,7 +190,7 @@ pub async fn run(config: &CrashConfig) -> Result<PollingCrashReport> {
         state_regressions,
         polls: polls.len(),
         killed_while_starting: kills.killed_while_starting,
-        seed: config.seed,
+        seed: config.seed(),
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     })
 }
@@ -214,9 +214,12 @@ pub async fn run_host(args: HostArgs) -> Result<()> {
         .timeout(Duration::from_secs(2))
         .build()
         .map_err(|e| Error::Http(e.to_string()))?;
-    let host = Host::builder()
-        .with_bind(SocketAddr::from(([127, 0, 0, 1], args.port)))
-        .with_sqlite(&args.db)
+    let builder = Host::builder().with_bind(SocketAddr::from(([127, 0, 0, 1], args.port)));
+    let builder = match &args.store {
+        HostStore::Sqlite(path) => builder.with_sqlite(path),
+        HostStore::Postgres(url) => builder.with_postgres(url.clone()),
+    };
+    let host = builder
         .with_signing_key(args.key.as_bytes().to_vec())
         .with_retry_policy(fast_retry_policy())
         .with_http_client(client)
