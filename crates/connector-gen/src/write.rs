@@ -45,7 +45,12 @@ pub fn write_generated(dir: &Path, files: &[(PathBuf, String)], force: bool) -> 
     let earlier = match read_manifest(dir)? {
         Some(listed) => listed,
         None if force || is_empty_or_missing(dir)? => BTreeSet::new(),
-        None => return Err(Error::NotGenerated(dir.to_path_buf())),
+        None => {
+            return Err(Error::NotGenerated {
+                dir: dir.to_path_buf(),
+                manifest: dir.join(MANIFEST),
+            })
+        }
     };
     write(dir, files)?;
     let current: BTreeSet<&Path> = files.iter().map(|(path, _)| path.as_path()).collect();
@@ -158,7 +163,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("Cargo.toml"), "mine").unwrap();
         let error = write_generated(dir.path(), &files(&["Cargo.toml"]), false).unwrap_err();
-        assert!(matches!(error, Error::NotGenerated(_)), "{error}");
+        assert!(matches!(error, Error::NotGenerated { .. }), "{error}");
         assert_eq!(
             std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap(),
             "mine"

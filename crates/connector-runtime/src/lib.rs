@@ -30,8 +30,10 @@
 // Modules in data-path order (enable → subscribe → store → receive → verify → persist →
 // dispatch → unsubscribe); each concern is one type that owns its state.
 
-// Setup: the facade (`Host`, `HostBuilder`) over `runtime::HostInner`, which holds the owners
-// below; registrations by trigger name; typed handlers behind a type-erased layer.
+// Setup: `HostBuilder` starts a host; `Host` is the facade over `runtime::HostInner`, which
+// holds the owners below; registrations by trigger name; typed handlers behind a type-erased
+// layer.
+pub mod builder;
 pub mod host;
 mod runtime;
 
@@ -108,13 +110,14 @@ pub use connector_client::{auth, polling as polling_trigger, trigger};
 
 pub use action::PendingWait;
 pub use auth::Auth;
+pub use builder::HostBuilder;
 pub use connector_client::{PollingTrigger, DEFAULT_POLL_INTERVAL};
 pub use definition::{
     DefinitionError, DefinitionOptions, HttpWebhookDefinition, WebhookAuthentication,
     WebhookRequest,
 };
 pub use error::{Error, Result};
-pub use host::{Host, HostBuilder};
+pub use host::Host;
 pub use hosted::{HostedTrigger, Polling, Webhook};
 pub use http_client::{BearerTokenSource, RequestProfile, RetryPolicy};
 pub use ids::SubscriptionId;
