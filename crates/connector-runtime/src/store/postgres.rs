@@ -879,15 +879,18 @@ impl super::Store for PostgresStore {
         limit: usize,
     ) -> StoreResult<usize> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        // One statement: the inbox rows and lock of each finished subscription go with it.
-        // Data-modifying CTEs run whether or not they are referenced.
+        // One statement: the inbox rows, attempt-log rows, poll cursor and lock of each
+        // finished subscription go with it. Data-modifying CTEs run whether or not they are
+        // referenced.
         let deleted = self
             .execute(
                 "WITH doomed AS (SELECT id FROM subscriptions \
                    WHERE state IN ('gone', 'failed') AND updated_ms < $1 \
                    ORDER BY updated_ms LIMIT $2 FOR UPDATE SKIP LOCKED), \
                  rows AS (DELETE FROM inbox WHERE subscription_id IN (SELECT id FROM doomed)), \
-                 locks AS (DELETE FROM subscription_locks WHERE id IN (SELECT id FROM doomed)) \
+                 locks AS (DELETE FROM subscription_locks WHERE id IN (SELECT id FROM doomed)), \
+                 attempt_rows AS (DELETE FROM attempts WHERE subscription_id IN (SELECT id FROM doomed)), \
+                 poll_cursors AS (DELETE FROM poll_state WHERE subscription_id IN (SELECT id FROM doomed)) \
                  DELETE FROM subscriptions WHERE id IN (SELECT id FROM doomed)",
                 &[&before_ms, &limit],
             )
