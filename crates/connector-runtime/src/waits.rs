@@ -248,6 +248,17 @@ impl Waits {
         Claim::Won(slot)
     }
 
+    /// Take the waiter's slot of a wait whose outcome is already stored (ended by another
+    /// process): whoever takes it tells the waiter, once. Not [`Waits::claim`], whose
+    /// in-process claim goes through the cached intent — which the store's record (intent
+    /// deleted) may already have overwritten, and then nobody would tell the waiter.
+    fn take_ended(&self, id: &SubscriptionId) -> Option<WaitSlot> {
+        self.table
+            .lock()
+            .ok()
+            .and_then(|mut table| table.remove(id))
+    }
+
     /// Undo a claim (its callback could not be stored), so the wait goes on, deadline
     /// included.
     pub fn unclaim(&self, id: &SubscriptionId, slot: Option<WaitSlot>) {
@@ -316,11 +327,13 @@ impl Waits {
             };
             match outcome {
                 Some(outcome) => {
-                    if let Claim::Won(slot) = self.claim(&id) {
-                        self.hand_over_stored(&id, slot, outcome).await;
+                    if let Some(slot) = self.take_ended(&id) {
+                        self.hand_over_stored(&id, Some(slot), outcome).await;
                     }
                 }
-                None => self.arm(&id, poll_at),
+                None => {
+                    self.arm(&id, poll_at);
+                }
             }
         }
         next
@@ -336,8 +349,8 @@ impl Waits {
         let Some(outcome) = record.outcome.filter(|_| pending_here) else {
             return;
         };
-        if let Claim::Won(slot) = self.claim(&record.id) {
-            self.hand_over_stored(&record.id, slot, outcome).await;
+        if let Some(slot) = self.take_ended(&record.id) {
+            self.hand_over_stored(&record.id, Some(slot), outcome).await;
         }
     }
 

@@ -239,11 +239,11 @@ async fn a_wait_started_on_one_replica_completes_through_another() {
     b.shutdown().await;
 }
 
-/// 100 waits spread over three replicas, all past their deadline: each times out exactly
+/// 1,000 waits spread over three replicas, all past their deadline: each times out exactly
 /// once, and each hook is removed by exactly one unsubscribe request.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deadlines_fire_exactly_once_across_three_replicas() {
-    const WAITS: usize = 100;
+    const WAITS: usize = 1000;
     let cluster = cluster();
     let api = MockApi::start().await.unwrap();
     let url = cluster.url();
