@@ -11,7 +11,6 @@ mod polling;
 mod postgres;
 mod rows;
 mod sqlite;
-mod sqlite_polling;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -7,6 +7,7 @@
 //! commits immediately.
 
 mod history;
+mod polling;
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -20,7 +21,6 @@ use super::history::{
     RequeueTarget, StoreCounts, SubscriptionEntry, SubscriptionQuery,
 };
 use super::rows::{corrupt, encode_json, validate_delivery, RawDelivery, RawSubscription};
-use super::sqlite_polling;
 use super::{
     InsertOutcome, NewDelivery, PollCommit, PollCommitOutcome, PollState, StoreError, StoreResult,
     StoredDelivery, SubscriptionRecord, WaitOutcome,
@@ -112,7 +112,7 @@ CREATE INDEX subscriptions_finished ON subscriptions(updated_ms)
 
 /// The newest schema version this binary knows. Migrations are numbered 1..=this; version 3
 /// adds the run history (attempt and audit logs, trigger column), version 4 polling triggers'
-/// cursors ([`super::sqlite_polling::SCHEMA`]).
+/// cursors ([`polling::SCHEMA`]).
 const SCHEMA_VERSION: u32 = 4;
 
 impl SqliteStore {
@@ -249,7 +249,7 @@ fn apply_migrations(conn: &Connection) -> StoreResult<()> {
         history::migrate_to_3(conn)?;
     }
     if found < 4 {
-        conn.execute_batch(sqlite_polling::SCHEMA)?;
+        conn.execute_batch(polling::SCHEMA)?;
     }
     if found < SCHEMA_VERSION {
         conn.execute("DELETE FROM schema_version", [])?;
@@ -753,17 +753,16 @@ impl super::Store for SqliteStore {
 
     async fn put_poll_state(&self, state: &PollState) -> StoreResult<()> {
         let state = state.clone();
-        self.call(move |conn| sqlite_polling::put(conn, &state))
-            .await
+        self.call(move |conn| polling::put(conn, &state)).await
     }
 
     async fn poll_state(&self, id: &SubscriptionId) -> StoreResult<Option<PollState>> {
         let id = id.clone();
-        self.call(move |conn| sqlite_polling::get(conn, &id)).await
+        self.call(move |conn| polling::get(conn, &id)).await
     }
 
     async fn poll_states(&self) -> StoreResult<Vec<PollState>> {
-        self.call(sqlite_polling::all).await
+        self.call(polling::all).await
     }
 
     async fn claim_poll_lease(
@@ -774,19 +773,17 @@ impl super::Store for SqliteStore {
         until_ms: i64,
     ) -> StoreResult<Option<PollState>> {
         let (id, owner) = (id.clone(), owner.to_owned());
-        self.call(move |conn| sqlite_polling::claim(conn, &id, &owner, now_ms, until_ms))
+        self.call(move |conn| polling::claim(conn, &id, &owner, now_ms, until_ms))
             .await
     }
 
     async fn commit_poll(&self, commit: PollCommit) -> StoreResult<PollCommitOutcome> {
-        self.call(move |conn| sqlite_polling::commit(conn, &commit))
-            .await
+        self.call(move |conn| polling::commit(conn, &commit)).await
     }
 
     async fn delete_poll_state(&self, id: &SubscriptionId) -> StoreResult<()> {
         let id = id.clone();
-        self.call(move |conn| sqlite_polling::delete(conn, &id))
-            .await
+        self.call(move |conn| polling::delete(conn, &id)).await
     }
 }
 

@@ -3,8 +3,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::polling::{request_json, validate, RawPollState};
-use super::{now_ms, PollCommit, PollCommitOutcome, PollState, StoreResult};
+use crate::store::polling::{request_json, validate, RawPollState};
+use crate::store::{now_ms, PollCommit, PollCommitOutcome, PollState, StoreResult};
 use crate::SubscriptionId;
 
 /// The cursor table; inbox rows of a poll reference `subscription_id` like callbacks do.
@@ -137,7 +137,7 @@ fn commit_inside(conn: &Connection, commit: &PollCommit) -> StoreResult<PollComm
     let received = now_ms();
     let mut inserted = Vec::new();
     for (index, item) in commit.items.iter().enumerate() {
-        if let Some(row) = super::sqlite::insert_inbox_row(conn, item, received)? {
+        if let Some(row) = super::insert_inbox_row(conn, item, received)? {
             inserted.push((index, row));
         }
     }
