@@ -101,6 +101,18 @@ async fn restart_on_the_same_file_keeps_receiving_and_still_deletes() {
     second.shutdown().await;
 }
 
+/// A host started again on the same store file and address (the callback URLs stay valid).
+async fn restarted(path: &str, addr: std::net::SocketAddr) -> Host {
+    Host::builder()
+        .with_bind(addr)
+        .with_sqlite(path)
+        .with_signing_key(KEY.to_vec())
+        .with_retry_policy(fast_policy())
+        .build()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn pending_deliveries_are_redelivered_after_a_restart() {
     let api = MockApi::start().await.unwrap();
@@ -128,14 +140,7 @@ async fn pending_deliveries_are_redelivered_after_a_restart() {
     first.shutdown().await;
     drop(first);
 
-    let second = Host::builder()
-        .with_bind(addr)
-        .with_sqlite(&path)
-        .with_signing_key(KEY.to_vec())
-        .with_retry_policy(fast_policy())
-        .build()
-        .await
-        .unwrap();
+    let second = restarted(&path, addr).await;
     let mut received = register_forwarding(&second, &trigger, &api.base_url());
     let report = second.resume().await.unwrap();
     assert_eq!(report.redelivered, 1);
@@ -186,14 +191,7 @@ async fn an_acknowledged_delivery_of_a_disabled_subscription_is_handled_after_a_
     first.shutdown().await;
     drop(first);
 
-    let second = Host::builder()
-        .with_bind(addr)
-        .with_sqlite(&path)
-        .with_signing_key(KEY.to_vec())
-        .with_retry_policy(fast_policy())
-        .build()
-        .await
-        .unwrap();
+    let second = restarted(&path, addr).await;
     let mut received = register_forwarding(&second, &trigger, &api.base_url());
     let report = second.resume().await.unwrap();
     assert_eq!(report.redelivered, 1, "{report:?}");
@@ -659,14 +657,7 @@ async fn a_trigger_registered_after_resume_gets_its_pending_deliveries() {
     first.shutdown().await;
     drop(first);
 
-    let second = Host::builder()
-        .with_bind(addr)
-        .with_sqlite(&path)
-        .with_signing_key(KEY.to_vec())
-        .with_retry_policy(fast_policy())
-        .build()
-        .await
-        .unwrap();
+    let second = restarted(&path, addr).await;
     let report = second.resume().await.unwrap();
     assert_eq!(report.unregistered, vec!["late".to_owned()]);
     assert_eq!(report.redelivered, 0);
