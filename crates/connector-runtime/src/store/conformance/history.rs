@@ -1,5 +1,8 @@
 //! The run-history half of the contract: filtered listings paged by cursor, requeue, the
 //! attempt and audit logs, and the counts behind the metrics.
+//!
+//! ok: like the rest of [`super`], these are test checks behind the `testing` feature: an
+//! `expect` or `panic!` here is a failed assertion about the store under test, never input.
 
 use std::sync::Arc;
 
