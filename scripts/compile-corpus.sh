@@ -74,6 +74,8 @@ cp "$root/Cargo.lock" "$out/Cargo.lock"
 
 export CARGO_TARGET_DIR="$root/target/gen-check"
 export RUSTFLAGS="-D warnings"
+# Checked, not debugged: as the tests' generated-crate builds (tests/support/mod.rs).
+export CARGO_PROFILE_DEV_DEBUG=false CARGO_INCREMENTAL=0
 passed=0
 for name in "${names[@]}"; do
     if (cd "$out" && cargo check -q -p "$name" >"$out/$name.check.log" 2>&1 \

@@ -23,4 +23,8 @@ if [ "${#need[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${need[@]}"
 fi
 
+# A test run builds each crate once: incremental state would only take disk (GBs over the ~40
+# test binaries). Debug info is set in Cargo.toml's [profile.dev].
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 cargo test --workspace --locked "$@"

@@ -25,9 +25,17 @@ fn run(command: &mut Command) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Cargo on the shared `target/gen-check`, warnings denied.
 fn cargo() -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    command.env_remove("CARGO_ENCODED_RUSTFLAGS");
+    command
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env("CARGO_TARGET_DIR", root().join("target/gen-check"))
+        .env("RUSTFLAGS", "-D warnings")
+        // Built to be checked, not debugged: no debug info and no incremental state, which
+        // kept a CI disk full. The same settings as `support::cargo`, so builds share artifacts.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        .env("CARGO_INCREMENTAL", "0");
     command
 }
 
@@ -46,9 +54,7 @@ fn installed_generator_writes_a_crate_that_builds_in_an_unrelated_directory() {
         ])
         .arg(root().join("crates/connector-gen"))
         .arg("--root")
-        .arg(&install)
-        .env("CARGO_TARGET_DIR", root().join("target/gen-check"))
-        .env("RUSTFLAGS", "-D warnings"));
+        .arg(&install));
     let binary = install.join("bin/connector-gen");
 
     // The spec and the output live far from the checkout; the generator runs from there.
@@ -98,9 +104,7 @@ fn installed_generator_writes_a_crate_that_builds_in_an_unrelated_directory() {
     std::fs::copy(root().join("Cargo.lock"), app.join("Cargo.lock")).unwrap();
     run(cargo()
         .args(["build", "--offline", "--quiet"])
-        .current_dir(&app)
-        .env("CARGO_TARGET_DIR", root().join("target/gen-check"))
-        .env("RUSTFLAGS", "-D warnings"));
+        .current_dir(&app));
 
     // Generating again over its own output is fine; over someone else's directory it is not.
     run(Command::new(&binary)

@@ -50,6 +50,10 @@ pub fn cargo(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> String {
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", root().join("target/gen-check"))
+        // Built to be checked, not debugged: no debug info and no incremental state, which
+        // kept a CI disk full.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        .env("CARGO_INCREMENTAL", "0")
         .env("RUSTFLAGS", "-D warnings")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .envs(envs.iter().copied())
