@@ -13,11 +13,14 @@
 //!   handler receives.
 //! - [`polling`]: the trait generated polling triggers implement ([`PollingTrigger`]: the first
 //!   request, single or batch, the interval, item id and next-link pointers).
+//! - `de` (hidden): the shared half of generated structs' `Deserialize` impls.
 //! - [`auth`]: the credentials a connection sends ([`Auth`]), shared by generated clients and
 //!   the runtime.
 #![deny(missing_docs)]
 
 pub mod auth;
+#[doc(hidden)]
+pub mod de;
 pub mod polling;
 pub mod trigger;
 

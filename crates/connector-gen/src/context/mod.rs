@@ -91,6 +91,13 @@ pub struct TypeContext {
     pub serialize: bool,
     /// Implement `Deserialize` (some answer carries the type).
     pub deserialize: bool,
+    /// Implement `Deserialize` by `#[derive]` (structs with a flattened field) rather than by
+    /// the template's own `visit_map`.
+    pub derive_deserialize: bool,
+    /// Rust literal of the type's name (serde's struct name).
+    pub name_literal: String,
+    /// Rust literal of what a hand-written visitor expects (`struct Name`).
+    pub expecting: String,
     /// Struct fields.
     pub fields: Vec<FieldContext>,
     /// String enum values.
@@ -118,6 +125,10 @@ pub struct FieldContext {
     pub serde: String,
     /// Expression of the field's schema default, empty for none (`Default::default()`).
     pub default: String,
+    /// Rust literal of the wire name (empty for the flattened additional properties).
+    pub wire: String,
+    /// An absent field deserialises as `Default::default()` (`#[serde(default)]`).
+    pub absent_is_default: bool,
 }
 
 /// One string enum value.
@@ -222,6 +233,9 @@ fn type_context(
         impl_default: false,
         serialize: def.serialize,
         deserialize: def.deserialize,
+        derive_deserialize: false,
+        name_literal: string_literal(&def.name),
+        expecting: string_literal(&format!("struct {}", def.name)),
         fields: Vec::new(),
         variants: Vec::new(),
         other: String::new(),
@@ -239,18 +253,22 @@ fn type_context(
                     if f.ident != f.wire {
                         serde.push(format!("rename = {}", string_literal(&f.wire)));
                     }
+                    // Servers omit "required" fields more often than specs admit.
+                    let absent_is_default = !f.required
+                        || (!def.strict && crate::typespace::has_default(&f.ty, defaults));
+                    if absent_is_default {
+                        serde.push("default".to_owned());
+                    }
                     if !f.required {
-                        serde.push("default".to_owned());
                         serde.push("skip_serializing_if = \"Option::is_none\"".to_owned());
-                    } else if !def.strict && crate::typespace::has_default(&f.ty, defaults) {
-                        // Servers omit "required" fields more often than specs admit.
-                        serde.push("default".to_owned());
                     }
                     FieldContext {
                         ident: f.ident.clone(),
                         ty: f.ty.render(""),
                         doc: f.doc.clone(),
                         serde: serde.join(", "),
+                        wire: string_literal(&f.wire),
+                        absent_is_default,
                         default: f
                             .default
                             .as_ref()
@@ -266,8 +284,13 @@ fn type_context(
                     doc: vec!["Properties not declared by the schema.".to_owned()],
                     serde: "flatten".to_owned(),
                     default: String::new(),
+                    wire: String::new(),
+                    absent_is_default: true,
                 });
             }
+            // The derive only where a field is flattened; elsewhere the template writes a lean
+            // `visit_map` on `connector_client::de` (see there why).
+            context.derive_deserialize = def.deserialize && additional.is_some();
             context.impl_default =
                 def.default && context.fields.iter().any(|f| !f.default.is_empty());
         }

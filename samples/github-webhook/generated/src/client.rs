@@ -1,4 +1,4 @@
-//! The HTTP client of GitHub Webhook: one async method per operation.
+//! The HTTP client of GitHub Webhook: one method per operation, returning its future.
 //!
 //! Hygiene: a method's arguments are the only spec-derived names in its body, and the body
 //! declares no locals of its own: it is one chain of calls on [`Request`], with helpers named
@@ -259,7 +259,7 @@ pub struct Request<'a> {
 }
 
 #[doc(hidden)]
-impl Request<'_> {
+impl<'a> Request<'a> {
     /// A query parameter, unless absent.
     pub fn query<T: serde::Serialize + ?Sized>(
         mut self,
@@ -319,15 +319,30 @@ impl Request<'_> {
         self
     }
 
-    /// Send with the client's credentials; a non-2xx answer becomes [`Error::Status`] with its
-    /// body decoded by the first of `errors` that describes its status.
-    pub async fn send(self, errors: &[(&str, ErrorDecoder)]) -> Result<Raw, Error> {
-        let builder = if self.query.is_empty() {
-            self.builder
-        } else {
-            self.builder.query(&self.query)
-        };
-        let response = self.client.auth.apply(builder).send().await?;
+    /// Describe how to send: a non-2xx answer becomes [`Error::Status`] with its body decoded
+    /// by the first of `errors` that describes its status. The decoding method of the
+    /// [`Sending`] it returns (`json`, `text`, ...) sends.
+    pub fn send(self, errors: &'static [(&'static str, ErrorDecoder)]) -> Sending<'a> {
+        Sending { request: self, errors }
+    }
+}
+
+/// A request ready to go, with the error statuses its operation describes. Its methods are the
+/// only async code of the client, generic over the answer's type: operation methods are plain
+/// functions returning their future, which keeps the generated crate quick to type-check.
+#[doc(hidden)]
+pub struct Sending<'a> {
+    request: Request<'a>,
+    errors: &'static [(&'static str, ErrorDecoder)],
+}
+
+#[doc(hidden)]
+impl<'a> Sending<'a> {
+    /// Send with the client's credentials; the raw success answer, or the error.
+    async fn raw(self) -> Result<Raw, Error> {
+        let Request { client, builder, query } = self.request;
+        let builder = if query.is_empty() { builder } else { builder.query(&query) };
+        let response = client.auth.apply(builder).send().await?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -340,7 +355,7 @@ impl Request<'_> {
         let success = response.status().is_success();
         let body = response.bytes().await?.to_vec();
         if !success {
-            let body = error_body(errors, status, &body);
+            let body = error_body(self.errors, status, &body);
             return Err(
                 Error::Status(ErrorResponse {
                     status,
@@ -351,19 +366,41 @@ impl Request<'_> {
         }
         Ok(Raw { status, headers, body })
     }
+
+    pub async fn json<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<Response<T>, Error> {
+        self.raw().await?.json()
+    }
+
+    pub async fn json_optional<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<Response<Option<T>>, Error> {
+        self.raw().await?.json_optional()
+    }
+
+    pub async fn text(self) -> Result<Response<String>, Error> {
+        self.raw().await?.text()
+    }
+
+    pub async fn bytes(self) -> Result<Response<Vec<u8>>, Error> {
+        self.raw().await?.bytes()
+    }
+
+    pub async fn unit(self) -> Result<Response<()>, Error> {
+        self.raw().await?.unit()
+    }
 }
 
 /// A raw success answer before decoding.
-#[doc(hidden)]
-pub struct Raw {
+struct Raw {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
 
-#[doc(hidden)]
 impl Raw {
-    pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<Response<T>, Error> {
+    fn json<T: serde::de::DeserializeOwned>(self) -> Result<Response<T>, Error> {
         match serde_json::from_slice(&self.body) {
             Ok(body) => {
                 Ok(Response {
@@ -382,7 +419,7 @@ impl Raw {
         }
     }
 
-    pub fn json_optional<T: serde::de::DeserializeOwned>(
+    fn json_optional<T: serde::de::DeserializeOwned>(
         self,
     ) -> Result<Response<Option<T>>, Error> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
@@ -400,7 +437,7 @@ impl Raw {
             })
     }
 
-    pub fn text(self) -> Result<Response<String>, Error> {
+    fn text(self) -> Result<Response<String>, Error> {
         let body = String::from_utf8_lossy(&self.body).into_owned();
         Ok(Response {
             status: self.status,
@@ -409,7 +446,7 @@ impl Raw {
         })
     }
 
-    pub fn bytes(self) -> Result<Response<Vec<u8>>, Error> {
+    fn bytes(self) -> Result<Response<Vec<u8>>, Error> {
         Ok(Response {
             status: self.status,
             headers: self.headers,
@@ -417,7 +454,7 @@ impl Raw {
         })
     }
 
-    pub fn unit(self) -> Result<Response<()>, Error> {
+    fn unit(self) -> Result<Response<()>, Error> {
         Ok(Response {
             status: self.status,
             headers: self.headers,
@@ -494,11 +531,13 @@ impl Client {
     ///
     /// - owner: Name of the owner of targetted repository
     /// - repo: Name of the repository
-    pub async fn list_hooks(
+    pub fn list_hooks(
         &self,
         owner: &str,
         repo: &str,
-    ) -> Result<Response<Vec<crate::models::WebhookCreationResponse>>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<Vec<crate::models::WebhookCreationResponse>>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::GET,
                 {
@@ -508,7 +547,6 @@ impl Client {
                 },
             )
             .send(&[])
-            .await?
             .json()
     }
 
@@ -522,12 +560,14 @@ impl Client {
     ///
     /// - owner: Name of the owner of targetted repository
     /// - repo: Name of the repository
-    pub async fn webhook_trigger(
+    pub fn webhook_trigger(
         &self,
         owner: &str,
         repo: &str,
         body: &crate::models::WebhookRequestBody,
-    ) -> Result<Response<crate::models::WebhookCreationResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::WebhookCreationResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::POST,
                 {
@@ -538,7 +578,6 @@ impl Client {
             )
             .json(Some(body))
             .send(&[])
-            .await?
             .json()
     }
 
@@ -553,12 +592,12 @@ impl Client {
     /// - owner: Name of the owner of targetted repository
     /// - repo: Name of the repository
     /// - hook_id: ID of the Hook being deleted
-    pub async fn delete_trigger(
+    pub fn delete_trigger(
         &self,
         owner: &str,
         repo: &str,
         hook_id: &str,
-    ) -> Result<Response<()>, Error> {
+    ) -> impl std::future::Future<Output = Result<Response<()>, Error>> + '_ {
         self.request(
                 reqwest::Method::DELETE,
                 {
@@ -569,7 +608,6 @@ impl Client {
                 },
             )
             .send(&[])
-            .await?
             .unit()
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Triggers a flow when commits are pushed to a GitHub repository, in the shape of the Power Automate "use webhooks" tutorial: subscribe with POST /repos/{owner}/{repo}/hooks, receive push notifications at the callback URL, unsubscribe with DELETE at the Location the 201 answer names.
 //!
-//! - [`Client`] calls the API: one async method per operation.
+//! - [`Client`] calls the API: one method per operation, returning its future.
 //! - [`models`] holds the request and response types.
 //! - [`triggers`] holds one type per webhook trigger, for `connector-runtime`.
 //! - [`polling`] holds one type per polling trigger, for `connector-runtime`.

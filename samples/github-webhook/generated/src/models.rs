@@ -66,165 +66,526 @@ impl Default for WebhookRequestBodyConfig {
 }
 
 /// The hook GitHub created
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookCreationResponse {
     /// Hook id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// API URL of the hook
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// POST here to send a ping delivery
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WebhookCreationResponseConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for WebhookCreationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "url",
+            "ping_url",
+            "name",
+            "active",
+            "events",
+            "config",
+            "created_at",
+            "updated_at",
+        ];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::WebhookCreationResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WebhookCreationResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None, None, None, None, None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        Some(3) => connector_client::de::value(&mut map, &mut values.3),
+                        Some(4) => connector_client::de::value(&mut map, &mut values.4),
+                        Some(5) => connector_client::de::value(&mut map, &mut values.5),
+                        Some(6) => connector_client::de::value(&mut map, &mut values.6),
+                        Some(7) => connector_client::de::value(&mut map, &mut values.7),
+                        Some(8) => connector_client::de::value(&mut map, &mut values.8),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::WebhookCreationResponse {
+                    id: values.0.unwrap_or_default(),
+                    url: values.1.unwrap_or_default(),
+                    ping_url: values.2.unwrap_or_default(),
+                    name: values.3.unwrap_or_default(),
+                    active: values.4.unwrap_or_default(),
+                    events: values.5.unwrap_or_default(),
+                    config: values.6.unwrap_or_default(),
+                    created_at: values.7.unwrap_or_default(),
+                    updated_at: values.8.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookCreationResponse", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookCreationResponseConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for WebhookCreationResponseConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["url", "content_type"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::WebhookCreationResponseConfig;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WebhookCreationResponseConfig")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::WebhookCreationResponseConfig {
+                    url: values.0.unwrap_or_default(),
+                    content_type: values.1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookCreationResponseConfig", FIELDS, Fields)
+    }
+}
+
 /// A push notification. Every field is optional so the 'ping' delivery GitHub sends right after subscribing (zen, hook_id, repository, sender) parses as the same type; tell them apart by the X-GitHub-Event header.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookPushResponse {
     /// Ref
     ///
     /// The full git ref that was pushed, e.g. refs/heads/main
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     /// Before
     ///
     /// SHA of the most recent commit on ref before the push
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
     /// After
     ///
     /// SHA of the most recent commit on ref after the push
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Compare URL
     ///
     /// URL comparing the before and after commits
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<String>,
     /// Whether the push created the ref
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<bool>,
     /// Whether the push deleted the ref
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the push was a force push
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forced: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<Repository>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pusher: Option<Pusher>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<Sender>,
     /// Commits
     ///
     /// The pushed commits, oldest first
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commits: Option<Vec<Commit>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head_commit: Option<Commit>,
     /// Ping deliveries only: a random piece of GitHub zen
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zen: Option<String>,
     /// Ping deliveries only: the id of the hook that was pinged
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hook_id: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for WebhookPushResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "ref",
+            "before",
+            "after",
+            "compare",
+            "created",
+            "deleted",
+            "forced",
+            "repository",
+            "pusher",
+            "sender",
+            "commits",
+            "head_commit",
+            "zen",
+            "hook_id",
+        ];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::WebhookPushResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WebhookPushResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        Some(3) => connector_client::de::value(&mut map, &mut values.3),
+                        Some(4) => connector_client::de::value(&mut map, &mut values.4),
+                        Some(5) => connector_client::de::value(&mut map, &mut values.5),
+                        Some(6) => connector_client::de::value(&mut map, &mut values.6),
+                        Some(7) => connector_client::de::value(&mut map, &mut values.7),
+                        Some(8) => connector_client::de::value(&mut map, &mut values.8),
+                        Some(9) => connector_client::de::value(&mut map, &mut values.9),
+                        Some(10) => connector_client::de::value(&mut map, &mut values.10),
+                        Some(11) => connector_client::de::value(&mut map, &mut values.11),
+                        Some(12) => connector_client::de::value(&mut map, &mut values.12),
+                        Some(13) => connector_client::de::value(&mut map, &mut values.13),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::WebhookPushResponse {
+                    ref_: values.0.unwrap_or_default(),
+                    before: values.1.unwrap_or_default(),
+                    after: values.2.unwrap_or_default(),
+                    compare: values.3.unwrap_or_default(),
+                    created: values.4.unwrap_or_default(),
+                    deleted: values.5.unwrap_or_default(),
+                    forced: values.6.unwrap_or_default(),
+                    repository: values.7.unwrap_or_default(),
+                    pusher: values.8.unwrap_or_default(),
+                    sender: values.9.unwrap_or_default(),
+                    commits: values.10.unwrap_or_default(),
+                    head_commit: values.11.unwrap_or_default(),
+                    zen: values.12.unwrap_or_default(),
+                    hook_id: values.13.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookPushResponse", FIELDS, Fields)
+    }
+}
+
 /// The repository the event happened in
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Repository {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Repository name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Repository
     ///
     /// owner/name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// Repository URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for Repository {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "full_name",
+            "html_url",
+            "default_branch",
+        ];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::Repository;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct Repository")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        Some(3) => connector_client::de::value(&mut map, &mut values.3),
+                        Some(4) => connector_client::de::value(&mut map, &mut values.4),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::Repository {
+                    id: values.0.unwrap_or_default(),
+                    name: values.1.unwrap_or_default(),
+                    full_name: values.2.unwrap_or_default(),
+                    html_url: values.3.unwrap_or_default(),
+                    default_branch: values.4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Repository", FIELDS, Fields)
+    }
+}
+
 /// The user who pushed
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pusher {
     /// Pusher name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Pusher email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for Pusher {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "email"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::Pusher;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct Pusher")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::Pusher {
+                    name: values.0.unwrap_or_default(),
+                    email: values.1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Pusher", FIELDS, Fields)
+    }
+}
+
 /// The GitHub account that triggered the event
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Sender {
     /// Sender login
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for Sender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["login", "id", "html_url"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::Sender;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct Sender")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::Sender {
+                    login: values.0.unwrap_or_default(),
+                    id: values.1.unwrap_or_default(),
+                    html_url: values.2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Sender", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Commit {
     /// Commit id
     ///
     /// Commit SHA
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Commit message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Commit URL
     ///
     /// URL of the commit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<CommitAuthor>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for Commit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "message", "timestamp", "url", "author"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::Commit;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct Commit")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        Some(3) => connector_client::de::value(&mut map, &mut values.3),
+                        Some(4) => connector_client::de::value(&mut map, &mut values.4),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::Commit {
+                    id: values.0.unwrap_or_default(),
+                    message: values.1.unwrap_or_default(),
+                    timestamp: values.2.unwrap_or_default(),
+                    url: values.3.unwrap_or_default(),
+                    author: values.4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Commit", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommitAuthor {
     /// Author name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for CommitAuthor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "email", "username"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::CommitAuthor;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CommitAuthor")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::CommitAuthor {
+                    name: values.0.unwrap_or_default(),
+                    email: values.1.unwrap_or_default(),
+                    username: values.2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CommitAuthor", FIELDS, Fields)
+    }
 }
 
 /// Body of POST /repos/{owner}/{repo}/hooks

@@ -4,7 +4,7 @@
 //!
 //!  That is can be e.g., sending a Teams or Slack message when a person is created.
 //!
-//! - [`Client`] calls the API: one async method per operation.
+//! - [`Client`] calls the API: one method per operation, returning its future.
 //! - [`models`] holds the request and response types.
 //! - [`triggers`] holds one type per webhook trigger, for `connector-runtime`.
 //! - [`polling`] holds one type per polling trigger, for `connector-runtime`.

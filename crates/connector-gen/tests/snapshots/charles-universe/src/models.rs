@@ -4,26 +4,108 @@
 //! notification carries them (types nothing uses implement both): serde code is most of what a
 //! generated crate takes to build.
 /// A person/create event with the relevant resource and sibling resources attached.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonCreateEvent {
-    #[serde(default)]
     pub person: PersonCreateEventPerson,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PersonCreateEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["person"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::PersonCreateEvent;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct PersonCreateEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None,);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::PersonCreateEvent {
+                    person: values.0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PersonCreateEvent", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonCreateEventPerson {
-    #[serde(default)]
     pub id: String,
-    #[serde(default)]
     pub updated_at: String,
-    #[serde(default)]
     pub created_at: String,
-    #[serde(default)]
     pub first_name: String,
-    #[serde(default)]
     pub middle_name: String,
-    #[serde(default)]
     pub last_name: String,
+}
+
+impl<'de> serde::Deserialize<'de> for PersonCreateEventPerson {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "updated_at",
+            "created_at",
+            "first_name",
+            "middle_name",
+            "last_name",
+        ];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::PersonCreateEventPerson;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct PersonCreateEventPerson")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None, None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        Some(3) => connector_client::de::value(&mut map, &mut values.3),
+                        Some(4) => connector_client::de::value(&mut map, &mut values.4),
+                        Some(5) => connector_client::de::value(&mut map, &mut values.5),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::PersonCreateEventPerson {
+                    id: values.0.unwrap_or_default(),
+                    updated_at: values.1.unwrap_or_default(),
+                    created_at: values.2.unwrap_or_default(),
+                    first_name: values.3.unwrap_or_default(),
+                    middle_name: values.4.unwrap_or_default(),
+                    last_name: values.5.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PersonCreateEventPerson", FIELDS, Fields)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -1,4 +1,4 @@
-//! The HTTP client of WorkSpan: one async method per operation.
+//! The HTTP client of WorkSpan: one method per operation, returning its future.
 //!
 //! Hygiene: a method's arguments are the only spec-derived names in its body, and the body
 //! declares no locals of its own: it is one chain of calls on [`Request`], with helpers named
@@ -259,7 +259,7 @@ pub struct Request<'a> {
 }
 
 #[doc(hidden)]
-impl Request<'_> {
+impl<'a> Request<'a> {
     /// A query parameter, unless absent.
     pub fn query<T: serde::Serialize + ?Sized>(
         mut self,
@@ -319,15 +319,30 @@ impl Request<'_> {
         self
     }
 
-    /// Send with the client's credentials; a non-2xx answer becomes [`Error::Status`] with its
-    /// body decoded by the first of `errors` that describes its status.
-    pub async fn send(self, errors: &[(&str, ErrorDecoder)]) -> Result<Raw, Error> {
-        let builder = if self.query.is_empty() {
-            self.builder
-        } else {
-            self.builder.query(&self.query)
-        };
-        let response = self.client.auth.apply(builder).send().await?;
+    /// Describe how to send: a non-2xx answer becomes [`Error::Status`] with its body decoded
+    /// by the first of `errors` that describes its status. The decoding method of the
+    /// [`Sending`] it returns (`json`, `text`, ...) sends.
+    pub fn send(self, errors: &'static [(&'static str, ErrorDecoder)]) -> Sending<'a> {
+        Sending { request: self, errors }
+    }
+}
+
+/// A request ready to go, with the error statuses its operation describes. Its methods are the
+/// only async code of the client, generic over the answer's type: operation methods are plain
+/// functions returning their future, which keeps the generated crate quick to type-check.
+#[doc(hidden)]
+pub struct Sending<'a> {
+    request: Request<'a>,
+    errors: &'static [(&'static str, ErrorDecoder)],
+}
+
+#[doc(hidden)]
+impl<'a> Sending<'a> {
+    /// Send with the client's credentials; the raw success answer, or the error.
+    async fn raw(self) -> Result<Raw, Error> {
+        let Request { client, builder, query } = self.request;
+        let builder = if query.is_empty() { builder } else { builder.query(&query) };
+        let response = client.auth.apply(builder).send().await?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -340,7 +355,7 @@ impl Request<'_> {
         let success = response.status().is_success();
         let body = response.bytes().await?.to_vec();
         if !success {
-            let body = error_body(errors, status, &body);
+            let body = error_body(self.errors, status, &body);
             return Err(
                 Error::Status(ErrorResponse {
                     status,
@@ -351,19 +366,41 @@ impl Request<'_> {
         }
         Ok(Raw { status, headers, body })
     }
+
+    pub async fn json<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<Response<T>, Error> {
+        self.raw().await?.json()
+    }
+
+    pub async fn json_optional<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<Response<Option<T>>, Error> {
+        self.raw().await?.json_optional()
+    }
+
+    pub async fn text(self) -> Result<Response<String>, Error> {
+        self.raw().await?.text()
+    }
+
+    pub async fn bytes(self) -> Result<Response<Vec<u8>>, Error> {
+        self.raw().await?.bytes()
+    }
+
+    pub async fn unit(self) -> Result<Response<()>, Error> {
+        self.raw().await?.unit()
+    }
 }
 
 /// A raw success answer before decoding.
-#[doc(hidden)]
-pub struct Raw {
+struct Raw {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
 
-#[doc(hidden)]
 impl Raw {
-    pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<Response<T>, Error> {
+    fn json<T: serde::de::DeserializeOwned>(self) -> Result<Response<T>, Error> {
         match serde_json::from_slice(&self.body) {
             Ok(body) => {
                 Ok(Response {
@@ -382,7 +419,7 @@ impl Raw {
         }
     }
 
-    pub fn json_optional<T: serde::de::DeserializeOwned>(
+    fn json_optional<T: serde::de::DeserializeOwned>(
         self,
     ) -> Result<Response<Option<T>>, Error> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
@@ -400,7 +437,7 @@ impl Raw {
             })
     }
 
-    pub fn text(self) -> Result<Response<String>, Error> {
+    fn text(self) -> Result<Response<String>, Error> {
         let body = String::from_utf8_lossy(&self.body).into_owned();
         Ok(Response {
             status: self.status,
@@ -409,7 +446,7 @@ impl Raw {
         })
     }
 
-    pub fn bytes(self) -> Result<Response<Vec<u8>>, Error> {
+    fn bytes(self) -> Result<Response<Vec<u8>>, Error> {
         Ok(Response {
             status: self.status,
             headers: self.headers,
@@ -417,7 +454,7 @@ impl Raw {
         })
     }
 
-    pub fn unit(self) -> Result<Response<()>, Error> {
+    fn unit(self) -> Result<Response<()>, Error> {
         Ok(Response {
             status: self.status,
             headers: self.headers,
@@ -487,17 +524,18 @@ impl Client {
     /// Subscribe to various collaboration events such as creates and updates on membership, tasks and comments to drive and enhance communication with your internal and partner network.
     ///
     /// POST /event/v1/subscriber
-    pub async fn subscribe(
+    pub fn subscribe(
         &self,
         body: &crate::models::SubscribeRequest,
-    ) -> Result<Response<crate::models::SubscribeResp>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::SubscribeResp>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::POST,
                 format!("{}/event/v1/subscriber", self.base_url),
             )
             .json(Some(body))
             .send(&[])
-            .await?
             .json()
     }
 
@@ -510,10 +548,12 @@ impl Client {
     /// Parameters:
     ///
     /// - event: Name of event
-    pub async fn get_event_schema(
+    pub fn get_event_schema(
         &self,
         event: &str,
-    ) -> Result<Response<crate::models::GetEventSchemaResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::GetEventSchemaResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::GET,
                 {
@@ -522,7 +562,6 @@ impl Client {
                 },
             )
             .send(&[])
-            .await?
             .json()
     }
 
@@ -531,15 +570,16 @@ impl Client {
     /// Get a list of WorkSpan Collaboration events
     ///
     /// GET /event/v1/metadata/event
-    pub async fn get_event_list(
+    pub fn get_event_list(
         &self,
-    ) -> Result<Response<crate::models::GetEventListResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::GetEventListResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::GET,
                 format!("{}/event/v1/metadata/event", self.base_url),
             )
             .send(&[])
-            .await?
             .json()
     }
 
@@ -552,10 +592,12 @@ impl Client {
     /// Parameters:
     ///
     /// - subscriber_id: subscriber id assigened by WorkSpan
-    pub async fn read_subscriber(
+    pub fn read_subscriber(
         &self,
         subscriber_id: &str,
-    ) -> Result<Response<crate::models::EventSubscribeInfo>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::EventSubscribeInfo>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::GET,
                 {
@@ -564,7 +606,6 @@ impl Client {
                 },
             )
             .send(&[])
-            .await?
             .json()
     }
 
@@ -575,10 +616,10 @@ impl Client {
     /// Parameters:
     ///
     /// - subscriber_id: ID of the subscriber that needs to be deleted
-    pub async fn delete_subscriber(
+    pub fn delete_subscriber(
         &self,
         subscriber_id: &str,
-    ) -> Result<Response<()>, Error> {
+    ) -> impl std::future::Future<Output = Result<Response<()>, Error>> + '_ {
         self.request(
                 reqwest::Method::DELETE,
                 {
@@ -587,22 +628,22 @@ impl Client {
                 },
             )
             .send(&[])
-            .await?
             .unit()
     }
 
     /// Get list of integrations
     ///
     /// GET /event/v1/metadata/integration
-    pub async fn get_integration_list(
+    pub fn get_integration_list(
         &self,
-    ) -> Result<Response<crate::models::GetIntegrationListResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::GetIntegrationListResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::GET,
                 format!("{}/event/v1/metadata/integration", self.base_url),
             )
             .send(&[])
-            .await?
             .json()
     }
 
@@ -611,17 +652,18 @@ impl Client {
     /// Subscribe to various object events such as creates and updates on Opportunities to increase the visibility of your partner influence
     ///
     /// POST /event/v1/subscriber/object_integration_event
-    pub async fn subscribe_object_event(
+    pub fn subscribe_object_event(
         &self,
         body: &crate::models::SubscribeObjectEventRequest,
-    ) -> Result<Response<crate::models::SubscribeResp>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::SubscribeResp>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::POST,
                 format!("{}/event/v1/subscriber/object_integration_event", self.base_url),
             )
             .json(Some(body))
             .send(&[])
-            .await?
             .json()
     }
 
@@ -630,17 +672,18 @@ impl Client {
     /// This trigger is fired when WorkSpan user asks to submit opportunity to Microsoft Partner Center
     ///
     /// POST /event/v1/subscriber/submit_to_partner_center
-    pub async fn submit_to_partner_center_object_event(
+    pub fn submit_to_partner_center_object_event(
         &self,
         body: &crate::models::SubmitToPartnerCenterObjectEventRequest,
-    ) -> Result<Response<crate::models::SubscribeResp>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::SubscribeResp>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::POST,
                 format!("{}/event/v1/subscriber/submit_to_partner_center", self.base_url),
             )
             .json(Some(body))
             .send(&[])
-            .await?
             .json()
     }
 
@@ -653,10 +696,12 @@ impl Client {
     /// Parameters:
     ///
     /// - integration_id: Integration Id of Object Event Integration
-    pub async fn get_object_event_schema(
+    pub fn get_object_event_schema(
         &self,
         integration_id: &str,
-    ) -> Result<Response<crate::models::GetEventSchemaResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::GetEventSchemaResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::GET,
                 {
@@ -668,7 +713,6 @@ impl Client {
                 },
             )
             .send(&[])
-            .await?
             .json()
     }
 
@@ -684,14 +728,16 @@ impl Client {
     /// - content_type: Content type of data. Allowed formats are .csv and .json
     /// - column_delimiter: column delimiter (used if content_type is csv)
     /// - content_type2: Content type of data. text/csv or application/json.
-    pub async fn bulkload_opportunity(
+    pub fn bulkload_opportunity(
         &self,
         integration_id: &str,
         content_type: Option<crate::models::BulkloadOpportunityContentType>,
         column_delimiter: Option<&str>,
         content_type2: Option<crate::models::BulkloadOpportunityContentType2>,
         body: Option<&serde_json::Value>,
-    ) -> Result<Response<crate::models::BulkloadOpportunityResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::BulkloadOpportunityResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::POST,
                 format!("{}/bulk/v1/bulkload_opportunity", self.base_url),
@@ -702,7 +748,6 @@ impl Client {
             .header("Content-Type", &content_type2)
             .json(body)
             .send(&[])
-            .await?
             .json()
     }
 
@@ -717,7 +762,7 @@ impl Client {
     /// - integration_id: Integration Id of CRM intergation, that is configured in WorkSpan
     /// - content_type: Content type of data. Allowed formats are .csv .xlsx and .json
     /// - has_header_row: Does excel file has header row?
-    pub async fn bulkload_opportunity_file_attachment(
+    pub fn bulkload_opportunity_file_attachment(
         &self,
         integration_id: &str,
         body: crate::models::BulkloadOpportunityFileAttachmentRequest,
@@ -725,7 +770,9 @@ impl Client {
             crate::models::BulkloadOpportunityFileAttachmentContentType,
         >,
         has_header_row: Option<bool>,
-    ) -> Result<Response<crate::models::BulkloadOpportunityResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::BulkloadOpportunityResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::POST,
                 format!("{}/bulk/v1/bulkload_opportunity/file", self.base_url),
@@ -735,7 +782,6 @@ impl Client {
             .query("has_header_row", &has_header_row, true)
             .multipart(Some(crate::client::Parts::new().file("file", Some(body.file))))
             .send(&[])
-            .await?
             .json()
     }
 
@@ -751,14 +797,16 @@ impl Client {
     /// - data_format: Format of data. Allowed formats are csv and json
     /// - column_delimiter: column delimiter (used if content_type is csv)
     /// - content_type: Content type of data. text/csv or application/json.
-    pub async fn bulkload_data(
+    pub fn bulkload_data(
         &self,
         integration_id: &str,
         data_format: Option<crate::models::BulkloadDataDataFormat>,
         column_delimiter: Option<&str>,
         content_type: Option<crate::models::BulkloadOpportunityContentType2>,
         body: Option<&serde_json::Value>,
-    ) -> Result<Response<crate::models::BulkloadResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::BulkloadResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::POST,
                 format!("{}/bulk/v1/bulkload", self.base_url),
@@ -769,7 +817,6 @@ impl Client {
             .header("Content-Type", &content_type)
             .json(body)
             .send(&[])
-            .await?
             .json()
     }
 
@@ -783,12 +830,14 @@ impl Client {
     ///
     /// - integration_id: Integration Id of CRM intergation, that is configured in WorkSpan
     /// - data_format: Format data. Allowed formats are .csv .xlsx and .json
-    pub async fn bulkload_data_file_attachment(
+    pub fn bulkload_data_file_attachment(
         &self,
         integration_id: &str,
         body: crate::models::BulkloadOpportunityFileAttachmentRequest,
         data_format: Option<crate::models::BulkloadOpportunityFileAttachmentContentType>,
-    ) -> Result<Response<crate::models::BulkloadResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::BulkloadResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::POST,
                 format!("{}/bulk/v1/bulkload/file", self.base_url),
@@ -797,7 +846,6 @@ impl Client {
             .query("data_format", &data_format, true)
             .multipart(Some(crate::client::Parts::new().file("file", Some(body.file))))
             .send(&[])
-            .await?
             .json()
     }
 
@@ -813,13 +861,15 @@ impl Client {
     /// - execution_id: Execution ID of an integration execution which is returned from bulk API
     /// - include_errors: Include errors in the response if there are any errors
     /// - max_errors: Maximum number of errors to return back in the response
-    pub async fn get_bulkload_status(
+    pub fn get_bulkload_status(
         &self,
         integration_id: &str,
         execution_id: &str,
         include_errors: Option<bool>,
         max_errors: Option<f64>,
-    ) -> Result<Response<crate::models::BulkloadStatusResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::BulkloadStatusResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::GET,
                 {
@@ -831,7 +881,6 @@ impl Client {
             .query("include_errors", &include_errors, true)
             .query("max_errors", &max_errors, true)
             .send(&[])
-            .await?
             .json()
     }
 
@@ -844,10 +893,12 @@ impl Client {
     /// Parameters:
     ///
     /// - object_id: Object ID of WorkSpan Object (long ID)
-    pub async fn get_external_id(
+    pub fn get_external_id(
         &self,
         object_id: &str,
-    ) -> Result<Response<crate::models::GetExternalIdResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::GetExternalIdResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::GET,
                 {
@@ -856,7 +907,6 @@ impl Client {
                 },
             )
             .send(&[])
-            .await?
             .json()
     }
 
@@ -869,11 +919,13 @@ impl Client {
     /// Parameters:
     ///
     /// - object_id: Object ID of WorkSpan Object (long ID)
-    pub async fn update_external_id(
+    pub fn update_external_id(
         &self,
         object_id: &str,
         body: Option<&crate::models::ConnectExternalIdRequest>,
-    ) -> Result<Response<crate::models::ExternalIdResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::ExternalIdResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::PATCH,
                 {
@@ -883,7 +935,6 @@ impl Client {
             )
             .json(body)
             .send(&[])
-            .await?
             .json()
     }
 
@@ -896,11 +947,13 @@ impl Client {
     /// Parameters:
     ///
     /// - object_id: Object ID (long ID) of WorkSpan object to be updated with integration status
-    pub async fn object_audit(
+    pub fn object_audit(
         &self,
         object_id: &str,
         body: &crate::models::AuditRequest,
-    ) -> Result<Response<crate::models::AuditResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::AuditResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::PATCH,
                 {
@@ -910,7 +963,6 @@ impl Client {
             )
             .json(Some(body))
             .send(&[])
-            .await?
             .json()
     }
 
@@ -919,14 +971,15 @@ impl Client {
     /// List reports
     ///
     /// POST /report/v1/list
-    pub async fn get_report_list(
+    pub fn get_report_list(
         &self,
         body: Option<&crate::models::GetReportListRequest>,
-    ) -> Result<Response<crate::models::GetReportListResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::GetReportListResponse>, Error>,
+    > + '_ {
         self.request(reqwest::Method::POST, format!("{}/report/v1/list", self.base_url))
             .json(body)
             .send(&[])
-            .await?
             .json()
     }
 
@@ -937,11 +990,13 @@ impl Client {
     /// Parameters:
     ///
     /// - report_id: Report Id
-    pub async fn get_report_data(
+    pub fn get_report_data(
         &self,
         report_id: i64,
         body: Option<&crate::models::ReportDataRequest>,
-    ) -> Result<Response<crate::models::ReportDataResponse>, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<crate::models::ReportDataResponse>, Error>,
+    > + '_ {
         self.request(
                 reqwest::Method::POST,
                 {
@@ -951,7 +1006,6 @@ impl Client {
             )
             .json(body)
             .send(&[])
-            .await?
             .json()
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! WorkSpan is a collaborative platform to plan, execute, and drive revenue with partners. Manage your partner programs and partner initiatives on WorkSpan, and connect seamlessly with internal and partner applications. You can integrate your CRM, Partner Center, Collaboration tools and Productivity tools to WorkSpan.
 //!
-//! - [`Client`] calls the API: one async method per operation.
+//! - [`Client`] calls the API: one method per operation, returning its future.
 //! - [`models`] holds the request and response types.
 //! - [`triggers`] holds one type per webhook trigger, for `connector-runtime`.
 //! - [`polling`] holds one type per polling trigger, for `connector-runtime`.

@@ -13,36 +13,120 @@ pub type Eventfilter = String;
 /// Payload of event - schema is fetched dynamically
 pub type WsobjectEventPayload = serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscribeResp {
     /// subscriber_id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriber_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SubscribeResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["subscriber_id"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::SubscribeResp;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct SubscribeResp")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None,);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::SubscribeResp {
+                    subscriber_id: values.0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubscribeResp", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventSubscribeInfo {
     /// subscriber_id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriber_id: Option<String>,
     /// Name assigned to the webhook
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Object Ids for which webhook is registered
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objectids: Option<Vec<String>>,
     /// Events for which webhook is registered
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<Vec<String>>,
     /// Filters for events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<String>,
     /// Integration id used for object events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integraion_id: Option<String>,
     /// Should be 'webhook' for webhook
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriber_type: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for EventSubscribeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "subscriber_id",
+            "name",
+            "objectids",
+            "event",
+            "filters",
+            "integraion_id",
+            "subscriber_type",
+        ];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::EventSubscribeInfo;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct EventSubscribeInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None, None, None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        Some(3) => connector_client::de::value(&mut map, &mut values.3),
+                        Some(4) => connector_client::de::value(&mut map, &mut values.4),
+                        Some(5) => connector_client::de::value(&mut map, &mut values.5),
+                        Some(6) => connector_client::de::value(&mut map, &mut values.6),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::EventSubscribeInfo {
+                    subscriber_id: values.0.unwrap_or_default(),
+                    name: values.1.unwrap_or_default(),
+                    objectids: values.2.unwrap_or_default(),
+                    event: values.3.unwrap_or_default(),
+                    filters: values.4.unwrap_or_default(),
+                    integraion_id: values.5.unwrap_or_default(),
+                    subscriber_type: values.6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("EventSubscribeInfo", FIELDS, Fields)
+    }
 }
 
 /// The spec's defaults; fields without one are empty.
@@ -60,69 +144,218 @@ impl Default for EventSubscribeInfo {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkloadOpportunityResponse {
     /// Integration Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Execution Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Creation time
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for BulkloadOpportunityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["integration_id", "execution_id", "created_at"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::BulkloadOpportunityResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct BulkloadOpportunityResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::BulkloadOpportunityResponse {
+                    integration_id: values.0.unwrap_or_default(),
+                    execution_id: values.1.unwrap_or_default(),
+                    created_at: values.2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("BulkloadOpportunityResponse", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkloadResponse {
     /// Integration Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Execution Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Data Format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_format: Option<String>,
     /// Creation time
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for BulkloadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "integration_id",
+            "execution_id",
+            "data_format",
+            "created_at",
+        ];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::BulkloadResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct BulkloadResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        Some(3) => connector_client::de::value(&mut map, &mut values.3),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::BulkloadResponse {
+                    integration_id: values.0.unwrap_or_default(),
+                    execution_id: values.1.unwrap_or_default(),
+                    data_format: values.2.unwrap_or_default(),
+                    created_at: values.3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("BulkloadResponse", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkloadStatusResponse {
     /// Integration ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Execution ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Status of execution
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BulkloadStatusResponseStatus>,
     /// Number of records that were processed successfully
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub succcess_count: Option<f64>,
     /// Number of records with errors
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
     /// Number of records received
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
     /// Number of records skipped
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_count: Option<f64>,
     /// Timestamp of starting execution
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// Timestamp of completing execution
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// Flag which indicates whether errors will be returned in the response if any
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_errors: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<BulkloadStatusResponseErrorsItem>>,
+}
+
+impl<'de> serde::Deserialize<'de> for BulkloadStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "integration_id",
+            "execution_id",
+            "status",
+            "succcess_count",
+            "error_count",
+            "input_count",
+            "skip_count",
+            "started_at",
+            "completed_at",
+            "include_errors",
+            "errors",
+        ];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::BulkloadStatusResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct BulkloadStatusResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        Some(3) => connector_client::de::value(&mut map, &mut values.3),
+                        Some(4) => connector_client::de::value(&mut map, &mut values.4),
+                        Some(5) => connector_client::de::value(&mut map, &mut values.5),
+                        Some(6) => connector_client::de::value(&mut map, &mut values.6),
+                        Some(7) => connector_client::de::value(&mut map, &mut values.7),
+                        Some(8) => connector_client::de::value(&mut map, &mut values.8),
+                        Some(9) => connector_client::de::value(&mut map, &mut values.9),
+                        Some(10) => connector_client::de::value(&mut map, &mut values.10),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::BulkloadStatusResponse {
+                    integration_id: values.0.unwrap_or_default(),
+                    execution_id: values.1.unwrap_or_default(),
+                    status: values.2.unwrap_or_default(),
+                    succcess_count: values.3.unwrap_or_default(),
+                    error_count: values.4.unwrap_or_default(),
+                    input_count: values.5.unwrap_or_default(),
+                    skip_count: values.6.unwrap_or_default(),
+                    started_at: values.7.unwrap_or_default(),
+                    completed_at: values.8.unwrap_or_default(),
+                    include_errors: values.9.unwrap_or_default(),
+                    errors: values.10.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("BulkloadStatusResponse", FIELDS, Fields)
+    }
 }
 
 /// Status of execution
@@ -178,49 +411,197 @@ impl<'de> serde::Deserialize<'de> for BulkloadStatusResponseStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkloadStatusResponseErrorsItem {
     /// Error message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// ID of the record which failed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The data row which failed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_row: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for BulkloadStatusResponseErrorsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["message", "id", "data_row"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::BulkloadStatusResponseErrorsItem;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct BulkloadStatusResponseErrorsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::BulkloadStatusResponseErrorsItem {
+                    message: values.0.unwrap_or_default(),
+                    id: values.1.unwrap_or_default(),
+                    data_row: values.2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("BulkloadStatusResponseErrorsItem", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalIdResponse {
     /// ID from external system (e.g. CRM)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// WorkSpan Object ID (long ID)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
     /// WorkSpan field name where the external_id from an external system is stored
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for ExternalIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["external_id", "object_id", "field_name"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::ExternalIdResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct ExternalIdResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::ExternalIdResponse {
+                    external_id: values.0.unwrap_or_default(),
+                    object_id: values.1.unwrap_or_default(),
+                    field_name: values.2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ExternalIdResponse", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExternalIdResponse {
     /// Object ID of WorkSpan Object (long ID)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_ids: Option<Vec<GetExternalIdResponseExternalIdsItem>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for GetExternalIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["object_id", "external_ids"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::GetExternalIdResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GetExternalIdResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::GetExternalIdResponse {
+                    object_id: values.0.unwrap_or_default(),
+                    external_ids: values.1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetExternalIdResponse", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExternalIdResponseExternalIdsItem {
     /// WorkSpan field name where the external_id from an external system is stored
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// ID from external system (e.g. CRM)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetExternalIdResponseExternalIdsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["field_name", "external_id"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::GetExternalIdResponseExternalIdsItem;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GetExternalIdResponseExternalIdsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::GetExternalIdResponseExternalIdsItem {
+                    field_name: values.0.unwrap_or_default(),
+                    external_id: values.1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("GetExternalIdResponseExternalIdsItem", FIELDS, Fields)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
@@ -360,31 +741,142 @@ impl<'de> serde::Deserialize<'de> for AuditRequestStatusCode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditResponse {
     /// WorkSpan Object ID (long ID) that was updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
     /// Name of WorkSpan field that was updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// Updates status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for AuditResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["object_id", "field_name", "status_code"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::AuditResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct AuditResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::AuditResponse {
+                    object_id: values.0.unwrap_or_default(),
+                    field_name: values.1.unwrap_or_default(),
+                    status_code: values.2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditResponse", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct ReportListRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<ReportPageDto>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ReportListRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["page"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::ReportListRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct ReportListRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None,);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::ReportListRequest {
+                    page: values.0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReportListRequest", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PageDto {
     #[serde(default)]
     pub number: i64,
     #[serde(default)]
     pub size: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for PageDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::PageDto;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct PageDto")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::PageDto {
+                    number: values.0.unwrap_or_default(),
+                    size: values.1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PageDto", FIELDS, Fields)
+    }
 }
 
 /// The spec's defaults; fields without one are empty.
@@ -397,7 +889,7 @@ impl Default for PageDto {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct ReportListResponse {
     #[serde(rename = "endOfList", default, skip_serializing_if = "Option::is_none")]
     pub end_of_list: Option<bool>,
@@ -405,7 +897,45 @@ pub struct ReportListResponse {
     pub results: Option<Vec<ReportBaseDto>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for ReportListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["endOfList", "results"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::ReportListResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct ReportListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::ReportListResponse {
+                    end_of_list: values.0.unwrap_or_default(),
+                    results: values.1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReportListResponse", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct PersonBaseDto {
     #[serde(default)]
     pub id: String,
@@ -413,7 +943,45 @@ pub struct PersonBaseDto {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for PersonBaseDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::PersonBaseDto;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct PersonBaseDto")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::PersonBaseDto {
+                    id: values.0.unwrap_or_default(),
+                    name: values.1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PersonBaseDto", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
 pub struct ReportBaseDto {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -431,6 +999,65 @@ pub struct ReportBaseDto {
     pub name: String,
     #[serde(rename = "reportStatus", default, skip_serializing_if = "Option::is_none")]
     pub report_status: Option<ReportBaseDtoReportStatus>,
+}
+
+impl<'de> serde::Deserialize<'de> for ReportBaseDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "createdAt",
+            "createdBy",
+            "description",
+            "id",
+            "modifiedAt",
+            "modifiedBy",
+            "name",
+            "reportStatus",
+        ];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::ReportBaseDto;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct ReportBaseDto")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None, None, None, None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        Some(3) => connector_client::de::value(&mut map, &mut values.3),
+                        Some(4) => connector_client::de::value(&mut map, &mut values.4),
+                        Some(5) => connector_client::de::value(&mut map, &mut values.5),
+                        Some(6) => connector_client::de::value(&mut map, &mut values.6),
+                        Some(7) => connector_client::de::value(&mut map, &mut values.7),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::ReportBaseDto {
+                    created_at: values.0.unwrap_or_default(),
+                    created_by: values.1.unwrap_or_default(),
+                    description: values.2.unwrap_or_default(),
+                    id: values.3.unwrap_or_default(),
+                    modified_at: values.4.unwrap_or_default(),
+                    modified_by: values.5.unwrap_or_default(),
+                    name: values.6.unwrap_or_default(),
+                    report_status: values.7.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReportBaseDto", FIELDS, Fields)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -485,12 +1112,50 @@ impl<'de> serde::Deserialize<'de> for ReportBaseDtoReportStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportPageDto {
     #[serde(default)]
     pub number: i64,
     #[serde(default)]
     pub size: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for ReportPageDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number", "size"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::ReportPageDto;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct ReportPageDto")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::ReportPageDto {
+                    number: values.0.unwrap_or_default(),
+                    size: values.1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReportPageDto", FIELDS, Fields)
+    }
 }
 
 /// The spec's defaults; fields without one are empty.
@@ -511,14 +1176,51 @@ pub struct ReportDataRequest {
     pub page: Option<ReportPageDto>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportDataResponse {
-    #[serde(rename = "endOfList", default, skip_serializing_if = "Option::is_none")]
     pub end_of_list: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for ReportDataResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["endOfList", "results", "version"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::ReportDataResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct ReportDataResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::ReportDataResponse {
+                    end_of_list: values.0.unwrap_or_default(),
+                    results: values.1.unwrap_or_default(),
+                    version: values.2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReportDataResponse", FIELDS, Fields)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, Default)]
@@ -830,42 +1532,231 @@ pub struct SubscribeRequestWebhookSettings {
     pub callback_url: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventSchemaResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for GetEventSchemaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["schema"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::GetEventSchemaResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GetEventSchemaResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None,);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::GetEventSchemaResponse {
+                    schema: values.0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetEventSchemaResponse", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<GetEventListResponseEventsItem>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for GetEventListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["events"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::GetEventListResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GetEventListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None,);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::GetEventListResponse {
+                    events: values.0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetEventListResponse", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventListResponseEventsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for GetEventListResponseEventsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["description", "name"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::GetEventListResponseEventsItem;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GetEventListResponseEventsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::GetEventListResponseEventsItem {
+                    description: values.0.unwrap_or_default(),
+                    name: values.1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetEventListResponseEventsItem", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetIntegrationListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integrations: Option<Vec<GetIntegrationListResponseIntegrationsItem>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+impl<'de> serde::Deserialize<'de> for GetIntegrationListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["integrations"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::GetIntegrationListResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GetIntegrationListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None,);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::GetIntegrationListResponse {
+                    integrations: values.0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetIntegrationListResponse", FIELDS, Fields)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetIntegrationListResponseIntegrationsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetIntegrationListResponseIntegrationsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "integration_id",
+            "integration_type",
+            "description",
+            "name",
+        ];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::GetIntegrationListResponseIntegrationsItem;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GetIntegrationListResponseIntegrationsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None, None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        Some(2) => connector_client::de::value(&mut map, &mut values.2),
+                        Some(3) => connector_client::de::value(&mut map, &mut values.3),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::GetIntegrationListResponseIntegrationsItem {
+                    integration_id: values.0.unwrap_or_default(),
+                    integration_type: values.1.unwrap_or_default(),
+                    description: values.2.unwrap_or_default(),
+                    name: values.3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetIntegrationListResponseIntegrationsItem",
+                FIELDS,
+                Fields,
+            )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1262,14 +2153,50 @@ pub struct GetReportListRequestPage {
     pub size: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetReportListResponse {
     /// id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetReportListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name"];
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = self::GetReportListResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GetReportListResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = (None, None);
+                while let Some(key) = map
+                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => connector_client::de::value(&mut map, &mut values.0),
+                        Some(1) => connector_client::de::value(&mut map, &mut values.1),
+                        _ => connector_client::de::skip(&mut map),
+                    }?;
+                }
+                Ok(self::GetReportListResponse {
+                    id: values.0.unwrap_or_default(),
+                    name: values.1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetReportListResponse", FIELDS, Fields)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
