@@ -16,12 +16,68 @@
 use serde::de::{DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
 
-/// Reads a map key as the index of a field in `fields` (wire names), `None` for a key the
-/// struct does not declare. Borrows the key when the format can; never allocates.
-#[derive(Debug, Clone, Copy)]
-pub struct FieldIndex(pub &'static [&'static str]);
+/// Reads a struct's keys as indexes of its fields (wire names, in declaration order); `None`
+/// for a key the struct does not declare. Borrows the key when the format can and never
+/// allocates. A key is first compared with the field after the one found last, so an object
+/// whose keys come in the schema's order (as servers usually write them) costs one comparison a
+/// key; any other key is a binary search of the names (`by_name`: the indexes of `fields` in
+/// the byte order of their names, which the generator writes beside them).
+#[derive(Debug, Clone)]
+pub struct Keys {
+    fields: &'static [&'static str],
+    by_name: &'static [usize],
+    next: usize,
+}
 
-impl<'de> DeserializeSeed<'de> for FieldIndex {
+impl Keys {
+    /// Keys of a struct whose fields' wire names are `fields`, sorted by `by_name`.
+    pub fn new(fields: &'static [&'static str], by_name: &'static [usize]) -> Self {
+        Self {
+            fields,
+            by_name,
+            next: 0,
+        }
+    }
+
+    /// The next key: `None` at the end of the map, `Some(None)` for an undeclared key.
+    pub fn next<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+    ) -> Result<Option<Option<usize>>, A::Error> {
+        let key = map.next_key_seed(FieldIndex { keys: self })?;
+        if let Some(Some(index)) = key {
+            self.next = index + 1;
+        }
+        Ok(key)
+    }
+
+    fn find(&self, key: &[u8]) -> Option<usize> {
+        if self
+            .fields
+            .get(self.next)
+            .is_some_and(|name| name.as_bytes() == key)
+        {
+            return Some(self.next);
+        }
+        let fields = self.fields;
+        self.by_name
+            .binary_search_by(|index| {
+                fields
+                    .get(*index)
+                    .map_or(std::cmp::Ordering::Greater, |name| name.as_bytes().cmp(key))
+            })
+            .ok()
+            .and_then(|at| self.by_name.get(at))
+            .copied()
+    }
+}
+
+/// One key, looked up in its struct's [`Keys`].
+struct FieldIndex<'a> {
+    keys: &'a Keys,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldIndex<'_> {
     type Value = Option<usize>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -29,7 +85,7 @@ impl<'de> DeserializeSeed<'de> for FieldIndex {
     }
 }
 
-impl<'de> Visitor<'de> for FieldIndex {
+impl<'de> Visitor<'de> for FieldIndex<'_> {
     type Value = Option<usize>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -37,18 +93,18 @@ impl<'de> Visitor<'de> for FieldIndex {
     }
 
     fn visit_str<E: Error>(self, key: &str) -> Result<Self::Value, E> {
-        Ok(self.0.iter().position(|name| *name == key))
+        Ok(self.keys.find(key.as_bytes()))
     }
 
     fn visit_bytes<E: Error>(self, key: &[u8]) -> Result<Self::Value, E> {
-        Ok(self.0.iter().position(|name| name.as_bytes() == key))
+        Ok(self.keys.find(key))
     }
 
     // Formats that number fields (the derive accepts these too).
     fn visit_u64<E: Error>(self, index: u64) -> Result<Self::Value, E> {
         Ok(usize::try_from(index)
             .ok()
-            .filter(|index| *index < self.0.len()))
+            .filter(|index| *index < self.keys.fields.len()))
     }
 }
 
@@ -117,6 +173,7 @@ mod tests {
     impl<'de> serde::Deserialize<'de> for Sample {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             const FIELDS: &[&str] = &["id", "full-name", "note", "tags"];
+            const BY_NAME: &[usize] = &[1, 0, 2, 3];
             struct Fields;
             impl<'de> Visitor<'de> for Fields {
                 type Value = Sample;
@@ -125,7 +182,8 @@ mod tests {
                 }
                 fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                     let mut values = (None, None, None, None);
-                    while let Some(key) = map.next_key_seed(FieldIndex(FIELDS))? {
+                    let mut keys = Keys::new(FIELDS, BY_NAME);
+                    while let Some(key) = keys.next(&mut map)? {
                         match key {
                             Some(0) => value(&mut map, &mut values.0),
                             Some(1) => value(&mut map, &mut values.1),
@@ -161,6 +219,16 @@ mod tests {
                 tags: vec!["x".into()]
             }
         );
+    }
+
+    #[test]
+    fn keys_out_of_order_and_repeated_are_found() {
+        let sample: Sample = serde_json::from_str(
+            r#"{"tags": ["x"], "id": 1, "tags": ["y"], "full-name": "z", "id": 2}"#,
+        )
+        .unwrap();
+        assert_eq!((sample.id, sample.name.as_str()), (2, "z"));
+        assert_eq!(sample.tags, vec!["y".to_owned()]);
     }
 
     #[test]

@@ -94,6 +94,8 @@ pub struct TypeContext {
     /// Implement `Deserialize` by `#[derive]` (structs with a flattened field) rather than by
     /// the template's own `visit_map`.
     pub derive_deserialize: bool,
+    /// Indexes of `fields` in the byte order of their wire names (for `connector_client::de`).
+    pub fields_by_name: Vec<usize>,
     /// Rust literal of the type's name (serde's struct name).
     pub name_literal: String,
     /// Rust literal of what a hand-written visitor expects (`struct Name`).
@@ -234,6 +236,7 @@ fn type_context(
         serialize: def.serialize,
         deserialize: def.deserialize,
         derive_deserialize: false,
+        fields_by_name: Vec::new(),
         name_literal: string_literal(&def.name),
         expecting: string_literal(&format!("struct {}", def.name)),
         fields: Vec::new(),
@@ -288,6 +291,13 @@ fn type_context(
                     absent_is_default: true,
                 });
             }
+            let mut by_name: Vec<(usize, &str)> = fields
+                .iter()
+                .enumerate()
+                .map(|(index, f)| (index, f.wire.as_str()))
+                .collect();
+            by_name.sort_by(|a, b| a.1.as_bytes().cmp(b.1.as_bytes()));
+            context.fields_by_name = by_name.into_iter().map(|(index, _)| index).collect();
             // The derive only where a field is flattened; elsewhere the template writes a lean
             // `visit_map` on `connector_client::de` (see there why).
             context.derive_deserialize = def.deserialize && additional.is_some();

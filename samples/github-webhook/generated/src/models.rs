@@ -97,6 +97,7 @@ impl<'de> serde::Deserialize<'de> for WebhookCreationResponse {
             "created_at",
             "updated_at",
         ];
+        const BY_NAME: &[usize] = &[4, 6, 7, 5, 0, 3, 2, 8, 1];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::WebhookCreationResponse;
@@ -111,9 +112,8 @@ impl<'de> serde::Deserialize<'de> for WebhookCreationResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None, None, None, None, None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -155,6 +155,7 @@ impl<'de> serde::Deserialize<'de> for WebhookCreationResponseConfig {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url", "content_type"];
+        const BY_NAME: &[usize] = &[1, 0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::WebhookCreationResponseConfig;
@@ -169,9 +170,8 @@ impl<'de> serde::Deserialize<'de> for WebhookCreationResponseConfig {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -247,6 +247,7 @@ impl<'de> serde::Deserialize<'de> for WebhookPushResponse {
             "zen",
             "hook_id",
         ];
+        const BY_NAME: &[usize] = &[2, 1, 10, 3, 4, 5, 6, 11, 13, 8, 0, 7, 9, 12];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::WebhookPushResponse;
@@ -276,9 +277,8 @@ impl<'de> serde::Deserialize<'de> for WebhookPushResponse {
                     None,
                     None,
                 );
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -345,6 +345,7 @@ impl<'de> serde::Deserialize<'de> for Repository {
             "html_url",
             "default_branch",
         ];
+        const BY_NAME: &[usize] = &[4, 2, 3, 0, 1];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::Repository;
@@ -359,9 +360,8 @@ impl<'de> serde::Deserialize<'de> for Repository {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -398,6 +398,7 @@ impl<'de> serde::Deserialize<'de> for Pusher {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "email"];
+        const BY_NAME: &[usize] = &[1, 0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::Pusher;
@@ -412,9 +413,8 @@ impl<'de> serde::Deserialize<'de> for Pusher {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -445,6 +445,7 @@ impl<'de> serde::Deserialize<'de> for Sender {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["login", "id", "html_url"];
+        const BY_NAME: &[usize] = &[2, 1, 0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::Sender;
@@ -459,9 +460,8 @@ impl<'de> serde::Deserialize<'de> for Sender {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -501,6 +501,7 @@ impl<'de> serde::Deserialize<'de> for Commit {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "message", "timestamp", "url", "author"];
+        const BY_NAME: &[usize] = &[4, 0, 1, 2, 3];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::Commit;
@@ -515,9 +516,8 @@ impl<'de> serde::Deserialize<'de> for Commit {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -553,6 +553,7 @@ impl<'de> serde::Deserialize<'de> for CommitAuthor {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "email", "username"];
+        const BY_NAME: &[usize] = &[1, 0, 2];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::CommitAuthor;
@@ -567,9 +568,8 @@ impl<'de> serde::Deserialize<'de> for CommitAuthor {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),

@@ -14,6 +14,7 @@ impl<'de> serde::Deserialize<'de> for PersonCreateEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["person"];
+        const BY_NAME: &[usize] = &[0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::PersonCreateEvent;
@@ -28,9 +29,8 @@ impl<'de> serde::Deserialize<'de> for PersonCreateEvent {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None,);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         _ => connector_client::de::skip(&mut map),
@@ -67,6 +67,7 @@ impl<'de> serde::Deserialize<'de> for PersonCreateEventPerson {
             "middle_name",
             "last_name",
         ];
+        const BY_NAME: &[usize] = &[2, 3, 0, 5, 4, 1];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::PersonCreateEventPerson;
@@ -81,9 +82,8 @@ impl<'de> serde::Deserialize<'de> for PersonCreateEventPerson {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None, None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),

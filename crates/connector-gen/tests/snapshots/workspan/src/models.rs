@@ -24,6 +24,7 @@ impl<'de> serde::Deserialize<'de> for SubscribeResp {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["subscriber_id"];
+        const BY_NAME: &[usize] = &[0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::SubscribeResp;
@@ -38,9 +39,8 @@ impl<'de> serde::Deserialize<'de> for SubscribeResp {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None,);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         _ => connector_client::de::skip(&mut map),
@@ -86,6 +86,7 @@ impl<'de> serde::Deserialize<'de> for EventSubscribeInfo {
             "integraion_id",
             "subscriber_type",
         ];
+        const BY_NAME: &[usize] = &[3, 4, 5, 1, 2, 0, 6];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::EventSubscribeInfo;
@@ -100,9 +101,8 @@ impl<'de> serde::Deserialize<'de> for EventSubscribeInfo {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None, None, None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -159,6 +159,7 @@ impl<'de> serde::Deserialize<'de> for BulkloadOpportunityResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["integration_id", "execution_id", "created_at"];
+        const BY_NAME: &[usize] = &[2, 1, 0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::BulkloadOpportunityResponse;
@@ -173,9 +174,8 @@ impl<'de> serde::Deserialize<'de> for BulkloadOpportunityResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -216,6 +216,7 @@ impl<'de> serde::Deserialize<'de> for BulkloadResponse {
             "data_format",
             "created_at",
         ];
+        const BY_NAME: &[usize] = &[3, 2, 1, 0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::BulkloadResponse;
@@ -230,9 +231,8 @@ impl<'de> serde::Deserialize<'de> for BulkloadResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -295,6 +295,7 @@ impl<'de> serde::Deserialize<'de> for BulkloadStatusResponse {
             "include_errors",
             "errors",
         ];
+        const BY_NAME: &[usize] = &[8, 4, 10, 1, 9, 5, 0, 6, 7, 2, 3];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::BulkloadStatusResponse;
@@ -321,9 +322,8 @@ impl<'de> serde::Deserialize<'de> for BulkloadStatusResponse {
                     None,
                     None,
                 );
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -426,6 +426,7 @@ impl<'de> serde::Deserialize<'de> for BulkloadStatusResponseErrorsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["message", "id", "data_row"];
+        const BY_NAME: &[usize] = &[2, 1, 0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::BulkloadStatusResponseErrorsItem;
@@ -440,9 +441,8 @@ impl<'de> serde::Deserialize<'de> for BulkloadStatusResponseErrorsItem {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -477,6 +477,7 @@ impl<'de> serde::Deserialize<'de> for ExternalIdResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["external_id", "object_id", "field_name"];
+        const BY_NAME: &[usize] = &[0, 2, 1];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::ExternalIdResponse;
@@ -491,9 +492,8 @@ impl<'de> serde::Deserialize<'de> for ExternalIdResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -524,6 +524,7 @@ impl<'de> serde::Deserialize<'de> for GetExternalIdResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["object_id", "external_ids"];
+        const BY_NAME: &[usize] = &[1, 0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::GetExternalIdResponse;
@@ -538,9 +539,8 @@ impl<'de> serde::Deserialize<'de> for GetExternalIdResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -570,6 +570,7 @@ impl<'de> serde::Deserialize<'de> for GetExternalIdResponseExternalIdsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["field_name", "external_id"];
+        const BY_NAME: &[usize] = &[1, 0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::GetExternalIdResponseExternalIdsItem;
@@ -584,9 +585,8 @@ impl<'de> serde::Deserialize<'de> for GetExternalIdResponseExternalIdsItem {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -756,6 +756,7 @@ impl<'de> serde::Deserialize<'de> for AuditResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["object_id", "field_name", "status_code"];
+        const BY_NAME: &[usize] = &[1, 0, 2];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::AuditResponse;
@@ -770,9 +771,8 @@ impl<'de> serde::Deserialize<'de> for AuditResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -802,6 +802,7 @@ impl<'de> serde::Deserialize<'de> for ReportListRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["page"];
+        const BY_NAME: &[usize] = &[0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::ReportListRequest;
@@ -816,9 +817,8 @@ impl<'de> serde::Deserialize<'de> for ReportListRequest {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None,);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         _ => connector_client::de::skip(&mut map),
@@ -846,6 +846,7 @@ impl<'de> serde::Deserialize<'de> for PageDto {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
+        const BY_NAME: &[usize] = &[0, 1];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::PageDto;
@@ -860,9 +861,8 @@ impl<'de> serde::Deserialize<'de> for PageDto {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -902,6 +902,7 @@ impl<'de> serde::Deserialize<'de> for ReportListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["endOfList", "results"];
+        const BY_NAME: &[usize] = &[0, 1];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::ReportListResponse;
@@ -916,9 +917,8 @@ impl<'de> serde::Deserialize<'de> for ReportListResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -948,6 +948,7 @@ impl<'de> serde::Deserialize<'de> for PersonBaseDto {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "name"];
+        const BY_NAME: &[usize] = &[0, 1];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::PersonBaseDto;
@@ -962,9 +963,8 @@ impl<'de> serde::Deserialize<'de> for PersonBaseDto {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -1015,6 +1015,7 @@ impl<'de> serde::Deserialize<'de> for ReportBaseDto {
             "name",
             "reportStatus",
         ];
+        const BY_NAME: &[usize] = &[0, 1, 2, 3, 4, 5, 6, 7];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::ReportBaseDto;
@@ -1029,9 +1030,8 @@ impl<'de> serde::Deserialize<'de> for ReportBaseDto {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None, None, None, None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -1125,6 +1125,7 @@ impl<'de> serde::Deserialize<'de> for ReportPageDto {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
+        const BY_NAME: &[usize] = &[0, 1];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::ReportPageDto;
@@ -1139,9 +1140,8 @@ impl<'de> serde::Deserialize<'de> for ReportPageDto {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -1188,6 +1188,7 @@ impl<'de> serde::Deserialize<'de> for ReportDataResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["endOfList", "results", "version"];
+        const BY_NAME: &[usize] = &[0, 1, 2];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::ReportDataResponse;
@@ -1202,9 +1203,8 @@ impl<'de> serde::Deserialize<'de> for ReportDataResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -1542,6 +1542,7 @@ impl<'de> serde::Deserialize<'de> for GetEventSchemaResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["schema"];
+        const BY_NAME: &[usize] = &[0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::GetEventSchemaResponse;
@@ -1556,9 +1557,8 @@ impl<'de> serde::Deserialize<'de> for GetEventSchemaResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None,);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         _ => connector_client::de::skip(&mut map),
@@ -1583,6 +1583,7 @@ impl<'de> serde::Deserialize<'de> for GetEventListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["events"];
+        const BY_NAME: &[usize] = &[0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::GetEventListResponse;
@@ -1597,9 +1598,8 @@ impl<'de> serde::Deserialize<'de> for GetEventListResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None,);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         _ => connector_client::de::skip(&mut map),
@@ -1625,6 +1625,7 @@ impl<'de> serde::Deserialize<'de> for GetEventListResponseEventsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["description", "name"];
+        const BY_NAME: &[usize] = &[0, 1];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::GetEventListResponseEventsItem;
@@ -1639,9 +1640,8 @@ impl<'de> serde::Deserialize<'de> for GetEventListResponseEventsItem {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -1668,6 +1668,7 @@ impl<'de> serde::Deserialize<'de> for GetIntegrationListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["integrations"];
+        const BY_NAME: &[usize] = &[0];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::GetIntegrationListResponse;
@@ -1682,9 +1683,8 @@ impl<'de> serde::Deserialize<'de> for GetIntegrationListResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None,);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         _ => connector_client::de::skip(&mut map),
@@ -1717,6 +1717,7 @@ impl<'de> serde::Deserialize<'de> for GetIntegrationListResponseIntegrationsItem
             "description",
             "name",
         ];
+        const BY_NAME: &[usize] = &[2, 0, 1, 3];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::GetIntegrationListResponseIntegrationsItem;
@@ -1731,9 +1732,8 @@ impl<'de> serde::Deserialize<'de> for GetIntegrationListResponseIntegrationsItem
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None, None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
@@ -2166,6 +2166,7 @@ impl<'de> serde::Deserialize<'de> for GetReportListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "name"];
+        const BY_NAME: &[usize] = &[0, 1];
         struct Fields;
         impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = self::GetReportListResponse;
@@ -2180,9 +2181,8 @@ impl<'de> serde::Deserialize<'de> for GetReportListResponse {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut values = (None, None);
-                while let Some(key) = map
-                    .next_key_seed(connector_client::de::FieldIndex(FIELDS))?
-                {
+                let mut keys = connector_client::de::Keys::new(FIELDS, BY_NAME);
+                while let Some(key) = keys.next(&mut map)? {
                     match key {
                         Some(0) => connector_client::de::value(&mut map, &mut values.0),
                         Some(1) => connector_client::de::value(&mut map, &mut values.1),
