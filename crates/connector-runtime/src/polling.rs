@@ -48,17 +48,20 @@ use crate::store::{
 use crate::subscriptions::CachedSubscription;
 use crate::{PollingTrigger, RequestSpec, SubscriptionId};
 
-/// Pages followed within one poll at most, so a link cycle cannot hold a poll forever. A poll
-/// with more pages stores nothing and is retried: the answer's `Location` is the state after
-/// *all* its pages, so advancing to it with pages unread would skip their items.
+/// Pages read in one poll at most. An answer with more is read in chunks: the items of a chunk
+/// are stored with a cursor on the next page and, beside it, the answer's `Location` (the
+/// state after *all* its pages, which must not be reached with pages unread), and the next
+/// chunk is polled at once. So a trigger any number of pages behind catches up, and memory per
+/// poll stays bounded.
 const MAX_PAGES_PER_POLL: usize = 1000;
 
 /// What one poll came to.
 enum Outcome {
-    /// New data (maybe none) and where the next poll goes.
+    /// New data (maybe none) and where the next poll goes: the next request, and while an
+    /// answer's pages are read in chunks, where to go after its last page.
     Answered {
         items: Vec<NewDelivery>,
-        next_request: RequestSpec,
+        next: Box<NextCursor>,
         retry_after: Option<Duration>,
     },
     /// Try again per the retry policy; the cursor stays.
@@ -68,6 +71,21 @@ enum Outcome {
     },
     /// The API refused the poll for good: the subscription fails.
     Refused { status: u16, body: String },
+}
+
+/// Where the next poll of a subscription goes, as a poll's commit stores it.
+struct NextCursor {
+    request: RequestSpec,
+    after_pages: Option<RequestSpec>,
+}
+
+/// The request for a next-page link (a plain GET: the link carries its own state).
+fn page_request(url: String) -> RequestSpec {
+    RequestSpec {
+        method: "GET".to_owned(),
+        url,
+        ..RequestSpec::default()
+    }
 }
 
 impl HostInner {
@@ -140,11 +158,11 @@ impl HostInner {
         match outcome {
             Outcome::Answered {
                 items,
-                next_request,
+                next,
                 retry_after,
             } => {
                 let next_poll = now_ms() + retry_after.map(millis).unwrap_or(interval);
-                self.commit_poll(&poll, cursor, items, next_request, next_poll, &registration)
+                self.commit_poll(&poll, cursor, items, *next, next_poll, &registration)
                     .await;
             }
             Outcome::Retry {
@@ -185,39 +203,67 @@ impl HostInner {
             Err(outcome) => return outcome,
         };
         if !is_success(answer.status) {
+            if cursor.after_pages.is_some() {
+                // A page of a chunked answer, as a page within one poll: tried again.
+                return Outcome::Retry {
+                    reason: format!("next page answered {}", answer.status),
+                    retry_after: None,
+                };
+            }
             return Outcome::Refused {
                 status: answer.status,
                 body: truncate(&answer.body),
             };
         }
-        let location = answer
-            .headers
-            .get(LOCATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| answer.url.join(value.trim()).ok());
-        let next_request = match location {
-            Some(url) => RequestSpec {
-                method: "GET".to_owned(),
-                url: url.to_string(),
-                query: Vec::new(),
-                headers: request.headers.clone(),
-                body: None,
-            },
-            None => request.clone(),
+        // Where polling goes once this answer's pages are read: the Location stored with the
+        // pages of a chunked answer, else this answer's Location, else the same request.
+        let after = match &cursor.after_pages {
+            Some(after) => after.clone(),
+            None => {
+                let location = answer
+                    .headers
+                    .get(LOCATION)
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| answer.url.join(value.trim()).ok());
+                match location {
+                    Some(url) => RequestSpec {
+                        method: "GET".to_owned(),
+                        url: url.to_string(),
+                        query: Vec::new(),
+                        headers: request.headers.clone(),
+                        body: None,
+                    },
+                    None => request.clone(),
+                }
+            }
         };
         let retry_after = retry_after(&answer.headers, SystemTime::now());
-        let items = if answer.status == 202 || answer.body.trim().is_empty() {
-            Vec::new()
+        let (items, more) = if answer.status == 202 || answer.body.trim().is_empty() {
+            (Vec::new(), None)
         } else {
             match self.collect_items(id, answer, connection, shape).await {
-                Ok(items) => items,
+                Ok(chunk) => chunk,
                 Err(outcome) => return outcome,
             }
         };
-        Outcome::Answered {
-            items,
-            next_request,
-            retry_after,
+        match more {
+            // Pages remain: store this chunk, then read the next one at once.
+            Some(next_page) => Outcome::Answered {
+                items,
+                next: Box::new(NextCursor {
+                    request: page_request(next_page),
+                    after_pages: Some(after),
+                }),
+                retry_after: Some(Duration::ZERO),
+            },
+            None => Outcome::Answered {
+                items,
+                next: Box::new(NextCursor {
+                    request: after,
+                    after_pages: None,
+                }),
+                retry_after,
+            },
         }
     }
 
@@ -258,14 +304,15 @@ impl HostInner {
         }
     }
 
-    /// The items of a 200 answer and of the pages its next links lead to.
+    /// The items of a 200 answer and of the pages its next links lead to, up to
+    /// [`MAX_PAGES_PER_POLL`] pages; with the next page's URL when more remain.
     async fn collect_items(
         &self,
         id: &SubscriptionId,
         answer: Answer,
         connection: &Connection,
         shape: &PollShape,
-    ) -> std::result::Result<Vec<NewDelivery>, Outcome> {
+    ) -> std::result::Result<(Vec<NewDelivery>, Option<String>), Outcome> {
         let headers: Vec<(String, String)> = answer
             .headers
             .iter()
@@ -279,6 +326,7 @@ impl HostInner {
         let headers_json = headers_to_json(&headers);
         let mut values = Vec::new();
         let mut page = answer;
+        let mut more = None;
         for pages in 1.. {
             let mut body: Value = serde_json::from_str(&page.body).map_err(|e| Outcome::Retry {
                 reason: format!("the answer is not JSON: {e}"),
@@ -297,17 +345,10 @@ impl HostInner {
                 break;
             };
             if pages >= MAX_PAGES_PER_POLL {
-                return Err(Outcome::Retry {
-                    reason: format!("more than {MAX_PAGES_PER_POLL} pages in one poll"),
-                    retry_after: None,
-                });
+                more = Some(next);
+                break;
             }
-            let request = RequestSpec {
-                method: "GET".to_owned(),
-                url: next,
-                ..RequestSpec::default()
-            };
-            page = self.send_poll(&request, connection).await?;
+            page = self.send_poll(&page_request(next), connection).await?;
             if !is_success(page.status) {
                 return Err(Outcome::Retry {
                     reason: format!("next page answered {}", page.status),
@@ -315,7 +356,7 @@ impl HostInner {
                 });
             }
         }
-        Ok(values
+        let items = values
             .into_iter()
             .map(|value| {
                 let delivery_id = shape
@@ -331,7 +372,8 @@ impl HostInner {
                     lease: Some(self.inbox.lease()),
                 }
             })
-            .collect())
+            .collect();
+        Ok((items, more))
     }
 
     /// Store the poll's items and advance the cursor in one transaction, then dispatch the
@@ -341,14 +383,19 @@ impl HostInner {
         poll: &DuePoll,
         cursor: PollState,
         items: Vec<NewDelivery>,
-        next_request: RequestSpec,
+        next: NextCursor,
         next_poll_ms: i64,
         registration: &Registration,
     ) {
         let pollers = &self.pollers;
         let lease_ttl = millis(pollers.options.lease_ttl);
+        let NextCursor {
+            request: next_request,
+            after_pages,
+        } = next;
         let unchanged = items.is_empty()
             && next_request == cursor.next_request
+            && after_pages == cursor.after_pages
             && cursor.lease_until_ms >= next_poll_ms + lease_ttl / 2;
         if unchanged {
             // Nothing to store: no write at all for a quiet poll.
@@ -360,6 +407,7 @@ impl HostInner {
             expected_version: cursor.version,
             owner: pollers.owner.to_string(),
             next_request,
+            after_pages,
             next_poll_ms,
             lease_until_ms: next_poll_ms + lease_ttl,
             items,
@@ -371,6 +419,7 @@ impl HostInner {
             .collect();
         let next_cursor = PollState {
             next_request: commit.next_request.clone(),
+            after_pages: commit.after_pages.clone(),
             next_poll_ms,
             lease_until_ms: commit.lease_until_ms,
             lease_owner: Some(commit.owner.clone()),

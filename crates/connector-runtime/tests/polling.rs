@@ -410,19 +410,36 @@ async fn first_polls_are_spread_rather_than_fired_in_the_same_millisecond() {
 }
 
 #[tokio::test]
-async fn a_backlog_of_many_pages_is_read_whole_before_the_state_advances() {
+async fn a_backlog_of_more_pages_than_one_poll_reads_arrives_in_chunks_and_none_twice() {
     let api = PollingApi::start(AnswerShape::Pages { page_size: 1 })
         .await
         .unwrap();
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created").with_interval(Duration::from_millis(300));
     let mut received = register_events(&host, &trigger, &api);
-    host.enable(&trigger).await.unwrap();
+    let id = host.enable(&trigger).await.unwrap();
     started(&api).await;
-    // More pages than one poll used to follow (100): all of them arrive, none twice.
-    let ids = api.add_events(150);
-    let items = take(&mut received, 150).await;
+    // 2,500 pages of one item: one poll reads 1,000, so three chunks. Every item arrives once,
+    // and the state moves to the answer's Location only after the last page.
+    let ids = api.add_events(2_500);
+    let items = take(&mut received, 2_500).await;
     assert_eq!(items.iter().map(|c| c.body.id).collect::<Vec<_>>(), ids);
     assert_quiet(&mut received).await;
+    let stored = host.store().poll_state(&id).await.unwrap().unwrap();
+    assert_eq!(stored.after_pages, None, "the last chunk cleared it");
+    let last = ids.last().copied().unwrap_or_default();
+    assert!(
+        stored
+            .next_request
+            .url
+            .ends_with(&format!("triggerState={last}")),
+        "{}",
+        stored.next_request.url
+    );
+    let states: Vec<u64> = api.polls().iter().filter_map(|p| p.state).collect();
+    assert!(
+        states.windows(2).all(|w| w[0] <= w[1]),
+        "the state never goes backwards"
+    );
     host.shutdown().await;
 }

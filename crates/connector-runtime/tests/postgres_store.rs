@@ -66,11 +66,11 @@ async fn a_version_1_database_with_rows_is_migrated_to_the_history_and_polling_s
     let url = cluster.create_database("old").unwrap();
     assert_eq!(
         PostgresStore::SCHEMA_VERSION,
-        4,
+        5,
         "numbered as SQLite's versions"
     );
     // Version 1 as the first PostgreSQL release left it: today's schema without what
-    // versions 3 and 4 add, holding a subscription and two callbacks.
+    // versions 3 to 5 add, holding a subscription and two callbacks.
     drop(PostgresStore::connect(&url).await.unwrap());
     cluster
         .sql_in(
@@ -92,7 +92,7 @@ async fn a_version_1_database_with_rows_is_migrated_to_the_history_and_polling_s
         cluster
             .sql_in("old", "SELECT version FROM schema_version")
             .unwrap(),
-        "4"
+        "5"
     );
     let query = DeliveryQuery {
         list: ListQuery {

@@ -581,6 +581,7 @@ fn poll_commit(
         expected_version: version,
         owner: owner.into(),
         next_request: poll_request(url),
+        after_pages: None,
         next_poll_ms: 10,
         lease_until_ms: 100,
         items: items.iter().map(|item| delivery(id, Some(item))).collect(),
@@ -661,6 +662,33 @@ pub async fn poll_commits_need_the_lease_and_the_version(store: Arc<dyn Store>) 
             .await
             .expect("commit"),
     );
+    // While an answer's pages are read in chunks, the request after its last page is kept
+    // beside the next page; the commit of the last chunk clears it.
+    let mut chunk = poll_commit(&id, 3, "b", "http://a/page-2", &["p"]);
+    chunk.after_pages = Some(poll_request("http://a/s4"));
+    let outcome = store.commit_poll(chunk).await.expect("commit");
+    assert!(
+        matches!(outcome, PollCommitOutcome::Committed { version: 4, .. }),
+        "{outcome:?}"
+    );
+    let state = store.poll_state(&id).await.expect("get").expect("cursor");
+    assert_eq!(
+        (
+            state.next_request.url.as_str(),
+            state.after_pages.as_ref().map(|r| r.url.as_str())
+        ),
+        ("http://a/page-2", Some("http://a/s4"))
+    );
+    let outcome = store
+        .commit_poll(poll_commit(&id, 4, "b", "http://a/s4", &[]))
+        .await
+        .expect("commit");
+    assert!(
+        matches!(outcome, PollCommitOutcome::Committed { version: 5, .. }),
+        "{outcome:?}"
+    );
+    let state = store.poll_state(&id).await.expect("get").expect("cursor");
+    assert_eq!(state.after_pages, None);
     assert_eq!(store.poll_states().await.expect("all").len(), 1);
     store.delete_poll_state(&id).await.expect("delete");
     stale(
@@ -670,7 +698,7 @@ pub async fn poll_commits_need_the_lease_and_the_version(store: Arc<dyn Store>) 
             .expect("commit"),
     );
     assert!(store.poll_states().await.expect("all").is_empty());
-    assert_eq!(store.deliveries_of(&id).await.expect("rows").len(), 3);
+    assert_eq!(store.deliveries_of(&id).await.expect("rows").len(), 4);
 }
 
 /// A database whose recorded schema version is newer than the backend supports is refused

@@ -12,8 +12,12 @@ pub struct PollState {
     /// The subscription (its [`super::SubscriptionRecord`] holds trigger name, state, intent).
     pub subscription: SubscriptionId,
     /// The next poll's request, URL absolute: the first request until the API sends a
-    /// `Location`, then the last `Location` (with its trigger state).
+    /// `Location`, then the last `Location` (with its trigger state); while a long answer's
+    /// pages are read in chunks, the next page.
     pub next_request: RequestSpec,
+    /// While a long answer's pages are read in chunks: the request to go to after its last
+    /// page (the answer's `Location`). `None` otherwise.
+    pub after_pages: Option<RequestSpec>,
     /// Bumped by every change; [`PollCommit::expected_version`] must match it, so a stale
     /// poller can never move the state backwards.
     pub version: i64,
@@ -38,6 +42,7 @@ impl PollState {
         PollState {
             subscription,
             next_request: first_request,
+            after_pages: None,
             version: 1,
             interval_ms,
             next_poll_ms,
@@ -59,6 +64,8 @@ pub struct PollCommit {
     pub owner: String,
     /// The next poll's request.
     pub next_request: RequestSpec,
+    /// The request after the last page, while pages remain ([`PollState::after_pages`]).
+    pub after_pages: Option<RequestSpec>,
     /// When the next poll is due.
     pub next_poll_ms: i64,
     /// The lease's new end.
@@ -84,20 +91,36 @@ pub enum PollCommitOutcome {
 }
 
 /// A cursor row as a backend reads it: subscription id, next request (JSON), version,
-/// interval, next poll, lease owner, lease end.
-pub(super) type RawPollState = (String, String, i64, i64, i64, Option<String>, i64);
+/// interval, next poll, lease owner, lease end, request after the pages (JSON).
+pub(super) type RawPollState = (
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    i64,
+    Option<String>,
+);
 
 /// A cursor row validated into a [`PollState`], so the backends agree on what it means.
 pub(super) fn validate(
-    (id, request, version, interval_ms, next_poll_ms, lease_owner, lease_until_ms): RawPollState,
+    (id, request, version, interval_ms, next_poll_ms, lease_owner, lease_until_ms, after_pages): RawPollState,
 ) -> StoreResult<PollState> {
     let subscription = SubscriptionId::parse(&id)
         .ok_or_else(|| StoreError::Corrupt(format!("poll state: id {id:?}")))?;
     let next_request = serde_json::from_str::<RequestSpec>(&request)
         .map_err(|e| StoreError::Corrupt(format!("poll state of {subscription}: request: {e}")))?;
+    let after_pages = after_pages
+        .map(|text| serde_json::from_str::<RequestSpec>(&text))
+        .transpose()
+        .map_err(|e| {
+            StoreError::Corrupt(format!("poll state of {subscription}: after pages: {e}"))
+        })?;
     Ok(PollState {
         subscription,
         next_request,
+        after_pages,
         version,
         interval_ms,
         next_poll_ms,
@@ -109,4 +132,9 @@ pub(super) fn validate(
 /// A request as the JSON text the cursor table holds.
 pub(super) fn request_json(request: &RequestSpec) -> StoreResult<String> {
     serde_json::to_string(request).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+/// [`request_json`] of an optional request (`after_pages`).
+pub(super) fn optional_request_json(request: Option<&RequestSpec>) -> StoreResult<Option<String>> {
+    request.map(request_json).transpose()
 }

@@ -118,6 +118,8 @@ const MIGRATIONS: &[&str] = &[
     history::MIGRATION_3,
     // 4: polling triggers' cursors.
     polling::MIGRATION_4,
+    // 5: the request after a chunked poll's pages.
+    polling::MIGRATION_5,
 ];
 
 /// The channel subscription changes are announced on.

@@ -112,8 +112,9 @@ CREATE INDEX subscriptions_finished ON subscriptions(updated_ms)
 
 /// The newest schema version this binary knows. Migrations are numbered 1..=this; version 3
 /// adds the run history (attempt and audit logs, trigger column), version 4 polling triggers'
-/// cursors ([`polling::SCHEMA`]).
-const SCHEMA_VERSION: u32 = 4;
+/// cursors ([`polling::SCHEMA`]), version 5 the request after a chunked poll's pages
+/// ([`polling::MIGRATION_5`]).
+const SCHEMA_VERSION: u32 = 5;
 
 impl SqliteStore {
     /// The newest schema version this binary knows (recorded in the `schema_version` table);
@@ -250,6 +251,9 @@ fn apply_migrations(conn: &Connection) -> StoreResult<()> {
     }
     if found < 4 {
         conn.execute_batch(polling::SCHEMA)?;
+    }
+    if found < 5 {
+        conn.execute_batch(polling::MIGRATION_5)?;
     }
     if found < SCHEMA_VERSION {
         conn.execute("DELETE FROM schema_version", [])?;
@@ -861,6 +865,41 @@ mod tests {
         let store = SqliteStore::open(&path).unwrap();
         let read = store.subscription(&record.id).await.unwrap().unwrap();
         assert_eq!(read.lookup, record.lookup);
+    }
+
+    #[tokio::test]
+    async fn a_version_4_store_with_a_poll_cursor_is_migrated_to_chunked_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v4.db");
+        let id = SubscriptionId::generate();
+        let request = RequestSpec {
+            method: "GET".into(),
+            url: "https://api/poll?triggerState=3".into(),
+            ..RequestSpec::default()
+        };
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            let state = PollState::new(id.clone(), request.clone(), 1000, 5);
+            store.put_poll_state(&state).await.unwrap();
+        }
+        {
+            // Version 4 as it was: no `after_pages` column.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "ALTER TABLE poll_state DROP COLUMN after_pages; \
+                 UPDATE schema_version SET version = 4;",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let read = store.poll_state(&id).await.unwrap().unwrap();
+        assert_eq!((read.next_request, read.after_pages), (request, None));
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        let version: u32 = conn
+            .query_row("SELECT version FROM schema_version", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
     }
 
     #[tokio::test]

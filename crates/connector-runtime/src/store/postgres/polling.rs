@@ -1,11 +1,11 @@
-//! The polling half of [`PostgresStore`]: migration 4 (the `poll_state` cursor table) and
+//! The polling half of [`PostgresStore`]: migrations 4 and 5 (the `poll_state` cursor table) and
 //! the statements behind the store's polling methods. Each is one statement, except a poll's
 //! commit: one short transaction that advances the cursor and stores the items together.
 
 use tokio_postgres::Row;
 
 use super::{classify, corrupt, describe, insert_rows, PostgresStore};
-use crate::store::polling::{request_json, validate, RawPollState};
+use crate::store::polling::{optional_request_json, request_json, validate, RawPollState};
 use crate::store::{InsertOutcome, PollCommit, PollCommitOutcome, PollState, StoreResult};
 use crate::SubscriptionId;
 
@@ -23,8 +23,11 @@ CREATE TABLE poll_state (
 );
 ";
 
-const COLUMNS: &str =
-    "subscription_id, next_request, version, interval_ms, next_poll_ms, lease_owner, lease_until_ms";
+/// Migration 5, as SQLite's: where a poll goes after the pages it reads in chunks.
+pub(super) const MIGRATION_5: &str = "ALTER TABLE poll_state ADD COLUMN after_pages TEXT";
+
+const COLUMNS: &str = "subscription_id, next_request, version, interval_ms, next_poll_ms, \
+                       lease_owner, lease_until_ms, after_pages";
 
 fn read(row: &Row) -> StoreResult<PollState> {
     let raw = || -> Result<RawPollState, tokio_postgres::Error> {
@@ -36,6 +39,7 @@ fn read(row: &Row) -> StoreResult<PollState> {
             row.try_get(4)?,
             row.try_get(5)?,
             row.try_get(6)?,
+            row.try_get(7)?,
         ))
     };
     validate(raw().map_err(|e| corrupt(describe(&e)))?)
@@ -45,11 +49,12 @@ impl PostgresStore {
     pub(super) async fn polling_put(&self, state: &PollState) -> StoreResult<()> {
         self.execute(
             &format!(
-                "INSERT INTO poll_state ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                "INSERT INTO poll_state ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                  ON CONFLICT (subscription_id) DO UPDATE SET \
                  next_request = EXCLUDED.next_request, version = EXCLUDED.version, \
                  interval_ms = EXCLUDED.interval_ms, next_poll_ms = EXCLUDED.next_poll_ms, \
-                 lease_owner = EXCLUDED.lease_owner, lease_until_ms = EXCLUDED.lease_until_ms"
+                 lease_owner = EXCLUDED.lease_owner, lease_until_ms = EXCLUDED.lease_until_ms, \
+                 after_pages = EXCLUDED.after_pages"
             ),
             &[
                 &state.subscription.as_str(),
@@ -59,6 +64,7 @@ impl PostgresStore {
                 &state.next_poll_ms,
                 &state.lease_owner,
                 &state.lease_until_ms,
+                &optional_request_json(state.after_pages.as_ref())?,
             ],
         )
         .await?;
@@ -130,7 +136,7 @@ impl PostgresStore {
         let advance = transaction
             .prepare_cached(
                 "UPDATE poll_state SET next_request = $3, version = version + 1, \
-                 next_poll_ms = $4, lease_until_ms = $5 \
+                 next_poll_ms = $4, lease_until_ms = $5, after_pages = $7 \
                  WHERE subscription_id = $1 AND version = $2 AND lease_owner = $6 \
                  RETURNING version",
             )
@@ -146,6 +152,7 @@ impl PostgresStore {
                     &commit.next_poll_ms,
                     &commit.lease_until_ms,
                     &commit.owner,
+                    &optional_request_json(commit.after_pages.as_ref())?,
                 ],
             )
             .await

@@ -3,11 +3,12 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::store::polling::{request_json, validate, RawPollState};
+use crate::store::polling::{optional_request_json, request_json, validate, RawPollState};
 use crate::store::{now_ms, PollCommit, PollCommitOutcome, PollState, StoreResult};
 use crate::SubscriptionId;
 
-/// The cursor table; inbox rows of a poll reference `subscription_id` like callbacks do.
+/// Version 4: the cursor table; inbox rows of a poll reference `subscription_id` like
+/// callbacks do.
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS poll_state (
     subscription_id TEXT PRIMARY KEY,
@@ -20,8 +21,11 @@ CREATE TABLE IF NOT EXISTS poll_state (
 );
 ";
 
-const COLUMNS: &str =
-    "subscription_id, next_request, version, interval_ms, next_poll_ms, lease_owner, lease_until_ms";
+/// Version 5: where a poll goes after the pages it reads in chunks ([`PollState::after_pages`]).
+pub(super) const MIGRATION_5: &str = "ALTER TABLE poll_state ADD COLUMN after_pages TEXT;";
+
+const COLUMNS: &str = "subscription_id, next_request, version, interval_ms, next_poll_ms, \
+                       lease_owner, lease_until_ms, after_pages";
 
 fn read(row: &Row<'_>) -> rusqlite::Result<RawPollState> {
     Ok((
@@ -32,12 +36,13 @@ fn read(row: &Row<'_>) -> rusqlite::Result<RawPollState> {
         row.get(4)?,
         row.get(5)?,
         row.get(6)?,
+        row.get(7)?,
     ))
 }
 
 pub(super) fn put(conn: &Connection, state: &PollState) -> StoreResult<()> {
     conn.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO poll_state ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        "INSERT OR REPLACE INTO poll_state ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
     ))?
     .execute(params![
         state.subscription.as_str(),
@@ -47,6 +52,7 @@ pub(super) fn put(conn: &Connection, state: &PollState) -> StoreResult<()> {
         state.next_poll_ms,
         state.lease_owner,
         state.lease_until_ms,
+        optional_request_json(state.after_pages.as_ref())?,
     ])?;
     Ok(())
 }
@@ -120,7 +126,7 @@ fn commit_inside(conn: &Connection, commit: &PollCommit) -> StoreResult<PollComm
     let advanced = conn
         .prepare_cached(
             "UPDATE poll_state SET next_request = ?3, version = version + 1, next_poll_ms = ?4, \
-             lease_until_ms = ?5 \
+             lease_until_ms = ?5, after_pages = ?7 \
              WHERE subscription_id = ?1 AND version = ?2 AND lease_owner = ?6",
         )?
         .execute(params![
@@ -130,6 +136,7 @@ fn commit_inside(conn: &Connection, commit: &PollCommit) -> StoreResult<PollComm
             commit.next_poll_ms,
             commit.lease_until_ms,
             commit.owner,
+            optional_request_json(commit.after_pages.as_ref())?,
         ])?;
     if advanced == 0 {
         return Ok(PollCommitOutcome::Stale);
