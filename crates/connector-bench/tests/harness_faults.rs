@@ -16,12 +16,14 @@ use connector_runtime::store::Intent;
 use connector_runtime::testing::MockApi;
 use connector_runtime::{Host, RetryPolicy, SubscriptionState};
 
-/// The runtime's client gives up after this long.
-const CLIENT_TIMEOUT: Duration = Duration::from_millis(300);
-/// "Slow" answers take this long.
-const SLOW: Duration = Duration::from_millis(700);
+/// The runtime's client gives up after this long. Long enough that a request the fault proxy
+/// does not delay still answers in time on a loaded 2-core machine (at 300 ms, load ≈ 10 made
+/// plain requests time out and the case never converged).
+const CLIENT_TIMEOUT: Duration = Duration::from_millis(800);
+/// "Slow" answers take this long (well past the client's timeout).
+const SLOW: Duration = Duration::from_millis(1_800);
 /// How long the end state must hold to count (longer than any delayed request in flight).
-const STABLE_FOR: Duration = Duration::from_millis(900);
+const STABLE_FOR: Duration = Duration::from_millis(2_200);
 /// How long a case may take to converge.
 const CONVERGE_WITHIN: Duration = Duration::from_secs(20);
 
