@@ -327,7 +327,11 @@ impl HostInner {
         let mut values = Vec::new();
         let mut page = answer;
         let mut more = None;
+        // Pages read in this poll, to end a `nextLink` cycle (a broken API's) instead of
+        // reading it in chunks forever.
+        let mut read = std::collections::HashSet::new();
         for pages in 1.. {
+            read.insert(page.url.to_string());
             let mut body: Value = serde_json::from_str(&page.body).map_err(|e| Outcome::Retry {
                 reason: format!("the answer is not JSON: {e}"),
                 retry_after: None,
@@ -344,6 +348,15 @@ impl HostInner {
             let Some(next) = next else {
                 break;
             };
+            if read.contains(&next) {
+                tracing::warn!(subscription = %id, page = %redact_url(&next), "nextLink leads back to a page this poll read; the answer ends here");
+                self.note_poll_error(
+                    id,
+                    "the answer's nextLink leads back to a page already read",
+                )
+                .await;
+                break;
+            }
             if pages >= MAX_PAGES_PER_POLL {
                 more = Some(next);
                 break;

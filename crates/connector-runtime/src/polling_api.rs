@@ -66,6 +66,7 @@ struct ApiState {
     retry_after: Option<u64>,
     faults: VecDeque<Fault>,
     expire_states: bool,
+    cyclic_pages: bool,
     record: bool,
     polls: Vec<Poll>,
     served: u64,
@@ -94,6 +95,7 @@ impl PollingApi {
             retry_after: None,
             faults: VecDeque::new(),
             expire_states: false,
+            cyclic_pages: false,
             record: true,
             polls: Vec::new(),
             served: 0,
@@ -188,6 +190,12 @@ impl PollingApi {
     pub fn expire_states(&self, expire: bool) {
         self.with_state(|s| s.expire_states = expire);
     }
+
+    /// Make the last page's `nextLink` point back to the first page (a broken API's link
+    /// cycle).
+    pub fn cyclic_pages(&self, cyclic: bool) {
+        self.with_state(|s| s.cyclic_pages = cyclic);
+    }
 }
 
 fn state_of(uri: &Uri) -> Option<u64> {
@@ -278,8 +286,13 @@ fn answer(s: &ApiState, uri: &Uri, trigger_state: Option<u64>, fault: Option<Fau
             let page = page_of(uri);
             let size = page_size.max(1);
             let items: Vec<&&Value> = new.iter().skip(page * size).take(size).collect();
-            let next =
-                ((page + 1) * size < new.len()).then(|| with_query(uri, seen, Some(page + 1)));
+            let next = if (page + 1) * size < new.len() {
+                Some(with_query(uri, seen, Some(page + 1)))
+            } else if s.cyclic_pages {
+                Some(with_query(uri, seen, Some(0)))
+            } else {
+                None
+            };
             json!({"value": items, "nextLink": next})
         }
     };

@@ -443,3 +443,52 @@ async fn a_backlog_of_more_pages_than_one_poll_reads_arrives_in_chunks_and_none_
     );
     host.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_next_link_cycle_ends_the_answer_and_polling_moves_on() {
+    let api = PollingApi::start(AnswerShape::Pages { page_size: 2 })
+        .await
+        .unwrap();
+    api.cyclic_pages(true);
+    let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
+    let trigger = EventsTrigger::new("created").with_interval(Duration::from_millis(200));
+    let mut received = register_events(&host, &trigger, &api);
+    let id = host.enable(&trigger).await.unwrap();
+    started(&api).await;
+    // Three pages, the last linking back to the first: each item once, and the cursor
+    // reaches the answer's Location instead of reading the cycle in chunks forever.
+    let ids = api.add_events(5);
+    let items = take(&mut received, 5).await;
+    assert_eq!(items.iter().map(|c| c.body.id).collect::<Vec<_>>(), ids);
+    assert_quiet(&mut received).await;
+    let last = ids.last().copied().unwrap_or_default();
+    let stored = host.store().poll_state(&id).await.unwrap().unwrap();
+    assert_eq!(stored.after_pages, None);
+    assert!(
+        stored
+            .next_request
+            .url
+            .ends_with(&format!("triggerState={last}")),
+        "{}",
+        stored.next_request.url
+    );
+    let pages = api
+        .polls()
+        .iter()
+        .filter(|p| p.path.contains("page="))
+        .count();
+    assert!(
+        pages < 20,
+        "the cycle was not followed on: {pages} page requests"
+    );
+    let record = host.subscription(&id).await.unwrap().unwrap();
+    assert!(
+        record
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("nextLink")),
+        "the operator sees why: {:?}",
+        record.last_error
+    );
+    host.shutdown().await;
+}
