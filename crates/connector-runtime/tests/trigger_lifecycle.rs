@@ -5,9 +5,9 @@ mod support;
 
 use std::time::Duration;
 
-use connector_runtime::testing::{eventually, MockApi, MockTrigger};
+use connector_runtime::testing::{eventually, Hook, MockApi, MockTrigger};
 use connector_runtime::{
-    Error, Host, SubscriptionState, OPERATION_NAME_HEADER, TRACKING_ID_HEADER,
+    Error, Host, SubscriptionId, SubscriptionState, OPERATION_NAME_HEADER, TRACKING_ID_HEADER,
 };
 use support::*;
 
@@ -113,6 +113,32 @@ async fn restarted(path: &str, addr: std::net::SocketAddr) -> Host {
         .unwrap()
 }
 
+/// A host on `path` with `trigger` enabled and one delivery (`seq`, `delivery`) acknowledged
+/// (202) but never handled: its handler never finishes, so the row is never marked done.
+async fn host_with_unhandled_delivery(
+    api: &MockApi,
+    path: &str,
+    trigger: &MockTrigger,
+    seq: u64,
+    delivery: &str,
+) -> (Host, SubscriptionId, Hook) {
+    let host = host_with(path).await;
+    host.register(trigger, connection(&api.base_url()), |_| async {
+        std::future::pending::<()>().await;
+        Ok(())
+    })
+    .unwrap();
+    let id = host.enable(trigger).await.unwrap();
+    let hook = api.hooks().remove(0);
+    assert_eq!(
+        api.deliver(&hook, &event(seq), &[("x-github-delivery", delivery)])
+            .await
+            .unwrap(),
+        202
+    );
+    (host, id, hook)
+}
+
 #[tokio::test]
 async fn pending_deliveries_are_redelivered_after_a_restart() {
     let api = MockApi::start().await.unwrap();
@@ -120,23 +146,8 @@ async fn pending_deliveries_are_redelivered_after_a_restart() {
     let path = db_path(dir.path());
     let trigger = MockTrigger::new("on_push");
 
-    let first = host_with(&path).await;
+    let (first, _, hook) = host_with_unhandled_delivery(&api, &path, &trigger, 42, "d-42").await;
     let addr = first.local_addr();
-    // A handler that never finishes: the delivery is stored but never marked done.
-    first
-        .register(&trigger, connection(&api.base_url()), |_| async {
-            std::future::pending::<()>().await;
-            Ok(())
-        })
-        .unwrap();
-    first.enable(&trigger).await.unwrap();
-    let hook = api.hooks().remove(0);
-    assert_eq!(
-        api.deliver(&hook, &event(42), &[("x-github-delivery", "d-42")])
-            .await
-            .unwrap(),
-        202
-    );
     first.shutdown().await;
     drop(first);
 
@@ -167,22 +178,8 @@ async fn an_acknowledged_delivery_of_a_disabled_subscription_is_handled_after_a_
     let path = db_path(dir.path());
     let trigger = MockTrigger::new("on_push");
 
-    let first = host_with(&path).await;
+    let (first, id, _) = host_with_unhandled_delivery(&api, &path, &trigger, 7, "d-7").await;
     let addr = first.local_addr();
-    first
-        .register(&trigger, connection(&api.base_url()), |_| async {
-            std::future::pending::<()>().await;
-            Ok(())
-        })
-        .unwrap();
-    let id = first.enable(&trigger).await.unwrap();
-    let hook = api.hooks().remove(0);
-    assert_eq!(
-        api.deliver(&hook, &event(7), &[("x-github-delivery", "d-7")])
-            .await
-            .unwrap(),
-        202
-    );
     first.disable(&id).await.unwrap();
     assert_eq!(
         first.subscription(&id).await.unwrap().unwrap().state,
