@@ -10,7 +10,7 @@ use connector_runtime::polling_api::{
 };
 use connector_runtime::testing::eventually;
 use connector_runtime::{
-    Callback, Host, PollingOptions, RetryPolicy, SubscriptionState, TriggerOptions,
+    Callback, Host, PollingOptions, RetryPolicy, SubscriptionId, SubscriptionState, TriggerOptions,
 };
 use support::{connection, db_path, KEY};
 use tokio::sync::mpsc;
@@ -98,6 +98,20 @@ async fn assert_quiet(receiver: &mut mpsc::UnboundedReceiver<Callback<PolledEven
     }
 }
 
+/// The stored cursor is the API's `Location` after event `last`, with no pages left to read.
+async fn assert_cursor_after(host: &Host, id: &SubscriptionId, last: u64) {
+    let stored = host.store().poll_state(id).await.unwrap().unwrap();
+    assert_eq!(stored.after_pages, None, "no pages left to read");
+    assert!(
+        stored
+            .next_request
+            .url
+            .ends_with(&format!("triggerState={last}")),
+        "{}",
+        stored.next_request.url
+    );
+}
+
 /// Polls have started and the API handed out its starting state.
 async fn started(api: &PollingApi) {
     assert!(
@@ -149,12 +163,7 @@ async fn batch_items_arrive_once_each_with_state_from_location_and_pages() {
         states.windows(2).all(|w| w[0] <= w[1]),
         "the state never goes backwards: {states:?}"
     );
-    let stored = host.store().poll_state(&id).await.unwrap().unwrap();
-    assert!(
-        stored.next_request.url.ends_with("triggerState=8"),
-        "{}",
-        stored.next_request.url
-    );
+    assert_cursor_after(&host, &id, 8).await;
 
     host.disable(&id).await.unwrap();
     let record = host.subscription(&id).await.unwrap().unwrap();
@@ -425,17 +434,7 @@ async fn a_backlog_of_more_pages_than_one_poll_reads_arrives_in_chunks_and_none_
     let items = take(&mut received, 2_500).await;
     assert_eq!(items.iter().map(|c| c.body.id).collect::<Vec<_>>(), ids);
     assert_quiet(&mut received).await;
-    let stored = host.store().poll_state(&id).await.unwrap().unwrap();
-    assert_eq!(stored.after_pages, None, "the last chunk cleared it");
-    let last = ids.last().copied().unwrap_or_default();
-    assert!(
-        stored
-            .next_request
-            .url
-            .ends_with(&format!("triggerState={last}")),
-        "{}",
-        stored.next_request.url
-    );
+    assert_cursor_after(&host, &id, ids.last().copied().unwrap_or_default()).await;
     let states: Vec<u64> = api.polls().iter().filter_map(|p| p.state).collect();
     assert!(
         states.windows(2).all(|w| w[0] <= w[1]),
@@ -461,17 +460,7 @@ async fn a_next_link_cycle_ends_the_answer_and_polling_moves_on() {
     let items = take(&mut received, 5).await;
     assert_eq!(items.iter().map(|c| c.body.id).collect::<Vec<_>>(), ids);
     assert_quiet(&mut received).await;
-    let last = ids.last().copied().unwrap_or_default();
-    let stored = host.store().poll_state(&id).await.unwrap().unwrap();
-    assert_eq!(stored.after_pages, None);
-    assert!(
-        stored
-            .next_request
-            .url
-            .ends_with(&format!("triggerState={last}")),
-        "{}",
-        stored.next_request.url
-    );
+    assert_cursor_after(&host, &id, ids.last().copied().unwrap_or_default()).await;
     let pages = api
         .polls()
         .iter()
