@@ -24,6 +24,15 @@ async fn replica(url: &str, name: &str) -> Host {
     replica_with(url, name, Duration::from_secs(30)).await
 }
 
+/// Replicas "a", "b" and "c" on one database.
+async fn three_replicas(url: &str) -> [Host; 3] {
+    [
+        replica(url, "a").await,
+        replica(url, "b").await,
+        replica(url, "c").await,
+    ]
+}
+
 async fn replica_with(url: &str, name: &str, lease: Duration) -> Host {
     Host::builder()
         .with_postgres(url)
@@ -57,11 +66,7 @@ async fn any_replica_accepts_any_subscription_and_the_database_dedupes() {
     let cluster = cluster();
     let api = MockApi::start().await.unwrap();
     let url = cluster.url();
-    let hosts = [
-        replica(&url, "a").await,
-        replica(&url, "b").await,
-        replica(&url, "c").await,
-    ];
+    let hosts = three_replicas(&url).await;
     let trigger = MockTrigger::new("on_push");
     let runs = Arc::new(AtomicUsize::new(0));
     let (seen, mut seen_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -111,11 +116,7 @@ async fn enabled_on_one_replica_disabled_on_another_and_unsubscribed_once() {
     let cluster = cluster();
     let api = MockApi::start().await.unwrap();
     let url = cluster.url();
-    let hosts = [
-        replica(&url, "a").await,
-        replica(&url, "b").await,
-        replica(&url, "c").await,
-    ];
+    let hosts = three_replicas(&url).await;
     let trigger = MockTrigger::new("on_push");
     for host in &hosts {
         let _received = register_forwarding(host, &trigger, &api.base_url());
@@ -247,11 +248,7 @@ async fn deadlines_fire_exactly_once_across_three_replicas() {
     let cluster = cluster();
     let api = MockApi::start().await.unwrap();
     let url = cluster.url();
-    let hosts = [
-        replica(&url, "a").await,
-        replica(&url, "b").await,
-        replica(&url, "c").await,
-    ];
+    let hosts = three_replicas(&url).await;
     let action = MockTrigger::new("approval");
     let connection = connection(&api.base_url());
     for host in &hosts {
