@@ -12,7 +12,7 @@ use connector_runtime::testing::eventually;
 use connector_runtime::{
     Callback, Host, PollingOptions, RetryPolicy, SubscriptionId, SubscriptionState, TriggerOptions,
 };
-use support::{connection, db_path, KEY};
+use support::{connection, db_path, register_polled, PolledItems, KEY};
 use tokio::sync::mpsc;
 
 fn options() -> PollingOptions {
@@ -52,32 +52,7 @@ fn forward<T: Send + 'static>() -> (
     mpsc::unbounded_channel()
 }
 
-fn register_events(
-    host: &Host,
-    trigger: &EventsTrigger,
-    api: &PollingApi,
-) -> mpsc::UnboundedReceiver<Callback<PolledEvent>> {
-    let (sender, receiver) = forward();
-    host.register_with(
-        trigger,
-        connection(&api.base_url()),
-        TriggerOptions::default(),
-        move |callback| {
-            let sender = sender.clone();
-            async move {
-                let _ = sender.send(callback);
-                Ok(())
-            }
-        },
-    )
-    .unwrap();
-    receiver
-}
-
-async fn take(
-    receiver: &mut mpsc::UnboundedReceiver<Callback<PolledEvent>>,
-    count: usize,
-) -> Vec<Callback<PolledEvent>> {
+async fn take(receiver: &mut PolledItems, count: usize) -> Vec<Callback<PolledEvent>> {
     let mut out = Vec::new();
     while out.len() < count {
         match tokio::time::timeout(Duration::from_secs(10), receiver.recv()).await {
@@ -91,7 +66,7 @@ async fn take(
 }
 
 /// No further item arrives within a few poll intervals.
-async fn assert_quiet(receiver: &mut mpsc::UnboundedReceiver<Callback<PolledEvent>>) {
+async fn assert_quiet(receiver: &mut PolledItems) {
     if let Ok(Some(extra)) = tokio::time::timeout(Duration::from_millis(400), receiver.recv()).await
     {
         panic!("unexpected extra item {:?}", extra.body);
@@ -132,7 +107,7 @@ async fn batch_items_arrive_once_each_with_state_from_location_and_pages() {
     api.add_events(3); // before enabling: not "new" for the trigger
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created");
-    let mut received = register_events(&host, &trigger, &api);
+    let mut received = register_polled(&host, &trigger, &api);
     let id = host.enable(&trigger).await.unwrap();
     started(&api).await;
     let ids = api.add_events(5);
@@ -216,7 +191,7 @@ async fn too_many_requests_waits_for_retry_after_then_503_retries_and_nothing_is
     let api = PollingApi::start(AnswerShape::Array).await.unwrap();
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created");
-    let mut received = register_events(&host, &trigger, &api);
+    let mut received = register_polled(&host, &trigger, &api);
     host.enable(&trigger).await.unwrap();
     started(&api).await;
     api.fail_next(1, 429, Some(1));
@@ -248,7 +223,7 @@ async fn a_timed_out_poll_is_retried_from_the_same_state() {
     let api = PollingApi::start(AnswerShape::Array).await.unwrap();
     let host = host(":memory:", quick_policy(), Duration::from_millis(300)).await;
     let trigger = EventsTrigger::new("created");
-    let mut received = register_events(&host, &trigger, &api);
+    let mut received = register_polled(&host, &trigger, &api);
     host.enable(&trigger).await.unwrap();
     started(&api).await;
     api.delay_next(1, Duration::from_secs(1));
@@ -264,7 +239,7 @@ async fn a_404_on_the_state_url_fails_the_subscription_and_keeps_the_answer() {
     let api = PollingApi::start(AnswerShape::Array).await.unwrap();
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created");
-    let _received = register_events(&host, &trigger, &api);
+    let _received = register_polled(&host, &trigger, &api);
     let id = host.enable(&trigger).await.unwrap();
     started(&api).await;
     api.expire_states(true);
@@ -294,7 +269,7 @@ async fn after_a_restart_polling_resumes_from_the_stored_state() {
     let trigger = EventsTrigger::new("created");
     let id = {
         let host = host(&store, quick_policy(), Duration::from_secs(5)).await;
-        let mut received = register_events(&host, &trigger, &api);
+        let mut received = register_polled(&host, &trigger, &api);
         let id = host.enable(&trigger).await.unwrap();
         started(&api).await;
         api.add_events(2);
@@ -306,7 +281,7 @@ async fn after_a_restart_polling_resumes_from_the_stored_state() {
     let missed = api.add_events(3);
     let polls_before = api.polls().len();
     let host = host(&store, quick_policy(), Duration::from_secs(5)).await;
-    let mut received = register_events(&host, &trigger, &api);
+    let mut received = register_polled(&host, &trigger, &api);
     let report = host.resume().await.unwrap();
     assert_eq!(report.pollers, 1);
     let items = take(&mut received, 3).await;
@@ -326,7 +301,7 @@ async fn update_starts_over_from_the_new_first_request() {
     let api = PollingApi::start(AnswerShape::Array).await.unwrap();
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created");
-    let _received = register_events(&host, &trigger, &api);
+    let _received = register_polled(&host, &trigger, &api);
     let id = host.enable(&trigger).await.unwrap();
     started(&api).await;
     host.update(&id, &trigger.clone().with_path("/other"))
@@ -351,7 +326,7 @@ async fn two_hosts_on_one_store_poll_each_subscription_once() {
     let api = PollingApi::start(AnswerShape::Array).await.unwrap();
     let trigger = EventsTrigger::new("created");
     let first = host(&store, quick_policy(), Duration::from_secs(5)).await;
-    let mut first_items = register_events(&first, &trigger, &api);
+    let mut first_items = register_polled(&first, &trigger, &api);
     first.enable(&trigger).await.unwrap();
     started(&api).await;
     let second = Host::builder()
@@ -362,7 +337,7 @@ async fn two_hosts_on_one_store_poll_each_subscription_once() {
         .build()
         .await
         .unwrap();
-    let mut second_items = register_events(&second, &trigger, &api);
+    let mut second_items = register_polled(&second, &trigger, &api);
     second.resume().await.unwrap();
     let ids = api.add_events(4);
     let items = take(&mut first_items, 4).await;
@@ -394,7 +369,7 @@ async fn first_polls_are_spread_rather_than_fired_in_the_same_millisecond() {
         .await
         .unwrap();
     let trigger = EventsTrigger::new("created").with_interval(Duration::from_secs(60));
-    let _received = register_events(&host, &trigger, &api);
+    let _received = register_polled(&host, &trigger, &api);
     for n in 0..100 {
         host.enable(&trigger.clone().with_path(format!("/f{n}")))
             .await
@@ -425,7 +400,7 @@ async fn a_backlog_of_more_pages_than_one_poll_reads_arrives_in_chunks_and_none_
         .unwrap();
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created").with_interval(Duration::from_millis(300));
-    let mut received = register_events(&host, &trigger, &api);
+    let mut received = register_polled(&host, &trigger, &api);
     let id = host.enable(&trigger).await.unwrap();
     started(&api).await;
     // 2,500 pages of one item: one poll reads 1,000, so three chunks. Every item arrives once,
@@ -451,7 +426,7 @@ async fn a_next_link_cycle_ends_the_answer_and_polling_moves_on() {
     api.cyclic_pages(true);
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
     let trigger = EventsTrigger::new("created").with_interval(Duration::from_millis(200));
-    let mut received = register_events(&host, &trigger, &api);
+    let mut received = register_polled(&host, &trigger, &api);
     let id = host.enable(&trigger).await.unwrap();
     started(&api).await;
     // Three pages, the last linking back to the first: each item once, and the cursor

@@ -8,13 +8,12 @@ use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use connector_runtime::polling_api::{AnswerShape, EventsTrigger, PolledEvent, PollingApi};
+use connector_runtime::polling_api::{AnswerShape, EventsTrigger, PollingApi};
 use connector_runtime::testing::eventually;
 use connector_runtime::testing::postgres::TestCluster;
-use connector_runtime::{Callback, Host, PollingOptions, TriggerOptions};
+use connector_runtime::{Host, PollingOptions};
 use support::admin::*;
-use support::{connection, fast_policy, KEY};
-use tokio::sync::mpsc;
+use support::{fast_policy, register_polled, PolledItems, KEY};
 
 fn cluster() -> TestCluster {
     TestCluster::start().expect("a throwaway PostgreSQL server (initdb + pg_ctl) starts")
@@ -39,28 +38,8 @@ async fn polling_replica(url: &str, name: &str) -> Host {
         .expect("replica starts")
 }
 
-type Items = mpsc::UnboundedReceiver<Callback<PolledEvent>>;
-
-fn register(host: &Host, trigger: &EventsTrigger, api: &PollingApi) -> Items {
-    let (sender, receiver) = mpsc::unbounded_channel();
-    host.register_with(
-        trigger,
-        connection(&api.base_url()),
-        TriggerOptions::default(),
-        move |callback| {
-            let sender = sender.clone();
-            async move {
-                let _ = sender.send(callback);
-                Ok(())
-            }
-        },
-    )
-    .unwrap();
-    receiver
-}
-
 /// What arrived on one replica within `wait`: item id → how many times.
-async fn drain(receiver: &mut Items, wait: Duration) -> BTreeMap<u64, usize> {
+async fn drain(receiver: &mut PolledItems, wait: Duration) -> BTreeMap<u64, usize> {
     tokio::time::sleep(wait).await;
     let mut seen = BTreeMap::new();
     while let Ok(callback) = receiver.try_recv() {
@@ -81,8 +60,8 @@ async fn two_replicas_polling_one_subscription_make_one_poller() {
     let trigger = EventsTrigger::new("created");
     let a = polling_replica(&url, "a").await;
     let b = polling_replica(&url, "b").await;
-    let mut from_a = register(&a, &trigger, &api);
-    let mut from_b = register(&b, &trigger, &api);
+    let mut from_a = register_polled(&a, &trigger, &api);
+    let mut from_b = register_polled(&b, &trigger, &api);
     a.resume().await.unwrap();
     b.resume().await.unwrap();
     // Enabled on `a` after `b` resumed: `b` hears of it through the store's change
@@ -97,7 +76,7 @@ async fn two_replicas_polling_one_subscription_make_one_poller() {
         "the poller reached its starting state"
     );
     let c = polling_replica(&url, "c").await;
-    register(&c, &trigger, &api);
+    register_polled(&c, &trigger, &api);
     let report = c.resume().await.unwrap();
     assert_eq!(
         report.pollers, 1,
@@ -143,7 +122,7 @@ async fn two_replicas_polling_one_subscription_make_one_poller() {
 
     // Disabled on one replica: every replica stops its poller.
     let d = polling_replica(&url, "d").await;
-    register(&d, &trigger, &api);
+    register_polled(&d, &trigger, &api);
     assert_eq!(d.resume().await.unwrap().pollers, 1);
     survivor.disable(&id).await.unwrap();
     assert!(

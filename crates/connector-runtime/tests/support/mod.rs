@@ -7,8 +7,9 @@ pub mod admin;
 use std::path::Path;
 use std::time::Duration;
 
+use connector_runtime::polling_api::{EventsTrigger, PolledEvent, PollingApi};
 use connector_runtime::testing::{MockEvent, MockTrigger};
-use connector_runtime::{Auth, Callback, Connection, Host, RetryPolicy};
+use connector_runtime::{Auth, Callback, Connection, Host, RetryPolicy, TriggerOptions};
 use tokio::sync::mpsc;
 
 pub const KEY: &[u8] = b"test-signing-key";
@@ -61,6 +62,28 @@ pub fn register_forwarding(host: &Host, trigger: &MockTrigger, base_url: &str) -
             Ok(())
         }
     })
+    .expect("register");
+    receiver
+}
+
+/// Callbacks of a polling trigger, forwarded as they arrive.
+pub type PolledItems = mpsc::UnboundedReceiver<Callback<PolledEvent>>;
+
+/// Register `trigger`, a polling trigger against `api`, forwarding its items to a channel.
+pub fn register_polled(host: &Host, trigger: &EventsTrigger, api: &PollingApi) -> PolledItems {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    host.register_with(
+        trigger,
+        connection(&api.base_url()),
+        TriggerOptions::default(),
+        move |callback| {
+            let sender = sender.clone();
+            async move {
+                let _ = sender.send(callback);
+                Ok(())
+            }
+        },
+    )
     .expect("register");
     receiver
 }
