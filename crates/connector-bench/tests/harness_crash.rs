@@ -42,15 +42,7 @@ async fn sigkill_loses_no_notification_and_orphans_no_hook() {
         report.subscribes > 0,
         "the host never subscribed: {report:?}"
     );
-    assert_eq!(report.orphans, 0, "orphaned hooks: {report:?}");
-    assert_eq!(
-        report.missing, 0,
-        "active subscriptions without a hook: {report:?}"
-    );
-    assert_eq!(
-        report.unsettled, 0,
-        "subscriptions left between states: {report:?}"
-    );
+    assert_hooks_converged(&report);
     assert_eq!(
         report.lost, 0,
         "accepted notifications never handled: {report:?}"
@@ -73,15 +65,7 @@ async fn sigkill_with_a_listable_location_api_orphans_no_hook() {
         report.subscribes > 0,
         "the host never subscribed: {report:?}"
     );
-    assert_eq!(report.orphans, 0, "orphaned hooks: {report:?}");
-    assert_eq!(
-        report.missing, 0,
-        "active subscriptions without a hook: {report:?}"
-    );
-    assert_eq!(
-        report.unsettled, 0,
-        "subscriptions left between states: {report:?}"
-    );
+    assert_hooks_converged(&report);
     assert_eq!(
         report.lost, 0,
         "accepted notifications never handled: {report:?}"
@@ -186,6 +170,12 @@ fn assert_replicas_kept_every_promise(report: &CrashReport) {
         report.subscribes > 0,
         "no replica ever subscribed: {report:?}"
     );
+    assert_hooks_converged(report);
+}
+
+/// Every hook accounted for: none orphaned, none missing for an active subscription, no
+/// subscription left between states.
+fn assert_hooks_converged(report: &CrashReport) {
     assert_eq!(report.orphans, 0, "orphaned hooks: {report:?}");
     assert_eq!(
         report.missing, 0,
