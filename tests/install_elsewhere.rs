@@ -3,16 +3,15 @@
 //! crate it writes. The crate asks for `connector-client` by version (it is not on crates.io
 //! yet), so the build uses the `[patch.crates-io]` override the generated README documents.
 //!
-//! Installing and building share `target/gen-check` with the other generated-crate tests (the
-//! workspace's own target directory is locked by the `cargo test` running this), with the same
-//! `RUSTFLAGS`, so the dependencies common to both build once; `--debug` skips optimisation.
+//! Installing and building run cargo as the other generated-crate tests do
+//! (`support/gen_check.rs`), so the dependencies common to them build once; `--debug` skips
+//! optimisation.
 
-use std::path::PathBuf;
+#[path = "support/gen_check.rs"]
+mod gen_check;
+
+use gen_check::{gen_check_cargo as cargo, root};
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn run(command: &mut Command) -> String {
     let output = command.output().unwrap();
@@ -23,20 +22,6 @@ fn run(command: &mut Command) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Cargo on the shared `target/gen-check`, warnings denied.
-fn cargo() -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    command
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env("CARGO_TARGET_DIR", root().join("target/gen-check"))
-        .env("RUSTFLAGS", "-D warnings")
-        // Built to be checked, not debugged: no debug info and no incremental state, which
-        // kept a CI disk full. The same settings as `support::cargo`, so builds share artifacts.
-        .env("CARGO_PROFILE_DEV_DEBUG", "false")
-        .env("CARGO_INCREMENTAL", "0");
-    command
 }
 
 #[test]

@@ -1,14 +1,12 @@
 //! Helpers of the tests that generate crates into a workspace of their own and build or run
 //! them with cargo (`generate_compile.rs`, `trigger_new_github.rs`).
 
+mod gen_check;
+
+pub use gen_check::{gen_check_cargo, root};
+
 use connector_gen::{ClientDep, Generator};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// The workspace root.
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Generate `specs` as `(crate name, spec)` into a fresh workspace at `dir`, with `extra`
 /// `(member dir, Cargo.toml, main.rs)` binary crates.
@@ -45,17 +43,9 @@ pub fn workspace(dir: &Path, specs: &[(String, PathBuf)], extra: &[(&str, String
 /// Run cargo in `dir` against the shared generated-code target dir, warnings denied, with
 /// `envs` set; returns its standard output.
 pub fn cargo(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> String {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
+    let output = gen_check_cargo()
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join("target/gen-check"))
-        // Built to be checked, not debugged: no debug info and no incremental state, which
-        // kept a CI disk full.
-        .env("CARGO_PROFILE_DEV_DEBUG", "false")
-        .env("CARGO_INCREMENTAL", "0")
-        .env("RUSTFLAGS", "-D warnings")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .envs(envs.iter().copied())
         .output()
         .unwrap();
