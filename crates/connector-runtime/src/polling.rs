@@ -79,6 +79,14 @@ struct NextCursor {
     after_pages: Option<RequestSpec>,
 }
 
+/// A next page answered `status` outside 2xx: the poll is tried again from its cursor.
+fn page_failed(status: u16) -> Outcome {
+    Outcome::Retry {
+        reason: format!("next page answered {status}"),
+        retry_after: None,
+    }
+}
+
 /// The request for a next-page link (a plain GET: the link carries its own state).
 fn page_request(url: String) -> RequestSpec {
     RequestSpec {
@@ -205,10 +213,7 @@ impl HostInner {
         if !is_success(answer.status) {
             if cursor.after_pages.is_some() {
                 // A page of a chunked answer, as a page within one poll: tried again.
-                return Outcome::Retry {
-                    reason: format!("next page answered {}", answer.status),
-                    retry_after: None,
-                };
+                return page_failed(answer.status);
             }
             return Outcome::Refused {
                 status: answer.status,
@@ -363,10 +368,7 @@ impl HostInner {
             }
             page = self.send_poll(&page_request(next), connection).await?;
             if !is_success(page.status) {
-                return Err(Outcome::Retry {
-                    reason: format!("next page answered {}", page.status),
-                    retry_after: None,
-                });
+                return Err(page_failed(page.status));
             }
         }
         let items = values
