@@ -12,8 +12,7 @@ use connector_runtime::testing::eventually;
 use connector_runtime::{
     Callback, Host, PollingOptions, RetryPolicy, SubscriptionId, SubscriptionState, TriggerOptions,
 };
-use support::{connection, db_path, register_polled, PolledItems, KEY};
-use tokio::sync::mpsc;
+use support::{connection, db_path, forwarding, register_polled, PolledItems, KEY};
 
 fn options() -> PollingOptions {
     PollingOptions::default().with_start_spread(Duration::from_millis(20))
@@ -43,13 +42,6 @@ fn quick_policy() -> RetryPolicy {
         .with_base_interval(Duration::from_millis(20))
         .with_min_interval(Duration::from_millis(10))
         .with_max_interval(Duration::from_secs(2))
-}
-
-fn forward<T: Send + 'static>() -> (
-    mpsc::UnboundedSender<Callback<T>>,
-    mpsc::UnboundedReceiver<Callback<T>>,
-) {
-    mpsc::unbounded_channel()
 }
 
 async fn take(receiver: &mut PolledItems, count: usize) -> Vec<Callback<PolledEvent>> {
@@ -154,18 +146,12 @@ async fn batch_items_arrive_once_each_with_state_from_location_and_pages() {
 async fn a_single_trigger_gets_whole_answers() {
     let api = PollingApi::start(AnswerShape::Single).await.unwrap();
     let host = host(":memory:", quick_policy(), Duration::from_secs(5)).await;
-    let (sender, mut received) = forward::<LatestSummary>();
+    let (handler, mut received) = forwarding::<LatestSummary>();
     host.register_with(
         &LatestTrigger,
         connection(&api.base_url()),
         TriggerOptions::default(),
-        move |callback| {
-            let sender = sender.clone();
-            async move {
-                let _ = sender.send(callback);
-                Ok(())
-            }
-        },
+        handler,
     )
     .unwrap();
     host.enable(&LatestTrigger).await.unwrap();

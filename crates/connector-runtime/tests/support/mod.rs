@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use connector_runtime::polling_api::{EventsTrigger, PolledEvent, PollingApi};
 use connector_runtime::testing::{MockEvent, MockTrigger};
-use connector_runtime::{Auth, Callback, Connection, Host, RetryPolicy, TriggerOptions};
+use connector_runtime::{
+    Auth, Callback, Connection, HandlerError, Host, RetryPolicy, TriggerOptions,
+};
 use tokio::sync::mpsc;
 
 pub const KEY: &[u8] = b"test-signing-key";
@@ -52,17 +54,27 @@ pub fn connection(base_url: &str) -> Connection {
 
 pub type Received = mpsc::UnboundedReceiver<Callback<MockEvent>>;
 
+/// What a forwarding handler's call returns: done at once.
+pub type Forwarded = std::future::Ready<Result<(), HandlerError>>;
+
+/// A handler that forwards every callback to a channel, and the channel's receiving end.
+pub fn forwarding<T: Send + 'static>() -> (
+    impl Fn(Callback<T>) -> Forwarded + Send + Sync + 'static,
+    mpsc::UnboundedReceiver<Callback<T>>,
+) {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let handler = move |callback| {
+        let _ = sender.send(callback);
+        std::future::ready(Ok(()))
+    };
+    (handler, receiver)
+}
+
 /// Register `trigger` with a handler that forwards every callback to the returned channel.
 pub fn register_forwarding(host: &Host, trigger: &MockTrigger, base_url: &str) -> Received {
-    let (sender, receiver) = mpsc::unbounded_channel();
-    host.register(trigger, connection(base_url), move |callback| {
-        let sender = sender.clone();
-        async move {
-            let _ = sender.send(callback);
-            Ok(())
-        }
-    })
-    .expect("register");
+    let (handler, receiver) = forwarding();
+    host.register(trigger, connection(base_url), handler)
+        .expect("register");
     receiver
 }
 
@@ -71,18 +83,12 @@ pub type PolledItems = mpsc::UnboundedReceiver<Callback<PolledEvent>>;
 
 /// Register `trigger`, a polling trigger against `api`, forwarding its items to a channel.
 pub fn register_polled(host: &Host, trigger: &EventsTrigger, api: &PollingApi) -> PolledItems {
-    let (sender, receiver) = mpsc::unbounded_channel();
+    let (handler, receiver) = forwarding();
     host.register_with(
         trigger,
         connection(&api.base_url()),
         TriggerOptions::default(),
-        move |callback| {
-            let sender = sender.clone();
-            async move {
-                let _ = sender.send(callback);
-                Ok(())
-            }
-        },
+        handler,
     )
     .expect("register");
     receiver
