@@ -8,6 +8,7 @@
 //! read back as the trigger that was meant.
 //!
 //! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use connector_gen::trigger_new::{Answer, Security, TriggerDefinition};
 //! let definition = TriggerDefinition::new(
 //!     "OnPullRequest",
@@ -20,8 +21,10 @@
 //! )
 //! .with_callback("/config/url")
 //! .with_security(Security::Basic);
-//! let built = definition.build(None).unwrap();
-//! std::fs::write("github.swagger.json", &built.text).unwrap();
+//! let built = definition.build(None)?;
+//! std::fs::write("github.swagger.json", &built.text)?;
+//! # Ok(())
+//! # }
 //! ```
 
 pub mod args;
